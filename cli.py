@@ -1,0 +1,116 @@
+"""The command line: the same experiments as the app, as JSON in and out.
+
+    gradscape run CONFIG            run a config (a path, or - for stdin); print the results as JSON
+    gradscape list [WHAT] [--json]  list surfaces, optimizers or schedulers with their defaults
+
+Invalid input exits with status 2 and one line ``error: ...`` on stderr. This module must not
+import streamlit (start-up time).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Sequence
+
+import optimizers
+import surfaces
+from experiment import ConfigError, load, simulate
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not argparse's usage dump
+        raise UsageError(message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        return args.handler(args)
+    except (UsageError, ConfigError, ValueError) as exc:
+        print(f"error: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gradscape", description="See how gradient-based optimizers move.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("run", help="run a config and print the trajectories as JSON")
+    p.add_argument("config", help="path to a JSON config, or - for stdin")
+    p.set_defaults(handler=_run)
+
+    p = sub.add_parser("list", help="list surfaces, optimizers or schedulers")
+    p.add_argument("what", nargs="?", choices=["surfaces", "optimizers", "schedulers"])
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_list)
+    return parser
+
+
+def read_config(path: str) -> Any:
+    """The config's JSON text from a file or stdin, as a parsed Config."""
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    except OSError as exc:
+        raise UsageError(f"cannot read config '{path}': {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"config '{path}' is not UTF-8 text") from None
+    return load(text)
+
+
+def _run(args: argparse.Namespace) -> int:
+    result = simulate(read_config(args.config))
+    json.dump(result.to_dict(), sys.stdout, allow_nan=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def catalogue() -> dict[str, list[dict[str, Any]]]:
+    """Everything that exists, with defaults, as JSON-ready lists."""
+    def described(cls: Any) -> dict[str, Any]:
+        return {"name": cls.name, "summary": cls.summary,
+                "params": [{"name": h.name, "default": h.default, "kind": h.kind, "low": h.low,
+                            "high": h.high, "help": h.help} for h in cls.hyperparams]}
+
+    listed = []
+    for sid in surfaces.names():
+        s = surfaces.get(sid)
+        listed.append({"id": s.id, "name": s.name, "formula": s.text,
+                       "window": [list(w) for w in s.window], "start": list(s.start),
+                       "minima": [list(m) for m in s.minima], "min_value": s.min_value,
+                       "smooth": s.smooth})
+    return {"surfaces": listed,
+            "optimizers": [described(c) for c in optimizers.OPTIMIZERS.values()],
+            "schedulers": [described(c) for c in optimizers.SCHEDULERS.values()]}
+
+
+def _list(args: argparse.Namespace) -> int:
+    everything = catalogue()
+    chosen = {args.what: everything[args.what]} if args.what else everything
+    if args.json:
+        json.dump(chosen if args.what is None else chosen[args.what], sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    for group, items in chosen.items():
+        print(f"{group}:")
+        for item in items:
+            if group == "surfaces":
+                print(f"  {item['id']:<18} {item['formula']}")
+            else:
+                defaults = ", ".join(f"{p['name']}={p['default']}" for p in item["params"])
+                print(f"  {item['name']:<18} {defaults}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,269 @@
+"""An experiment: a validated configuration in, trajectories out, JSON both ways.
+
+The one description of "what to run" shared by the CLI, the app, its URLs and its exports:
+
+    {"surface": "rosenbrock", "start": [-1.5, 2.0], "steps": 300,
+     "noise": {"std": 0.0, "seed": 0},
+     "optimizers": [{"name": "Adam", "params": {"lr": 0.05}, "label": "Adam",
+                     "scheduler": {"name": "StepLR", "params": {"step_size": 10}}}]}
+
+``surface`` is a built-in id or ``{"expr": "x^2 + y^2", "window": [[-5, 5], [-5, 5]]}``.
+Everything but ``surface`` and ``optimizers`` is optional. Invalid input raises ``ConfigError``
+whose message starts with the field it is about.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+import optimizers
+import surfaces
+from optimizers.runner import MAX_STEPS, Paths, run as run_batch
+from surfaces import Surface
+
+MAX_OPTIMIZERS = 16
+MAX_LABEL = 60
+DEFAULT_STEPS = 100
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot run; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """A named optimizer or scheduler with the keyword arguments the user gave."""
+
+    name: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "params": {k: _plain(v) for k, v in self.params}}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One optimizer of the experiment: its label and optional scheduler."""
+
+    optimizer: Part
+    label: str
+    scheduler: Part | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {**self.optimizer.to_dict(), "label": self.label}
+        if self.scheduler is not None:
+            out["scheduler"] = self.scheduler.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class Config:
+    """A whole experiment, hashable, in canonical form."""
+
+    surface: str | tuple[str, tuple[tuple[float, float], tuple[float, float]] | None]
+    lines: tuple[Line, ...]
+    start: tuple[float, float] | None = None
+    steps: int = DEFAULT_STEPS
+    noise_std: float = 0.0
+    noise_seed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        if isinstance(self.surface, str):
+            surface: Any = self.surface
+        else:
+            expr, window = self.surface
+            surface = {"expr": expr} if window is None else {"expr": expr, "window": [list(w) for w in window]}
+        out: dict[str, Any] = {"surface": surface}
+        if self.start is not None:
+            out["start"] = list(self.start)
+        out["steps"] = self.steps
+        out["noise"] = {"std": self.noise_std, "seed": self.noise_seed}
+        out["optimizers"] = [line.to_dict() for line in self.lines]
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Result:
+    """The runs of an experiment, one per line, cut at divergence."""
+
+    config: Config
+    surface: Surface
+    start: tuple[float, float]
+    runs: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"surface": self.config.to_dict()["surface"], "start": list(self.start),
+                "steps": self.config.steps,
+                "runs": [_plain(r) for r in self.runs]}
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+def load(data: Any) -> Config:
+    """Validate a JSON-like dict (or JSON text) into a Config; ConfigError names the field."""
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise ConfigError(f"config: not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ConfigError("config: must be a JSON object")
+    unknown = set(data) - {"surface", "start", "steps", "noise", "optimizers"}
+    if unknown:
+        raise ConfigError(f"config: unknown field '{sorted(unknown)[0]}'")
+    surface = _surface(data.get("surface"))
+    start = None if data.get("start") is None else _point(data["start"], "start")
+    steps = _int(data.get("steps", DEFAULT_STEPS), "steps", 0, MAX_STEPS)
+    noise = data.get("noise") or {}
+    if not isinstance(noise, dict) or set(noise) - {"std", "seed"}:
+        raise ConfigError("noise: must be an object {\"std\": number, \"seed\": integer}")
+    std = _float(noise.get("std", 0.0), "noise.std", 0.0, 1e6)
+    seed = _int(noise.get("seed", 0), "noise.seed", 0, 2**32 - 1)
+    lines = _lines(data.get("optimizers"))
+    config = Config(surface, lines, start, steps, std, seed)
+    resolve_surface(config)    # a formula or window that cannot be used fails here, not later
+    return config
+
+
+def _surface(value: Any) -> Any:
+    if isinstance(value, str):
+        if value not in surfaces.names():
+            raise ConfigError(f"surface: unknown surface '{value}'; known: {', '.join(surfaces.names())}")
+        return value
+    if isinstance(value, dict):
+        if set(value) - {"expr", "window"} or not isinstance(value.get("expr"), str):
+            raise ConfigError('surface: must be a built-in id or {"expr": "...", "window": [[xmin, xmax], [ymin, ymax]]}')
+        window = value.get("window")
+        if window is not None:
+            if not isinstance(window, (list, tuple)) or len(window) != 2:
+                raise ConfigError("surface.window: must be [[xmin, xmax], [ymin, ymax]]")
+            window = (_point(window[0], "surface.window[0]"), _point(window[1], "surface.window[1]"))
+            for i, (lo, hi) in enumerate(window):
+                if not lo < hi:
+                    raise ConfigError(f"surface.window[{i}]: min must be less than max")
+        return (value["expr"], window)
+    raise ConfigError("surface: missing; give a built-in id such as 'elliptic' or {\"expr\": ...}")
+
+
+def _lines(value: Any) -> tuple[Line, ...]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError("optimizers: must be a non-empty list")
+    if len(value) > MAX_OPTIMIZERS:
+        raise ConfigError(f"optimizers: at most {MAX_OPTIMIZERS}, got {len(value)}")
+    lines, labels = [], set()
+    for i, item in enumerate(value):
+        where = f"optimizers[{i}]"
+        if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler"}:
+            raise ConfigError(f"{where}: must be an object with name, params, label, scheduler")
+        opt = _part(item, where, optimizers.OPTIMIZERS, optimizers.make)
+        sched = None
+        if item.get("scheduler") is not None:
+            sched = _part(item["scheduler"], f"{where}.scheduler", optimizers.SCHEDULERS,
+                          optimizers.make_scheduler)
+        label = item.get("label") or opt.name
+        if not isinstance(label, str):
+            raise ConfigError(f"{where}.label: must be text")
+        label = " ".join(label.split())[:MAX_LABEL] or opt.name
+        base, k = label, 2
+        while label in labels:
+            label, k = f"{base} ({k})", k + 1
+        labels.add(label)
+        lines.append(Line(opt, label, sched))
+    return tuple(lines)
+
+
+def _part(item: Any, where: str, known: dict, make: Any) -> Part:
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        raise ConfigError(f"{where}.name: missing")
+    name = item["name"]
+    if name not in known:
+        raise ConfigError(f"{where}.name: unknown '{name[:40]}'; known: {', '.join(known)}")
+    params = item.get("params") or {}
+    if not isinstance(params, dict):
+        raise ConfigError(f"{where}.params: must be an object")
+    try:
+        made = make(name, params)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{where}.params: {exc}") from None
+    given = tuple((k, _hashable(made.params[k])) for k in params)
+    return Part(name, given)
+
+
+def _point(value: Any, where: str) -> tuple[float, float]:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise ConfigError(f"{where}: must be a pair of numbers [x, y]")
+    return (_float(value[0], where, -1e6, 1e6), _float(value[1], where, -1e6, 1e6))
+
+
+def _float(value: Any, where: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{where}: must be a number, got {value!r:.40}")
+    number = float(value)
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ConfigError(f"{where}: must be a finite number from {low:g} to {high:g}, got {number:g}")
+    return number
+
+
+def _int(value: Any, where: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        raise ConfigError(f"{where}: must be an integer, got {value!r:.40}")
+    if not low <= value <= high:
+        raise ConfigError(f"{where}: must be from {low} to {high}, got {int(value)}")
+    return int(value)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: arrays to lists, tuples to lists, NumPy scalars to Python numbers."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+# --- running -------------------------------------------------------------------------------
+
+def resolve_surface(config: Config) -> Surface:
+    """The Surface a config names: a built-in, or a parsed formula."""
+    if isinstance(config.surface, str):
+        return surfaces.get(config.surface)
+    from surfaces.expr import from_formula
+    expr, window = config.surface
+    try:
+        return from_formula(expr, window=window)
+    except ValueError as exc:
+        raise ConfigError(f"surface.expr: {exc}") from None
+
+
+def simulate(config: Config) -> Result:
+    """Run every optimizer line of the config from its start point."""
+    surface = resolve_surface(config)
+    start = config.start if config.start is not None else surface.start
+    runs = []
+    for line in config.lines:
+        optimizer = optimizers.make(line.optimizer.name, dict(line.optimizer.params))
+        scheduler = None if line.scheduler is None else optimizers.make_scheduler(
+            line.scheduler.name, dict(line.scheduler.params))
+        paths: Paths = run_batch(surface, optimizer, np.array([start]), config.steps, scheduler,
+                                 noise_std=config.noise_std, seed=config.noise_seed)
+        runs.append({"label": line.label,
+                     "optimizer": {"name": optimizer.name, "params": _plain(optimizer.params)},
+                     "scheduler": None if scheduler is None else
+                     {"name": scheduler.name, "params": _plain(scheduler.params)},
+                     **paths.run(0)})
+    return Result(config, surface, tuple(start), tuple(runs))

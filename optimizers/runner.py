@@ -1,0 +1,160 @@
+"""Step many independent runs of one optimizer at once, as NumPy arrays.
+
+One call advances N runs (N start points, or N hyperparameter settings) through ``steps``
+updates of torch's cycle: evaluate f and ∇f at θ, ``optimizer.step``, then the scheduler's next
+learning rate. A run that reaches a point whose coordinates, loss or gradient is not finite
+stops there: ``diverged_at`` is that point's index and the point is not recorded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .base import Optimizer, Scheduler
+
+Array = np.ndarray
+
+MAX_STEPS = 10_000
+MAX_RUNS = 250_000
+MAX_PATH_VALUES = 4_000_000   # runs x (steps + 1) kept in memory when whole paths are recorded
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Whole trajectories of N runs; entries past a run's divergence are NaN.
+
+    points (N, K+1, 2), loss (N, K+1), grad (N, K+1, 2), lr (N, K): ``lr[:, t]`` moved
+    ``points[:, t]`` to ``points[:, t+1]``. ``diverged_at`` (N,) is -1 for runs that never did.
+    """
+
+    points: Array
+    loss: Array
+    grad: Array
+    lr: Array
+    diverged_at: Array
+
+    def run(self, i: int) -> dict[str, Any]:
+        """Run i cut at its divergence, as plain arrays."""
+        d = int(self.diverged_at[i])
+        n = self.points.shape[1] if d < 0 else d
+        return {"points": self.points[i, :n], "loss": self.loss[i, :n], "grad": self.grad[i, :n],
+                "lr": self.lr[i, :self.lr.shape[1] if d < 0 else d],
+                "diverged_at": None if d < 0 else d}
+
+
+@dataclass(frozen=True)
+class Finals:
+    """Only the end of N runs: for grids of many thousands of starts.
+
+    point (N, 2) and loss (N,) are the last finite ones; ``converged_step`` (N,) is the first
+    step whose gradient norm was at most ``gtol`` (-1: never); ``diverged_at`` (N,) as in Paths.
+    """
+
+    point: Array
+    loss: Array
+    converged_step: Array
+    diverged_at: Array
+
+
+def check_size(runs: int, steps: int, paths: bool) -> None:
+    """Raise ValueError with a clear message when a request is beyond the bounds."""
+    if isinstance(steps, bool) or int(steps) != steps or not 0 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be an integer from 0 to {MAX_STEPS}, got {steps!r}")
+    if not 1 <= runs <= MAX_RUNS:
+        raise ValueError(f"the number of runs must be from 1 to {MAX_RUNS}, got {runs}")
+    if paths and runs * (steps + 1) > MAX_PATH_VALUES:
+        raise ValueError(f"{runs} runs x {steps} steps is too many points to record "
+                         f"(at most {MAX_PATH_VALUES:,}); use fewer runs or steps")
+
+
+def sweep_size(configurable: Optimizer | Scheduler | None) -> int:
+    """How many settings an array-valued hyperparameter sweeps over (1 for plain scalars)."""
+    if configurable is None:
+        return 1
+    sizes = {np.size(v) for v in configurable.params.values() if isinstance(v, np.ndarray)}
+    if len(sizes) > 1:
+        raise ValueError(f"swept hyperparameters of {configurable.name} have different lengths {sorted(sizes)}")
+    return sizes.pop() if sizes else 1
+
+
+def learning_rates(optimizer: Optimizer, scheduler: Scheduler | None, steps: int, runs: int) -> Array:
+    """The lr of each update for each run: shape (steps, runs)."""
+    base = np.broadcast_to(np.asarray(optimizer.params["lr"], dtype=float), (runs,))
+    if scheduler is None:
+        return np.broadcast_to(base, (steps, runs))
+    return np.broadcast_to(np.asarray(scheduler.lrs(base.copy(), steps), dtype=float), (steps, runs))
+
+
+def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
+        scheduler: Scheduler | None = None, noise_std: float = 0.0, seed: int = 0,
+        paths: bool = True, gtol: float = 1e-6) -> Paths | Finals:
+    """Run ``optimizer`` from every row of ``starts`` (N, 2) for ``steps`` updates.
+
+    Gradient noise (the mini-batch view): each update sees ∇f + ``noise_std``·ξ with ξ standard
+    normal, drawn from ``numpy.random.default_rng(seed)`` for the whole batch each step. The
+    recorded gradient is the true one. ``paths=False`` keeps only final states (``Finals``).
+    """
+    starts = np.array(starts, dtype=float).reshape(-1, 2)
+    n = max(len(starts), sweep_size(optimizer), sweep_size(scheduler))
+    if len(starts) not in (1, n):
+        raise ValueError(f"{len(starts)} start points for a sweep of {n} settings")
+    starts = np.broadcast_to(starts, (n, 2))
+    check_size(n, steps, paths)
+    if not (np.isfinite(noise_std) and noise_std >= 0):
+        raise ValueError(f"noise std must be a finite number >= 0, got {noise_std}")
+    lrs = learning_rates(optimizer, scheduler, steps, n)
+    rng = np.random.default_rng(seed) if noise_std > 0 else None
+
+    theta = starts
+    alive = np.ones(n, dtype=bool)
+    diverged_at = np.full(n, -1)
+    if paths:
+        points = np.full((n, steps + 1, 2), np.nan)
+        loss = np.full((n, steps + 1), np.nan)
+        grad = np.full((n, steps + 1, 2), np.nan)
+        lr_used = np.full((n, steps), np.nan)
+    else:
+        last_point, last_loss = np.full((n, 2), np.nan), np.full(n, np.nan)
+        converged = np.full(n, -1)
+
+    with np.errstate(all="ignore"):
+        state = optimizer.init(theta)
+        for t in range(steps + 1):
+            x, y = theta[:, 0], theta[:, 1]
+            f = surface.value(x, y)
+            gx, gy = surface.grad(x, y)
+            g = np.stack([np.broadcast_to(gx, f.shape), np.broadcast_to(gy, f.shape)], axis=1)
+            ok = np.isfinite(f) & np.isfinite(g).all(axis=1) & np.isfinite(theta).all(axis=1)
+            if not ok.all():
+                newly = alive & ~ok
+                diverged_at[newly] = t
+                alive &= ok
+                if not alive.any():
+                    break
+            if paths:
+                points[alive, t] = theta[alive]
+                loss[alive, t] = f[alive]
+                grad[alive, t] = g[alive]
+            else:
+                last_point[alive] = theta[alive]
+                last_loss[alive] = f[alive]
+                hit = alive & (converged < 0) & (np.hypot(g[:, 0], g[:, 1]) <= gtol)
+                converged[hit] = t
+            if t == steps:
+                break
+            lr = lrs[t]
+            if paths:
+                lr_used[alive, t] = lr[alive]
+            if rng is not None:
+                g = g + noise_std * rng.standard_normal(g.shape)
+            # Runs that stopped keep stepping on a frozen copy, so shapes stay fixed.
+            g = np.where(alive[:, None], g, 0.0) if not alive.all() else g
+            theta, state = optimizer.step(state, theta, g, lr[:, None])
+            if not alive.all():
+                theta = np.where(alive[:, None], theta, starts)
+
+    if paths:
+        return Paths(points, loss, grad, lr_used, diverged_at)
+    return Finals(last_point, last_loss, converged, diverged_at)

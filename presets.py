@@ -1,0 +1,83 @@
+"""Named experiments: the seeds' demonstrations, ready to open in the app or render from the CLI."""
+from __future__ import annotations
+
+from typing import Any
+
+from experiment import Config, load
+
+
+def _opt(name: str, label: str, scheduler: dict[str, Any] | None = None, **params: Any) -> dict[str, Any]:
+    line = {"name": name, "label": label, "params": params}
+    if scheduler:
+        line["scheduler"] = scheduler
+    return line
+
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "textbook": {
+        "title": "The textbook figure: x²/20 + y² from (-7, 2)",
+        "config": {"surface": "elliptic", "start": [-7.0, 2.0], "steps": 30, "optimizers": [
+            _opt("SGD", "SGD", lr=0.95),
+            _opt("SGD", "Momentum", lr=0.1, momentum=0.9),
+            _opt("Adagrad", "AdaGrad", lr=1.5),
+            _opt("Adam", "Adam", lr=0.3)]},
+    },
+    "rosenbrock": {
+        "title": "Rosenbrock's valley: easy to find, hard to follow",
+        "config": {"surface": "rosenbrock", "start": [-1.5, 2.0], "steps": 500, "optimizers": [
+            _opt("SGD", "SGD", lr=0.001),
+            _opt("SGD", "Nesterov", lr=0.001, momentum=0.9, nesterov=True),
+            _opt("RMSprop", "RMSprop", lr=0.01),
+            _opt("Adam", "Adam", lr=0.05)]},
+    },
+    "saddle": {
+        "title": "The saddle x² − y²: who escapes?",
+        "config": {"surface": "saddle", "start": [-1.8, 1e-3], "steps": 60, "optimizers": [
+            _opt("SGD", "SGD", lr=0.05),
+            _opt("SGD", "Momentum", lr=0.05, momentum=0.9),
+            _opt("Adagrad", "AdaGrad", lr=0.5),
+            _opt("Adam", "Adam", lr=0.1)]},
+    },
+    "learning_rates": {
+        "title": "Learning rate too small, right, too large on 4x² + y² (the seeds' y = 4x²)",
+        "config": {"surface": {"expr": "4*x^2 + y^2", "window": [[-2, 2], [-2, 2]]},
+                   "start": [1.5, 1.5], "steps": 40, "optimizers": [
+            _opt("SGD", "lr 0.01: too small", lr=0.01),
+            _opt("SGD", "lr 0.1: about right", lr=0.1),
+            _opt("SGD", "lr 0.26: too large", lr=0.26)]},
+    },
+    "schedules": {
+        "title": "Learning-rate schedules compared on one optimizer",
+        "config": {"surface": "rosenbrock", "start": [-1.5, 2.0], "steps": 300, "optimizers": [
+            _opt("Adam", "constant", lr=0.1),
+            _opt("Adam", "StepLR", {"name": "StepLR", "params": {"step_size": 50, "gamma": 0.5}}, lr=0.1),
+            _opt("Adam", "MultiStepLR", {"name": "MultiStepLR",
+                                         "params": {"milestones": [60, 150], "gamma": 0.2}}, lr=0.1),
+            _opt("Adam", "ExponentialLR", {"name": "ExponentialLR", "params": {"gamma": 0.99}}, lr=0.1)]},
+    },
+    "himmelblau": {
+        "title": "Himmelblau's four minima: where you start decides where you end",
+        "config": {"surface": "himmelblau", "start": [-0.27, -0.92], "steps": 200, "optimizers": [
+            _opt("SGD", "SGD", lr=0.01),
+            _opt("SGD", "Momentum", lr=0.002, momentum=0.9),
+            _opt("RMSprop", "RMSprop", lr=0.05),
+            _opt("Adam", "Adam", lr=0.1)]},
+    },
+}
+
+DEFAULT = "textbook"
+
+
+def names() -> list[str]:
+    return list(PRESETS)
+
+
+def get(name: str) -> Config:
+    """The preset's validated Config; ValueError for an unknown name."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset '{name}'; known: {', '.join(PRESETS)}")
+    return load(PRESETS[name]["config"])
+
+
+def title(name: str) -> str:
+    return PRESETS[name]["title"]
