@@ -73,7 +73,8 @@ def sweep_size(configurable: Optimizer | Scheduler | None) -> int:
     """How many settings an array-valued hyperparameter sweeps over (1 for plain scalars)."""
     if configurable is None:
         return 1
-    sizes = {np.size(v) for v in configurable.params.values() if isinstance(v, np.ndarray)}
+    values = [w for v in configurable.params.values() for w in (v if isinstance(v, tuple) else (v,))]
+    sizes = {np.size(v) for v in values if isinstance(v, np.ndarray)}
     if len(sizes) > 1:
         raise ValueError(f"swept hyperparameters of {configurable.name} have different lengths {sorted(sizes)}")
     return sizes.pop() if sizes else 1

@@ -1,0 +1,46 @@
+"""torch.optim's optimizers and learning-rate schedulers as pure, batched NumPy functions.
+
+``make("Adam", {"lr": 0.1})`` builds an optimizer exactly as ``torch.optim.Adam(params, lr=0.1)``
+would behave; ``make_scheduler("StepLR", {"step_size": 30})`` likewise for a scheduler.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .adamax import Adamax
+from .base import Hyperparam, Optimizer, Scheduler
+from .nadam import NAdam
+from .radam import RAdam
+from .rmsprop import RMSprop
+from .schedulers import CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, StepLR
+from .sgd import SGD
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam, Adadelta)
+}
+SCHEDULERS: dict[str, type[Scheduler]] = {
+    cls.name: cls for cls in (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR)
+}
+
+
+def make(name: str, params: dict[str, Any] | None = None) -> Optimizer:
+    """The optimizer called ``name`` (torch's class name) with keyword arguments ``params``."""
+    return _lookup(OPTIMIZERS, "optimizer", name)(**(params or {}))
+
+
+def make_scheduler(name: str, params: dict[str, Any] | None = None) -> Scheduler:
+    """The scheduler called ``name`` (torch's class name) with keyword arguments ``params``."""
+    return _lookup(SCHEDULERS, "scheduler", name)(**(params or {}))
+
+
+def _lookup(registry: dict[str, type], kind: str, name: str) -> type:
+    if name not in registry:
+        raise ValueError(f"unknown {kind} {name!r}; known: {', '.join(registry)}")
+    return registry[name]
+
+
+__all__ = ["OPTIMIZERS", "SCHEDULERS", "Hyperparam", "Optimizer", "Scheduler", "make",
+           "make_scheduler", *OPTIMIZERS, *SCHEDULERS]

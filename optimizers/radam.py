@@ -1,0 +1,75 @@
+"""RAdam: Adam whose adaptive step is switched on and rectified as the variance estimate firms up."""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import _common as c
+from .adam import BETAS, EPS, MAXIMIZE
+from .base import Array, Hyperparam, Optimizer
+
+
+class RAdamState(NamedTuple):
+    """step; exp_avg m and exp_avg_sq v, each (N, 2)."""
+
+    step: int
+    exp_avg: Array
+    exp_avg_sq: Array
+
+
+class RAdam(Optimizer):
+    """torch.optim.RAdam.
+
+    g = ∇f (−∇f if maximize);  λ ≠ 0: θ ← θ·(1 − lr·λ) if decoupled, else g ← g + λθ
+    m, v as in Adam;  m̂ = m/(1 − β1ᵗ);  ρ∞ = 2/(1 − β2) − 1;  ρₜ = ρ∞ − 2t·β2ᵗ/(1 − β2ᵗ)
+    ρₜ > 5:  r = √((ρₜ−4)(ρₜ−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρₜ));  θ ← θ − lr·m̂·r·√(1 − β2ᵗ)/(√v + eps)
+    else:    θ ← θ − lr·m̂    (plain momentum while the variance estimate is unreliable)
+    """
+
+    name = "RAdam"
+    summary = "Adam with a rectified adaptive step: plain momentum for the first few steps."
+    hyperparams = (
+        Hyperparam("lr", 1e-3, low=0.0, log=True, help="Learning rate."),
+        BETAS, EPS,
+        Hyperparam("weight_decay", 0.0, low=0.0, help="Weight decay λ (L2 unless decoupled)."),
+        Hyperparam("decoupled_weight_decay", False, kind="bool",
+                   help="Shrink θ by lr·λ directly (as AdamW) instead of adding λθ to g."),
+        MAXIMIZE,
+    )
+
+    def validate(self, **p: Any) -> None:
+        c.check_sweeps(self.name, p)
+        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
+        c.check(p["eps"], lambda v: v >= 0, "Invalid epsilon value")
+        c.check_betas(p["betas"])
+        c.check(p["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
+
+    def init(self, theta: Array) -> RAdamState:
+        zeros = np.zeros_like(c.as_theta(theta))
+        return RAdamState(0, zeros, zeros)
+
+    def step(self, state: RAdamState, theta: Array, grad: Array,
+             lr: Any) -> tuple[Array, RAdamState]:
+        """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
+        b1, b2 = (c.col(b) for b in self.betas)
+        eps, wd, lr, t = c.col(self.eps), c.col(self.weight_decay), c.col(lr), state.step + 1
+        with np.errstate(all="ignore"):
+            g = c.ascent(grad, self.maximize)
+            if self.decoupled_weight_decay:
+                theta = c.decoupled(theta, lr, wd)
+            else:
+                g = c.l2(g, theta, wd)
+            m = c.lerp(state.exp_avg, g, 1 - b1)
+            v = state.exp_avg_sq * b2 + ((1 - b2) * g) * g
+            bc1, b2t = 1 - c.power(b1, t), c.power(b2, t)
+            bc2 = 1 - b2t
+            m_hat = m / bc1
+            rho_inf = 2 / (1 - b2) - 1
+            rho_t = rho_inf - 2 * t * b2t / bc2
+            rect = np.power((rho_t - 4) * (rho_t - 2) * rho_inf
+                            / ((rho_inf - 4) * (rho_inf - 2) * rho_t), 0.5)
+            adaptive = bc2 ** 0.5 / (np.sqrt(v) + eps)
+            rectified = m_hat * lr * adaptive * rect
+            update = np.where(rho_t > 5.0, rectified, m_hat * lr)
+            return theta - update, RAdamState(t, m, v)

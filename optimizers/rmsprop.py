@@ -1,0 +1,78 @@
+"""RMSprop: steps scaled by a running root-mean-square of the gradients."""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import _common as c
+from .base import Array, Hyperparam, Optimizer
+
+
+class RMSpropState(NamedTuple):
+    """step; square_avg v, grad_avg ḡ (used when centered), momentum_buffer b; each (N, 2)."""
+
+    step: int
+    square_avg: Array
+    grad_avg: Array
+    momentum_buffer: Array
+
+
+class RMSprop(Optimizer):
+    """torch.optim.RMSprop.
+
+    g = ∇f (−∇f if maximize) + λθ;  v ← α·v + (1 − α)·g²
+    centered: ḡ ← α·ḡ + (1 − α)·g,  d = √(v − ḡ²) + eps;  else d = √v + eps
+    if μ > 0: b ← μ·b + g/d,  θ ← θ − lr·b;  else θ ← θ − lr·g/d       (no bias correction)
+    """
+
+    name = "RMSprop"
+    summary = "Divides each step by a running root-mean-square of recent gradients."
+    hyperparams = (
+        Hyperparam("lr", 1e-2, low=0.0, log=True, help="Learning rate."),
+        Hyperparam("alpha", 0.99, low=0.0, help="Smoothing constant α of the squared-gradient average."),
+        Hyperparam("eps", 1e-8, low=0.0, log=True, help="Added to the root for numerical stability."),
+        Hyperparam("weight_decay", 0.0, low=0.0, help="L2 penalty λ added to the gradient as λθ."),
+        Hyperparam("momentum", 0.0, low=0.0, help="Momentum factor μ on the scaled step; 0: none."),
+        Hyperparam("centered", False, kind="bool",
+                   help="Normalize by an estimate of the gradient's variance instead."),
+        Hyperparam("maximize", False, kind="bool", help="Ascend instead of descend."),
+    )
+
+    def validate(self, **p: Any) -> None:
+        c.check_sweeps(self.name, p)
+        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
+        c.check(p["eps"], lambda v: v >= 0, "Invalid epsilon value")
+        c.check(p["momentum"], lambda v: v >= 0, "Invalid momentum value")
+        c.check(p["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
+        c.check(p["alpha"], lambda v: v >= 0, "Invalid alpha value")
+
+    def init(self, theta: Array) -> RMSpropState:
+        zeros = np.zeros_like(c.as_theta(theta))
+        return RMSpropState(0, zeros, zeros, zeros)
+
+    def step(self, state: RMSpropState, theta: Array, grad: Array,
+             lr: Any) -> tuple[Array, RMSpropState]:
+        """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
+        alpha, eps, wd, mu = (c.col(self.alpha), c.col(self.eps), c.col(self.weight_decay),
+                              c.col(self.momentum))
+        lr = c.col(lr)
+        with np.errstate(all="ignore"):
+            g = c.l2(c.ascent(grad, self.maximize), theta, wd)
+            v = state.square_avg * alpha + ((1 - alpha) * g) * g
+            if self.centered:
+                g_avg = c.lerp(state.grad_avg, g, 1 - alpha)
+                d = np.sqrt(v + (-g_avg) * g_avg) + eps
+            else:
+                g_avg, d = state.grad_avg, np.sqrt(v) + eps
+            buf = state.momentum_buffer * mu + g / d
+            with_momentum = theta + (-lr) * buf
+            plain = theta + (-lr * g) / d
+            if isinstance(mu, np.ndarray):
+                theta, buf = (np.where(mu > 0, with_momentum, plain),
+                              np.where(mu > 0, buf, state.momentum_buffer))
+            elif mu > 0:
+                theta = with_momentum
+            else:
+                theta, buf = plain, state.momentum_buffer
+            return theta, RMSpropState(state.step + 1, v, g_avg, buf)
