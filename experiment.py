@@ -242,10 +242,9 @@ def resolve_surface(config: Config) -> Surface:
     """The Surface a config names: a built-in, or a parsed formula."""
     if isinstance(config.surface, str):
         return surfaces.get(config.surface)
-    from surfaces.expr import from_formula
     expr, window = config.surface
     try:
-        return from_formula(expr, window=window)
+        return surfaces.from_formula(expr, window=window)
     except ValueError as exc:
         raise ConfigError(f"surface.expr: {exc}") from None
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from .base import Surface
 from .catalogue import SURFACES
+from .expr import FormulaError, from_formula
 
-__all__ = ["Surface", "names", "get"]
+__all__ = ["Surface", "names", "get", "FormulaError", "from_formula"]
 
 _BY_ID = {s.id: s for s in SURFACES}
 
