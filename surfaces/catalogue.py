@@ -645,7 +645,7 @@ SURFACES: tuple[Surface, ...] = (
         latex=r"-20\,e^{-0.2\sqrt{0.5(x^2 + y^2)}} - e^{0.5(\cos 2\pi x + \cos 2\pi y)} + e + 20",
         text="-20*exp(-0.2*sqrt(0.5*(x^2 + y^2))) - exp(0.5*(cos(2*pi*x) + cos(2*pi*y))) + e + 20",
         value=ackley, grad=ackley_grad, hessian=ackley_hess,
-        window=((-5, 5), (-5, 5)), start=(-3.5, 3), minima=((0, 0),), min_value=0,
+        window=((-5, 5), (-5, 5)), start=(-3.5, 3), minima=((0, 0),), min_value=0, smooth=False,
         notes="Not differentiable at its minimum (0, 0), a cone tip; grad returns 0 there.",
         tags=("multimodal",),
     ),

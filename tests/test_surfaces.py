@@ -21,7 +21,7 @@ import surfaces
 from surfaces import Surface
 
 IDS = surfaces.names()
-NON_SMOOTH = {"eggholder", "cross_in_tray", "holder_table"}
+NON_SMOOTH = {"ackley", "eggholder", "cross_in_tray", "holder_table"}
 RNG_SEED = 20240601
 
 # --------------------------------------------------------------------------------------
