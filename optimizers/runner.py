@@ -108,16 +108,15 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
     lrs = learning_rates(optimizer, scheduler, steps, n)
     rng = np.random.default_rng(seed) if noise_std > 0 else None
 
-    theta = starts
-    alive = np.ones(n, dtype=bool)
+    # One lr for every run (no sweep): pass a float, the cheapest thing to broadcast.
+    uniform = sweep_size(optimizer) == 1 and sweep_size(scheduler) == 1
+    theta = starts.copy()
     diverged_at = np.full(n, -1)
+    dead = np.zeros(n, dtype=bool)
     if paths:
-        points = np.full((n, steps + 1, 2), np.nan)
-        loss = np.full((n, steps + 1), np.nan)
-        grad = np.full((n, steps + 1, 2), np.nan)
-        lr_used = np.full((n, steps), np.nan)
+        points, loss = np.empty((n, steps + 1, 2)), np.empty((n, steps + 1))
+        grad, lr_used = np.empty((n, steps + 1, 2)), np.empty((n, steps))
     else:
-        last_point, last_loss = np.full((n, 2), np.nan), np.full(n, np.nan)
         converged = np.full(n, -1)
 
     with np.errstate(all="ignore"):
@@ -125,37 +124,44 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
         for t in range(steps + 1):
             x, y = theta[:, 0], theta[:, 1]
             f = surface.value(x, y)
-            gx, gy = surface.grad(x, y)
-            g = np.stack([np.broadcast_to(gx, f.shape), np.broadcast_to(gy, f.shape)], axis=1)
-            ok = np.isfinite(f) & np.isfinite(g).all(axis=1) & np.isfinite(theta).all(axis=1)
-            if not ok.all():
-                newly = alive & ~ok
-                diverged_at[newly] = t
-                alive &= ok
-                if not alive.any():
-                    break
-            if paths:
-                points[alive, t] = theta[alive]
-                loss[alive, t] = f[alive]
-                grad[alive, t] = g[alive]
+            g = np.empty((n, 2))
+            g[:, 0], g[:, 1] = surface.grad(x, y)
+            if not np.isfinite(f.sum() + g.sum() + theta.sum()):   # rare: look run by run
+                bad = ~(np.isfinite(f) & np.isfinite(g).all(axis=1) & np.isfinite(theta).all(axis=1))
+                newly = bad & ~dead
+                if newly.any():
+                    diverged_at[newly] = t
+                    dead |= newly
+                    # A stopped run waits at its last finite point with a zero gradient.
+                    if t:
+                        theta[newly] = previous[newly]
+                    if dead.all():
+                        break
+                g[dead] = 0.0
+            if paths:   # entries from a run's divergence on are blanked at the end
+                points[:, t], loss[:, t], grad[:, t] = theta, f, g
             else:
-                last_point[alive] = theta[alive]
-                last_loss[alive] = f[alive]
-                hit = alive & (converged < 0) & (np.hypot(g[:, 0], g[:, 1]) <= gtol)
-                converged[hit] = t
+                hit = (g[:, 0] ** 2 + g[:, 1] ** 2 <= gtol * gtol) & (converged < 0)
+                converged[hit & ~dead] = t
             if t == steps:
                 break
-            lr = lrs[t]
+            lr = float(lrs[t, 0]) if uniform else lrs[t][:, None]
             if paths:
-                lr_used[alive, t] = lr[alive]
+                lr_used[:, t] = lrs[t]
             if rng is not None:
-                g = g + noise_std * rng.standard_normal(g.shape)
-            # Runs that stopped keep stepping on a frozen copy, so shapes stay fixed.
-            g = np.where(alive[:, None], g, 0.0) if not alive.all() else g
-            theta, state = optimizer.step(state, theta, g, lr[:, None])
-            if not alive.all():
-                theta = np.where(alive[:, None], theta, starts)
+                noisy = g + noise_std * rng.standard_normal(g.shape)
+                g = np.where(dead[:, None], 0.0, noisy) if dead.any() else noisy
+            previous = theta
+            theta, state = optimizer.step(state, theta, g, lr)
+            if dead.any():
+                theta[dead] = previous[dead]
 
     if paths:
+        for i in np.flatnonzero(diverged_at >= 0):
+            d = diverged_at[i]
+            points[i, d:], loss[i, d:], grad[i, d:], lr_used[i, d:] = np.nan, np.nan, np.nan, np.nan
         return Paths(points, loss, grad, lr_used, diverged_at)
-    return Finals(last_point, last_loss, converged, diverged_at)
+    theta[diverged_at == 0] = np.nan   # no finite point at all
+    with np.errstate(all="ignore"):
+        final_loss = surface.value(theta[:, 0], theta[:, 1])
+    return Finals(theta, final_loss, converged, diverged_at)
