@@ -1,6 +1,7 @@
 """The command line: the same experiments as the app, as JSON in and out.
 
     gradscape run CONFIG            run a config (a path, or - for stdin); print the results as JSON
+    gradscape render CONFIG -o FILE draw a config (or --preset NAME) as .png, .svg, .pdf or .html
     gradscape list [WHAT] [--json]  list surfaces, optimizers or schedulers with their defaults
 
 Invalid input exits with status 2 and one line ``error: ...`` on stderr. This module must not
@@ -50,6 +51,15 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("config", help="path to a JSON config, or - for stdin")
     p.set_defaults(handler=_run)
 
+    p = sub.add_parser("render", help="draw a config or preset as a PNG, SVG, PDF or HTML figure")
+    p.add_argument("config", nargs="?", help="path to a JSON config, or - for stdin")
+    p.add_argument("--preset", help="a named experiment instead of a config (see presets.py)")
+    p.add_argument("-o", "--output", required=True, help="file to write: .png, .svg, .pdf or .html")
+    p.add_argument("--overlay", action="store_true", help="all runs in one panel")
+    p.add_argument("--width", type=int, help="width in pixels (default 1100)")
+    p.add_argument("--height", type=int, help="height in pixels (default: from the number of panels)")
+    p.set_defaults(handler=_render)
+
     p = sub.add_parser("list", help="list surfaces, optimizers or schedulers")
     p.add_argument("what", nargs="?", choices=["surfaces", "optimizers", "schedulers"])
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -72,6 +82,36 @@ def _run(args: argparse.Namespace) -> int:
     result = simulate(read_config(args.config))
     json.dump(result.to_dict(), sys.stdout, allow_nan=False)
     sys.stdout.write("\n")
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    import presets   # the figure stack loads only for this command
+    from figures import ExportError, to_bytes, trajectory_figure
+    from figures.export import FORMATS
+
+    fmt = args.output.rsplit(".", 1)[-1].lower() if "." in args.output else ""
+    if fmt not in FORMATS:
+        raise UsageError(f"output '{args.output}' must end in {', '.join('.' + f for f in FORMATS)}")
+    if (args.config is None) == (args.preset is None):
+        raise UsageError("give either a CONFIG file or --preset NAME")
+    for name in ("width", "height"):
+        value = getattr(args, name)
+        if value is not None and not 100 <= value <= 10_000:
+            raise UsageError(f"--{name} must be from 100 to 10000 pixels, got {value}")
+    config = presets.get(args.preset) if args.preset else read_config(args.config)
+    title = presets.title(args.preset) if args.preset else None
+    figure = trajectory_figure(simulate(config), overlay=args.overlay, click_grid=False,
+                               height=args.height, title=title)
+    try:
+        data = to_bytes(figure, fmt, width=args.width, height=args.height)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        with open(args.output, "wb") as f:
+            f.write(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write '{args.output}': {exc.strerror}") from None
     return 0
 
 

@@ -1,0 +1,153 @@
+"""Heat maps of grids of runs: basins of attraction and hyperparameter sweeps.
+
+Arrays in, ``go.Figure`` out. A basin (``optimizers.grids.Basin``) is drawn as three panels over
+the start points: the final loss (log colour), which minimum each run reached (categorical:
+one colour per minimum, grey for none, black for diverged) and the steps it took to converge
+(blank where never). A sweep (``optimizers.grids.Sweep``) as two panels over its two
+hyperparameters: the final loss, and the steps to converge; diverged settings are black.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .style import FONT, MINIMUM, PALETTE, escape
+
+NONE_COLOUR, DIVERGED_COLOUR = "#d9d9d9", "#000000"
+LOSS_SCALE, STEPS_SCALE = "Viridis", "Cividis"
+LOG_FLOOR = 1e-16       # f − floor is clipped here (relative to max(1, |floor|)) before log10
+
+
+def basin_figure(basin: Any, surface: Any, title: str | None = None,
+                 height: int | None = None) -> go.Figure:
+    """Three heat maps over the grid of starts: final loss, minimum reached, steps to converge.
+
+    Args:
+        basin: a ``Basin`` (x, y, final_loss, converged_step, minimum_index, diverged, minima).
+        surface: the surface the basin was computed on (its name and min_value).
+        title: figure title; default "Basins of attraction on <surface name>".
+        height: pixels; default 460.
+    """
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.1,
+                        subplot_titles=("Final loss", "Minimum reached", "Steps to converge"))
+    x, y = np.asarray(basin.x), np.asarray(basin.y)
+    loss = np.asarray(basin.final_loss, dtype=float)
+    floor = surface.min_value if surface.min_value is not None else _nanmin(loss)
+    fig.add_trace(_log_heatmap(x, y, loss, floor, "f"), row=1, col=1)
+    fig.add_trace(_categories(x, y, basin), row=1, col=2)
+    steps = np.where(basin.converged_step >= 0, basin.converged_step, np.nan).astype(float)
+    fig.add_trace(go.Heatmap(x=x, y=y, z=steps, colorscale=STEPS_SCALE, hoverongaps=False,
+                             colorbar=dict(title="steps"),
+                             hovertemplate="start (%{x:.3g}, %{y:.3g})<br>converged at step "
+                                           "%{z}<extra></extra>"), row=1, col=3)
+    minima = np.asarray(basin.minima, dtype=float).reshape(-1, 2)
+    for col in (1, 2, 3):
+        if len(minima):
+            fig.add_trace(go.Scatter(x=minima[:, 0], y=minima[:, 1], mode="markers",
+                                     marker={**MINIMUM, "color": "white",
+                                             "line": dict(color="white", width=2.5)},
+                                     name="minimum", showlegend=False,
+                                     hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>"),
+                          row=1, col=col)
+        fig.update_xaxes(title_text="x start", range=[x[0], x[-1]], constrain="domain",
+                         row=1, col=col)
+        fig.update_yaxes(title_text="y start" if col == 1 else None, range=[y[0], y[-1]],
+                         scaleanchor=f"x{'' if col == 1 else col}", constrain="domain",
+                         row=1, col=col)
+    _place_colourbars(fig)
+    name = escape(getattr(surface, "name", "the surface"))
+    fig.update_layout(title=title or f"Basins of attraction on {name}", font=FONT,
+                      height=height or 460, margin=dict(l=60, r=30, t=80, b=50),
+                      plot_bgcolor="white")
+    return fig
+
+
+def sweep_figure(sweep: Any, title: str | None = None, height: int | None = None) -> go.Figure:
+    """Two heat maps over the hyperparameter grid: final loss (log colour), steps to converge.
+
+    Settings whose run diverged are black in both. Log-spaced axes are drawn on log scales.
+
+    Args:
+        sweep: a ``Sweep`` (optimizer, x and y axes, final_loss, converged_step, diverged_at).
+        title: figure title; default "<optimizer>: <y> × <x>".
+        height: pixels; default 460.
+    """
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14,
+                        subplot_titles=("Final loss", "Steps to converge"))
+    xv, yv = np.asarray(sweep.x.values, dtype=float), np.asarray(sweep.y.values, dtype=float)
+    diverged = np.asarray(sweep.diverged_at) >= 0
+    loss = np.where(diverged, np.nan, np.asarray(sweep.final_loss, dtype=float))
+    names = f"{escape(sweep.x.name)} = %{{x:.3g}}, {escape(sweep.y.name)} = %{{y:.3g}}"
+    fig.add_trace(_log_heatmap(xv, yv, loss, _nanmin(loss), "f", names), row=1, col=1)
+    steps = np.where((sweep.converged_step >= 0) & ~diverged, sweep.converged_step, np.nan)
+    fig.add_trace(go.Heatmap(x=xv, y=yv, z=steps.astype(float), colorscale=STEPS_SCALE,
+                             hoverongaps=False, colorbar=dict(title="steps"),
+                             hovertemplate=f"{names}<br>converged at step %{{z}}<extra></extra>"),
+                  row=1, col=2)
+    if diverged.any():
+        for col in (1, 2):
+            fig.add_trace(go.Heatmap(x=xv, y=yv, z=np.where(diverged, 1.0, np.nan), showscale=False,
+                                     colorscale=[[0, DIVERGED_COLOUR], [1, DIVERGED_COLOUR]],
+                                     hoverongaps=False,
+                                     hovertemplate=f"{names}<br>diverged<extra></extra>"),
+                          row=1, col=col)
+    for col in (1, 2):
+        fig.update_xaxes(title_text=escape(sweep.x.name), type="log" if sweep.x.log else None,
+                         row=1, col=col)
+        fig.update_yaxes(title_text=escape(sweep.y.name), type="log" if sweep.y.log else None,
+                         row=1, col=col)
+    _place_colourbars(fig)
+    fig.update_layout(title=title or f"{escape(sweep.optimizer)}: {escape(sweep.y.name)} × "
+                                     f"{escape(sweep.x.name)} from {tuple(sweep.start)}",
+                      font=FONT, height=height or 460, margin=dict(l=60, r=30, t=80, b=50),
+                      plot_bgcolor="white")
+    return fig
+
+
+def _log_heatmap(x: np.ndarray, y: np.ndarray, values: np.ndarray, floor: float, what: str,
+                 where: str = "start (%{x:.3g}, %{y:.3g})") -> go.Heatmap:
+    """values on a log colour scale: z = log10(values − floor), ticks labelled as powers of 10."""
+    with np.errstate(all="ignore"):
+        clip = LOG_FLOOR * max(1.0, abs(floor)) if np.isfinite(floor) else LOG_FLOOR
+        z = np.log10(np.maximum(values - floor, clip))
+    z[~np.isfinite(values)] = np.nan
+    finite = z[np.isfinite(z)]
+    lo, hi = (int(np.floor(finite.min())), int(np.ceil(finite.max()))) if finite.size else (0, 1)
+    ticks = list(range(lo, hi + 1, max(1, (hi - lo + 5) // 6)))
+    label = f"{what} − {floor:.3g}" if floor else what
+    return go.Heatmap(x=x, y=y, z=z, customdata=values, colorscale=LOSS_SCALE, hoverongaps=False,
+                      colorbar=dict(title=label, tickvals=ticks, ticktext=[f"1e{t}" for t in ticks]),
+                      hovertemplate=f"{where}<br>{what} = %{{customdata:.4g}}<extra></extra>")
+
+
+def _categories(x: np.ndarray, y: np.ndarray, basin: Any) -> go.Heatmap:
+    """Which minimum each start reached: 0..M−1, then "none", then "diverged"."""
+    minima = np.asarray(basin.minima, dtype=float).reshape(-1, 2)
+    m = len(minima)
+    index = np.asarray(basin.minimum_index)
+    z = np.where(basin.diverged, m + 1, np.where(index >= 0, index, m)).astype(float)
+    colours = [PALETTE[i % len(PALETTE)] for i in range(m)] + [NONE_COLOUR, DIVERGED_COLOUR]
+    labels = [f"({a:.3g}, {b:.3g})" for a, b in minima] + ["none", "diverged"]
+    k = len(colours)
+    scale = [s for i, c in enumerate(colours) for s in ([i / k, c], [(i + 1) / k, c])]
+    names = np.array(labels, dtype=object)[z.astype(int)]
+    return go.Heatmap(x=x, y=y, z=z, zmin=-0.5, zmax=k - 0.5, colorscale=scale, customdata=names,
+                      colorbar=dict(title="reached", tickvals=list(range(k)), ticktext=labels),
+                      hovertemplate="start (%{x:.3g}, %{y:.3g})<br>reached %{customdata}"
+                                    "<extra></extra>")
+
+
+def _place_colourbars(fig: go.Figure) -> None:
+    """Put each heat map's colour bar just right of its own panel."""
+    for trace in fig.data:
+        if isinstance(trace, go.Heatmap) and trace.showscale is not False:
+            axis = fig.layout[f"xaxis{(trace.xaxis or 'x')[1:]}"]
+            trace.colorbar.update(x=axis.domain[1] + 0.005, xanchor="left", len=0.8, thickness=12)
+
+
+def _nanmin(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.min()) if finite.size else 0.0

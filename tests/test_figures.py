@@ -1,0 +1,270 @@
+"""The figures: right data in the right panel, shared levels, markers where they belong.
+
+Expected numbers come from the formulas by hand (the textbook surface x²/20 + y², Rosenbrock,
+SGD's closed-form iterates), never from the figure code.
+"""
+import json
+import math
+
+import numpy as np
+import pytest
+
+import experiment
+import presets
+from figures import distance_figure, loss_figure, lr_figure, surface_figure, trajectory_figure
+from figures.style import PALETTE
+
+PANEL_AXES = [("x", "y"), ("x2", "y2"), ("x3", "y3"), ("x4", "y4")]
+
+
+@pytest.fixture(scope="module")
+def textbook():
+    return experiment.simulate(presets.get("textbook"))
+
+
+@pytest.fixture(scope="module")
+def diverging():
+    """SGD lr=1.5 on x²/20 + y² from (-7, 2): by hand x ← 0.85x, y ← (1 − 2·1.5)y = −2y.
+
+    y_k = 2·(−2)^k, so y_k² = 2^(2k+2) first overflows to inf (2^1024) at k = 511.
+    """
+    config = experiment.load({"surface": "elliptic", "start": [-7, 2], "steps": 600, "optimizers": [
+        {"name": "SGD", "params": {"lr": 1.5}, "label": "too fast"},
+        {"name": "SGD", "params": {"lr": 0.5}, "label": "fine"}]})
+    return experiment.simulate(config)
+
+
+def named(fig, name, axis=None):
+    return [t for t in fig.data if t.name == name and (axis is None or t.xaxis == axis)]
+
+
+def test_textbook_is_a_2x2_grid_titled_by_the_labels(textbook):
+    fig = trajectory_figure(textbook)
+    assert [t.xaxis for t in named(fig, "contour")] == ["x", "x2", "x3", "x4"]
+    lay = fig.layout
+    x_domains = {tuple(lay[f"xaxis{s}"].domain) for s in ("", "2", "3", "4")}
+    y_domains = {tuple(lay[f"yaxis{s}"].domain) for s in ("", "2", "3", "4")}
+    assert len(x_domains) == 2 and len(y_domains) == 2
+    titles = [a.text for a in lay.annotations]
+    assert titles == ["SGD", "Momentum", "AdaGrad", "Adam"]
+    # same ranges everywhere: the surface's window, x in [-10, 10], y in [-5, 5]
+    for s in ("", "2", "3", "4"):
+        assert tuple(lay[f"xaxis{s}"].range) == (-10, 10) and tuple(lay[f"yaxis{s}"].range) == (-5, 5)
+    assert lay.xaxis2.matches == "x" and lay.yaxis4.matches == "y"
+    assert lay.uirevision
+
+
+def test_each_panel_draws_its_own_run_exactly(textbook):
+    fig = trajectory_figure(textbook)
+    for i, ((xa, ya), run) in enumerate(zip(PANEL_AXES, textbook.runs)):
+        (path,) = named(fig, run["label"], xa)
+        assert path.yaxis == ya and path.line.color == PALETTE[i]
+        np.testing.assert_array_equal(path.x, run["points"][:, 0])
+        np.testing.assert_array_equal(path.y, run["points"][:, 1])
+        assert len(path.x) == 31
+    # SGD lr 0.95 by hand: x ← 0.905x, y ← −0.9y
+    sgd = named(fig, "SGD", "x")[0]
+    assert sgd.x[1] == pytest.approx(-7 * 0.905) and sgd.y[1] == pytest.approx(2 * -0.9)
+
+
+def test_start_end_and_minimum_markers(textbook):
+    fig = trajectory_figure(textbook)
+    for (xa, _), run in zip(PANEL_AXES, textbook.runs):
+        (start,) = named(fig, "start", xa)
+        assert (start.x[0], start.y[0]) == (-7.0, 2.0) and start.marker.symbol == "circle"
+        (minimum,) = named(fig, "minimum", xa)
+        assert (minimum.x[0], minimum.y[0]) == (0, 0) and minimum.marker.symbol == "cross-thin"
+        (end,) = named(fig, f"{run['label']}: end", xa)
+        assert end.marker.symbol == "star"
+        assert (end.x[0], end.y[0]) == tuple(run["points"][-1])
+
+
+def test_all_panels_share_one_contour_grid_and_levels(textbook):
+    fig = trajectory_figure(textbook)
+    contours = named(fig, "contour")
+    first = contours[0]
+    for c in contours[1:]:
+        assert c.contours.to_plotly_json() == first.contours.to_plotly_json()
+        np.testing.assert_array_equal(c.z, first.z)
+    assert first.contours.coloring == "lines" and first.hoverinfo == "skip"
+    # linear levels of f itself: z is x²/20 + y² on the grid (float32)
+    x, y, z = np.asarray(first.x, float), np.asarray(first.y, float), np.asarray(first.z, float)
+    assert x[0] == -10 and x[-1] == 10 and y[0] == -5 and y[-1] == 5
+    expected = x[None, :] ** 2 / 20 + y[:, None] ** 2
+    np.testing.assert_allclose(z, expected, rtol=1e-6, atol=1e-6)
+    levels = np.arange(first.contours.start, first.contours.end + 1e-9, first.contours.size)
+    assert 8 <= len(levels) <= 30 and levels[0] > 0
+
+
+def test_rosenbrock_levels_are_log_spaced():
+    result = experiment.simulate(presets.get("rosenbrock"))
+    fig = trajectory_figure(result)
+    c = named(fig, "contour")[0]
+    x, y, z = np.asarray(c.x, float), np.asarray(c.y, float), np.asarray(c.z, float)
+    f = (1 - x[None, :]) ** 2 + 100 * (y[:, None] - x[None, :] ** 2) ** 2    # f* = 0
+    above = f > 10 ** c.contours.start
+    np.testing.assert_allclose(z[above], np.log10(f[above]), atol=1e-5)
+    # evenly spaced in log10 f: each level a constant factor above the last, over >= 3 decades
+    assert c.contours.end - c.contours.start >= 3
+
+
+def test_click_grid_is_an_invisible_scatter_in_every_panel(textbook):
+    fig = trajectory_figure(textbook)
+    grids = named(fig, "click")
+    assert [g.xaxis for g in grids] == ["x", "x2", "x3", "x4"]
+    for g in grids:
+        assert len(g.x) == 40 * 40 and g.hoverinfo == "none" and g.mode == "text" and g.text == ""
+        assert min(g.x) == -10 and max(g.x) == 10 and min(g.y) == -5 and max(g.y) == 5
+    assert not named(trajectory_figure(textbook, click_grid=False), "click")
+
+
+def test_overlay_is_one_panel_with_a_legend(textbook):
+    fig = trajectory_figure(textbook, overlay=True)
+    assert len(named(fig, "contour")) == 1 and "xaxis2" not in fig.layout.to_plotly_json()
+    assert fig.layout.showlegend
+    for i, run in enumerate(textbook.runs):
+        (path,) = named(fig, run["label"], "x")
+        assert path.showlegend and path.line.color == PALETTE[i]
+        np.testing.assert_array_equal(path.x, run["points"][:, 0])
+    assert len(named(fig, "start")) == 1
+
+
+def test_upto_cuts_every_path_at_that_step(textbook):
+    fig = trajectory_figure(textbook, upto=5)
+    for (xa, _), run in zip(PANEL_AXES, textbook.runs):
+        (path,) = named(fig, run["label"], xa)
+        np.testing.assert_array_equal(path.x, run["points"][:6, 0])
+        (end,) = named(fig, f"{run['label']}: end", xa)
+        assert (end.x[0], end.y[0]) == tuple(run["points"][5])
+    full = trajectory_figure(textbook, upto=10_000)
+    assert len(named(full, "SGD")[0].x) == 31
+
+
+def test_a_diverged_run_is_drawn_to_its_last_finite_point_and_labelled(diverging):
+    run = diverging.runs[0]
+    assert run["diverged_at"] == 511 and len(run["points"]) == 511
+    fig = trajectory_figure(diverging)
+    (path,) = named(fig, "too fast", "x")
+    assert len(path.x) == 511
+    (last,) = named(fig, "too fast: last finite point", "x")
+    assert last.marker.symbol == "x"
+    k = 510   # the last finite point, by hand
+    assert last.x[0] == pytest.approx(-7 * 0.85 ** k) and last.y[0] == pytest.approx(2.0 * 2.0 ** k)
+    notes = [a for a in fig.layout.annotations if "step" in a.text]
+    assert [(a.text, a.xref) for a in notes] == [("diverged at step 511", "x domain")]
+    assert named(fig, "fine: end", "x2")          # the other run ends normally
+    # before step 511 nothing has happened yet
+    early = trajectory_figure(diverging, upto=100)
+    assert not [a for a in early.layout.annotations if "diverged" in a.text]
+    assert named(early, "too fast: end")[0].marker.symbol == "star"
+
+
+def test_leaving_the_domain_is_labelled_undefined():
+    # sqrt(x) + y² with SGD lr 1 from (1, 0): x ← x − 1/(2√x): 1 → 0.5 → 0.5 − 0.7071 < 0
+    config = experiment.load({"surface": {"expr": "sqrt(x) + y^2", "window": [[-1, 2], [-1, 1]]},
+                              "start": [1, 0], "steps": 10,
+                              "optimizers": [{"name": "SGD", "params": {"lr": 1.0}}]})
+    fig = trajectory_figure(experiment.simulate(config), overlay=True)
+    assert [a.text for a in fig.layout.annotations] == ["SGD: undefined at step 2"]
+
+
+def test_labels_are_shown_as_text_not_html():
+    config = experiment.load({"surface": "booth", "steps": 3,
+                              "optimizers": [{"name": "SGD", "label": "<b>bold</b> %{x}"}]})
+    fig = trajectory_figure(experiment.simulate(config))
+    assert fig.layout.annotations[0].text == "&lt;b&gt;bold&lt;/b&gt; %&#123;x}"
+
+
+def test_the_textbook_figure_is_light_enough_for_a_fast_browser(textbook):
+    # Payload measured in a browser: 4 panels of 80x80 float32 contours + click grids ~ 250 kB.
+    assert len(trajectory_figure(textbook).to_json()) < 400_000
+    spec = json.loads(trajectory_figure(textbook).to_json())
+    contour = next(t for t in spec["data"] if t["name"] == "contour")
+    assert contour["z"]["dtype"] == "f4"
+
+
+def test_bad_arguments_raise_clear_errors(textbook):
+    with pytest.raises(ValueError, match="upto"):
+        trajectory_figure(textbook, upto=-1)
+    with pytest.raises(ValueError, match="resolution"):
+        trajectory_figure(textbook, resolution=3)
+
+
+def test_loss_figure_plots_the_gap_to_f_star_on_a_log_axis(textbook):
+    fig = loss_figure(textbook)
+    assert fig.layout.yaxis.type == "log" and "f*" in fig.layout.yaxis.title.text
+    sgd = named(fig, "SGD")[0]
+    assert sgd.y[0] == pytest.approx(49 / 20 + 4)        # f(-7, 2) − 0
+    np.testing.assert_array_equal(sgd.y, textbook.runs[0]["loss"])     # f* = 0, every f > 0
+    assert [t.line.color for t in fig.data] == list(PALETTE[:4])
+    linear = loss_figure(textbook, log_y=False)
+    assert linear.layout.yaxis.type == "linear" and linear.layout.yaxis.title.text == "f(θ)"
+
+
+def test_loss_figure_subtracts_a_nonzero_f_star():
+    # Goldstein–Price, f* = 3: f(0, 0) = [1 + 1·19]·[30 + 0] = 600 by hand
+    config = experiment.load({"surface": "goldstein_price", "start": [0, 0], "steps": 5,
+                              "optimizers": [{"name": "Adam", "params": {"lr": 0.01}}]})
+    fig = loss_figure(experiment.simulate(config))
+    assert fig.data[0].y[0] == pytest.approx(597)
+
+
+def test_loss_figure_without_a_known_minimum():
+    # the saddle x² − y² has no minimum, and its loss goes negative: plain f on a linear axis
+    fig = loss_figure(experiment.simulate(presets.get("saddle")))
+    assert fig.layout.yaxis.type == "linear" and fig.layout.yaxis.title.text == "f(θ)"
+    assert fig.data[0].y[0] == pytest.approx(1.8 ** 2 - 1e-6)
+
+
+def test_loss_axis_of_a_diverged_run_stays_finite(diverging):
+    fig = loss_figure(diverging)
+    low, high = fig.layout.yaxis.range
+    assert math.isfinite(low) and high <= 307    # Plotly's autorange would print "Infinity"
+    assert named(fig, "too fast: diverged at step 511")
+
+
+def test_distance_figure(textbook):
+    fig = distance_figure(textbook)
+    assert fig.data[0].y[0] == pytest.approx(math.hypot(-7, 2))
+    assert fig.layout.yaxis.type == "log"
+    empty = distance_figure(experiment.simulate(presets.get("saddle")))
+    assert not empty.data and "no known minimum" in empty.layout.annotations[0].text
+
+
+def test_lr_figure_shows_the_schedule():
+    result = experiment.simulate(presets.get("schedules"))
+    fig = lr_figure(result)
+    step = named(fig, "StepLR")[0]      # StepLR(step_size=50, gamma=0.5) from lr 0.1, by hand
+    assert len(step.y) == 300
+    assert step.y[0] == pytest.approx(0.1) and step.y[49] == pytest.approx(0.1)
+    assert step.y[50] == pytest.approx(0.05) and step.y[299] == pytest.approx(0.1 * 0.5 ** 5)
+    assert named(fig, "constant")[0].y[-1] == pytest.approx(0.1)
+
+
+def test_surface_figure_lifts_paths_onto_the_sheet(textbook):
+    fig = surface_figure(textbook)
+    assert fig.data[0].type == "surface"
+    paths = [t for t in fig.data if t.type == "scatter3d" and t.name != "minimum"]
+    assert [p.name for p in paths] == [r["label"] for r in textbook.runs]
+    sgd = paths[0]
+    np.testing.assert_array_equal(sgd.x, textbook.runs[0]["points"][:, 0])
+    z = np.asarray(fig.data[0].z, float)
+    offset = sgd.z[-1] - textbook.runs[0]["loss"][-1]          # near the minimum: not clipped
+    assert 0 < offset < 0.05 * (np.nanmax(z) - np.nanmin(z))
+    assert sgd.z[0] == pytest.approx(min(49 / 20 + 4, np.nanmax(z)) + offset)
+
+
+@pytest.mark.parametrize("config", [
+    {"surface": "booth", "steps": 0, "optimizers": [{"name": "SGD"}]},
+    {"surface": {"expr": "sqrt(x) + y^2", "window": [[-1, 2], [-1, 1]]}, "start": [1, 0], "steps": 10,
+     "optimizers": [{"name": "SGD", "params": {"lr": 1.0}}, {"name": "Adam"}]},
+    {"surface": {"expr": "log(x - 10)", "window": [[-1, 1], [-1, 1]]}, "start": [0, 0], "steps": 5,
+     "optimizers": [{"name": "Adam"}]},          # undefined on the whole window
+])
+def test_every_figure_copes_with_edge_cases(config):
+    """No steps, NaN holes in the surface, a surface undefined everywhere: figures, no warnings."""
+    result = experiment.simulate(experiment.load(config))
+    for make in (trajectory_figure, loss_figure, distance_figure, lr_figure, surface_figure):
+        fig = make(result)
+        json.loads(fig.to_json())
+    assert trajectory_figure(result, overlay=True, upto=0).data
