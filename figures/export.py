@@ -165,6 +165,8 @@ class _Browser:
                     pass
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        if not self._thread.is_alive():
+            self._loop.close()     # its self-pipe sockets too: no ResourceWarning later
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
