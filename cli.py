@@ -3,6 +3,9 @@
     gradscape run CONFIG            run a config (a path, or - for stdin); print the results as JSON
     gradscape render CONFIG -o FILE draw a config (or --preset NAME) as .png, .svg, .pdf or .html
     gradscape list [WHAT] [--json]  list surfaces, optimizers or schedulers with their defaults
+    gradscape basin CONFIG          where runs from an N x N grid of starts end (JSON or a figure)
+    gradscape sweep CONFIG --x AXIS --y AXIS   final loss over two hyperparameters
+    gradscape critical SURFACE      minima, maxima and saddles (or --expr FORMULA)
 
 Invalid input exits with status 2 and one line ``error: ...`` on stderr. This module must not
 import streamlit (start-up time).
@@ -64,6 +67,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", nargs="?", choices=["surfaces", "optimizers", "schedulers"])
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_list)
+
+    _add_insight_commands(sub)
     return parser
 
 
@@ -130,7 +135,8 @@ def catalogue() -> dict[str, list[dict[str, Any]]]:
                        "minima": [list(m) for m in s.minima], "min_value": s.min_value,
                        "smooth": s.smooth})
     return {"surfaces": listed,
-            "optimizers": [described(c) for c in optimizers.OPTIMIZERS.values()],
+            "optimizers": [{**described(c), "torch": not getattr(c, "reference", False)}
+                           for c in optimizers.ALL_OPTIMIZERS.values()],
             "schedulers": [described(c) for c in optimizers.SCHEDULERS.values()]}
 
 
@@ -148,7 +154,209 @@ def _list(args: argparse.Namespace) -> int:
                 print(f"  {item['id']:<18} {item['formula']}")
             else:
                 defaults = ", ".join(f"{p['name']}={p['default']}" for p in item["params"])
-                print(f"  {item['name']:<18} {defaults}")
+                note = "  (reference: not part of torch.optim)" if item.get("torch") is False else ""
+                print(f"  {item['name']:<18} {defaults}{note}")
+    return 0
+
+
+# --- insight views: basin maps, hyperparameter sweeps, critical points ----------------------
+
+_MAP_OUTPUT = "file to write: .json, or a figure as .png, .svg, .pdf or .html (default: JSON on stdout)"
+
+
+def _add_insight_commands(sub: Any) -> None:
+    """The parsers of ``basin``, ``sweep`` and ``critical``."""
+    from optimizers.grids import MAX_RESOLUTION, MAX_VALUES, MIN_RESOLUTION
+
+    p = sub.add_parser(
+        "basin", help="where runs from a grid of starts end: basins of attraction",
+        description="Run the config's FIRST optimizer (with its scheduler, the config's steps and "
+        "noise) from every start of an N x N grid over the surface's window, in one batched "
+        "call. JSON: {x: [N], y: [N], final_loss: NxN, final_point: NxNx2, converged_step: NxN, "
+        "minimum_index: NxN}; row i of a grid belongs to y[i]; null means never, none or not "
+        "finite. minimum_index indexes the surface's minima (`gradscape list surfaces --json`; "
+        "for a typed formula, its local minima in the order `gradscape critical` lists them); "
+        "a diverged run reached none.")
+    p.add_argument("config", help="path to a JSON config, or - for stdin")
+    p.add_argument("--resolution", type=int, default=100,
+                   help=f"N: starts per side, {MIN_RESOLUTION} to {MAX_RESOLUTION} (default 100)")
+    p.add_argument("--gtol", type=float, default=1e-6,
+                   help="a gradient norm at most this counts as converged (default 1e-6)")
+    p.add_argument("--tol", type=float, default=0.01,
+                   help="a run reached a minimum if it ended within TOL x the window's diagonal "
+                        "of it (default 0.01)")
+    p.add_argument("-o", "--output", default="-", help=_MAP_OUTPUT)
+    p.set_defaults(handler=_basin)
+
+    p = sub.add_parser(
+        "sweep", help="final loss over a grid of two hyperparameters",
+        description="Run the config's FIRST optimizer from the config's start (else the "
+        "surface's) for the config's steps over a grid of two of its hyperparameters, as one "
+        "batched call; the others keep the config's values. An axis is NAME:LOW:HIGH:NUM[:log], "
+        "e.g. --x lr:1e-3:1:20:log --y momentum:0:0.99:20. NAME is a number-valued "
+        "hyperparameter of the optimizer, or betas[0] / betas[1]; NUM is from 1 to "
+        f"{MAX_VALUES}; log spaces the values geometrically (LOW and HIGH > 0). JSON: "
+        "{optimizer, start, x: {name, values, log}, y: {...}, final_loss, final_point, "
+        "converged_step, diverged_at}, grids of len(y) rows by len(x) columns; null means "
+        "never or not finite.")
+    p.add_argument("config", help="path to a JSON config, or - for stdin")
+    p.add_argument("--x", required=True, metavar="AXIS", help="NAME:LOW:HIGH:NUM[:log] across")
+    p.add_argument("--y", required=True, metavar="AXIS", help="NAME:LOW:HIGH:NUM[:log] up")
+    p.add_argument("--gtol", type=float, default=1e-6,
+                   help="a gradient norm at most this counts as converged (default 1e-6)")
+    p.add_argument("-o", "--output", default="-", help=_MAP_OUTPUT)
+    p.set_defaults(handler=_sweep)
+
+    p = sub.add_parser(
+        "critical", help="critical points of a surface: minima, maxima, saddles",
+        description="Find where the gradient vanishes in the window and classify each point by "
+        "the Hessian's eigenvalues (minimum, maximum, saddle, degenerate). --json prints a list "
+        "of {x, y, kind, value, eigenvalues}.")
+    p.add_argument("surface", nargs="?", help="a built-in surface id (`gradscape list surfaces`)")
+    p.add_argument("--expr", help='a formula instead of an id, e.g. "x^3 - 3*x*y^2"')
+    p.add_argument("--window", metavar="XMIN,XMAX,YMIN,YMAX",
+                   help="where to search (default: the surface's; with a leading minus write "
+                        "--window=-5,5,-5,5)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_critical)
+
+
+def _first_line(config: Any) -> tuple[Any, Any, Any]:
+    """The config's surface, and the optimizer and scheduler of its first line."""
+    from experiment import resolve_surface
+
+    line = config.lines[0]
+    optimizer = optimizers.make(line.optimizer.name, dict(line.optimizer.params))
+    scheduler = None if line.scheduler is None else optimizers.make_scheduler(
+        line.scheduler.name, dict(line.scheduler.params))
+    return resolve_surface(config), optimizer, scheduler
+
+
+def _output_format(path: str) -> str:
+    """"json" for - or .json, else the figure format of the file's extension."""
+    fmt = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if path == "-" or fmt == "json":
+        return "json"
+    from figures.export import FORMATS    # plotly loads only for figures
+
+    if fmt not in FORMATS:
+        raise UsageError(f"output '{path}' must be - or end in .json, "
+                         f"{', '.join('.' + f for f in FORMATS)}")
+    return fmt
+
+
+def _check_gtol(value: float) -> None:
+    if not (value >= 0 and value != float("inf")):
+        raise UsageError(f"--gtol must be a finite number >= 0, got {value}")
+
+
+def _write_result(path: str, fmt: str, result: Any, figure: Any) -> None:
+    """``result.to_dict()`` as JSON, or ``figure()`` drawn as ``fmt``, to ``path`` (- : stdout)."""
+    if fmt == "json":
+        data = _json_bytes(result.to_dict())
+        if path == "-":
+            sys.stdout.buffer.write(data)
+            return
+    else:
+        from figures.export import ExportError, to_bytes
+        try:
+            data = to_bytes(figure(), fmt)
+        except ExportError as exc:
+            raise UsageError(str(exc)) from None
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write '{path}': {exc.strerror}") from None
+
+
+def _json_bytes(data: Any) -> bytes:
+    """Compact JSON of plain data (no NaN: None stands for it), with a final newline.
+
+    orjson, when installed, writes the same numbers (shortest round-trip form) about 15 times
+    faster than the json module: a 200 x 200 basin map's 2.8 MB in 0.01 s instead of 0.1 s.
+    """
+    try:
+        import orjson
+    except ImportError:
+        return (json.dumps(data, allow_nan=False, separators=(",", ":")) + "\n").encode()
+    return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def _basin(args: argparse.Namespace) -> int:
+    from optimizers.grids import MAX_RESOLUTION, MIN_RESOLUTION, basin
+
+    if not MIN_RESOLUTION <= args.resolution <= MAX_RESOLUTION:
+        raise UsageError(f"--resolution must be from {MIN_RESOLUTION} to {MAX_RESOLUTION}, "
+                         f"got {args.resolution}")
+    _check_gtol(args.gtol)
+    if not (0 < args.tol < float("inf")):
+        raise UsageError(f"--tol must be a finite number > 0, got {args.tol}")
+    fmt = _output_format(args.output)
+    config = read_config(args.config)
+    surface, optimizer, scheduler = _first_line(config)
+    minima = None
+    if not surface.minima:        # a typed formula lists none: use its local minima
+        from surfaces.critical import critical_points
+        minima = [(p.x, p.y) for p in critical_points(surface) if p.kind == "minimum"]
+    result = basin(surface, optimizer, config.steps, args.resolution, scheduler, minima=minima,
+                   noise_std=config.noise_std, seed=config.noise_seed, gtol=args.gtol, tol=args.tol)
+
+    def figure() -> Any:
+        from figures.maps import basin_figure
+        return basin_figure(result, surface)
+
+    _write_result(args.output, fmt, result, figure)
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from optimizers.grids import parse_axis, sweep
+
+    _check_gtol(args.gtol)
+    x_axis, y_axis = parse_axis(args.x), parse_axis(args.y)
+    fmt = _output_format(args.output)
+    config = read_config(args.config)
+    surface, optimizer, scheduler = _first_line(config)
+    result = sweep(surface, optimizer, x_axis, y_axis, config.steps, start=config.start,
+                   scheduler=scheduler, noise_std=config.noise_std, seed=config.noise_seed,
+                   gtol=args.gtol)
+
+    def figure() -> Any:
+        from figures.maps import sweep_figure
+        return sweep_figure(result, min_value=surface.min_value)
+
+    _write_result(args.output, fmt, result, figure)
+    return 0
+
+
+def _critical(args: argparse.Namespace) -> int:
+    from surfaces.critical import critical_points
+
+    if (args.surface is None) == (args.expr is None):
+        raise UsageError("give either a SURFACE id or --expr FORMULA")
+    window = None
+    if args.window is not None:
+        try:
+            x0, x1, y0, y1 = (float(v) for v in args.window.split(","))
+        except ValueError:
+            raise UsageError(f"--window must be four numbers xmin,xmax,ymin,ymax, "
+                             f"got '{args.window}'") from None
+        window = ((x0, x1), (y0, y1))
+    surface = (surfaces.get(args.surface) if args.expr is None
+               else surfaces.from_formula(args.expr, window=window))
+    points = critical_points(surface, window=window)
+    if args.json:
+        listed = [{"x": p.x, "y": p.y, "kind": p.kind, "value": p.value,
+                   "eigenvalues": list(p.eigenvalues)} for p in points]
+        json.dump(listed, sys.stdout, allow_nan=False)
+        sys.stdout.write("\n")
+        return 0
+    print(f"{len(points)} critical point{'s' * (len(points) != 1)} of {surface.name}")
+    print(f"  {'kind':<11} {'x':>12} {'y':>12} {'f(x, y)':>12}   eigenvalues of the Hessian")
+    for p in points:
+        print(f"  {p.kind:<11} {p.x:>12.6g} {p.y:>12.6g} {p.value:>12.6g}   "
+              f"{p.eigenvalues[0]:.6g}, {p.eigenvalues[1]:.6g}")
     return 0
 
 

@@ -162,7 +162,7 @@ def _lines(value: Any) -> tuple[Line, ...]:
         where = f"optimizers[{i}]"
         if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler"}:
             raise ConfigError(f"{where}: must be an object with name, params, label, scheduler")
-        opt = _part(item, where, optimizers.OPTIMIZERS, optimizers.make)
+        opt = _part(item, where, optimizers.ALL_OPTIMIZERS, optimizers.make)
         sched = None
         if item.get("scheduler") is not None:
             sched = _part(item["scheduler"], f"{where}.scheduler", optimizers.SCHEDULERS,

@@ -43,6 +43,7 @@ def basin_figure(basin: Any, surface: Any, title: str | None = None,
                              colorbar=dict(title="steps"),
                              hovertemplate="start (%{x:.3g}, %{y:.3g})<br>converged at step "
                                            "%{z}<extra></extra>"), row=1, col=3)
+    _say_if_empty(fig, steps, 3)
     minima = np.asarray(basin.minima, dtype=float).reshape(-1, 2)
     for col in (1, 2, 3):
         if len(minima):
@@ -65,13 +66,16 @@ def basin_figure(basin: Any, surface: Any, title: str | None = None,
     return fig
 
 
-def sweep_figure(sweep: Any, title: str | None = None, height: int | None = None) -> go.Figure:
+def sweep_figure(sweep: Any, min_value: float | None = None, title: str | None = None,
+                 height: int | None = None) -> go.Figure:
     """Two heat maps over the hyperparameter grid: final loss (log colour), steps to converge.
 
     Settings whose run diverged are black in both. Log-spaced axes are drawn on log scales.
 
     Args:
         sweep: a ``Sweep`` (optimizer, x and y axes, final_loss, converged_step, diverged_at).
+        min_value: the surface's minimum value, subtracted before the log colour scale; default
+            0 if no loss is negative, else the lowest loss.
         title: figure title; default "<optimizer>: <y> × <x>".
         height: pixels; default 460.
     """
@@ -81,12 +85,15 @@ def sweep_figure(sweep: Any, title: str | None = None, height: int | None = None
     diverged = np.asarray(sweep.diverged_at) >= 0
     loss = np.where(diverged, np.nan, np.asarray(sweep.final_loss, dtype=float))
     names = f"{escape(sweep.x.name)} = %{{x:.3g}}, {escape(sweep.y.name)} = %{{y:.3g}}"
-    fig.add_trace(_log_heatmap(xv, yv, loss, _nanmin(loss), "f", names), row=1, col=1)
+    if min_value is None:
+        min_value = min(_nanmin(loss), 0.0)
+    fig.add_trace(_log_heatmap(xv, yv, loss, min_value, "f", names), row=1, col=1)
     steps = np.where((sweep.converged_step >= 0) & ~diverged, sweep.converged_step, np.nan)
     fig.add_trace(go.Heatmap(x=xv, y=yv, z=steps.astype(float), colorscale=STEPS_SCALE,
                              hoverongaps=False, colorbar=dict(title="steps"),
                              hovertemplate=f"{names}<br>converged at step %{{z}}<extra></extra>"),
                   row=1, col=2)
+    _say_if_empty(fig, steps, 2)
     if diverged.any():
         for col in (1, 2):
             fig.add_trace(go.Heatmap(x=xv, y=yv, z=np.where(diverged, 1.0, np.nan), showscale=False,
@@ -130,7 +137,7 @@ def _categories(x: np.ndarray, y: np.ndarray, basin: Any) -> go.Heatmap:
     index = np.asarray(basin.minimum_index)
     z = np.where(basin.diverged, m + 1, np.where(index >= 0, index, m)).astype(float)
     colours = [PALETTE[i % len(PALETTE)] for i in range(m)] + [NONE_COLOUR, DIVERGED_COLOUR]
-    labels = [f"({a:.3g}, {b:.3g})" for a, b in minima] + ["none", "diverged"]
+    labels = [f"{i}: ({a:.3g}, {b:.3g})" for i, (a, b) in enumerate(minima)] + ["none", "diverged"]
     k = len(colours)
     scale = [s for i, c in enumerate(colours) for s in ([i / k, c], [(i + 1) / k, c])]
     names = np.array(labels, dtype=object)[z.astype(int)]
@@ -138,6 +145,14 @@ def _categories(x: np.ndarray, y: np.ndarray, basin: Any) -> go.Heatmap:
                       colorbar=dict(title="reached", tickvals=list(range(k)), ticktext=labels),
                       hovertemplate="start (%{x:.3g}, %{y:.3g})<br>reached %{customdata}"
                                     "<extra></extra>")
+
+
+def _say_if_empty(fig: go.Figure, steps: np.ndarray, col: int) -> None:
+    """A note in the middle of panel ``col`` when no run converged (the panel is blank)."""
+    if np.isnan(steps).all():
+        axis = "" if col == 1 else col
+        fig.add_annotation(text="no run converged", showarrow=False, x=0.5, y=0.5,
+                           xref=f"x{axis} domain", yref=f"y{axis} domain", font=dict(size=14))
 
 
 def _place_colourbars(fig: go.Figure) -> None:

@@ -2,6 +2,10 @@
 
 ``make("Adam", {"lr": 0.1})`` builds an optimizer exactly as ``torch.optim.Adam(params, lr=0.1)``
 would behave; ``make_scheduler("StepLR", {"step_size": 30})`` likewise for a scheduler.
+
+``OPTIMIZERS`` holds torch.optim's nine only. ``REFERENCE`` holds optimizers that are *not* part
+of torch.optim (Newton's method, which needs the Hessian); their classes set ``reference = True``
+so lists can say so. ``make`` accepts both; ``ALL_OPTIMIZERS`` is the two together.
 """
 from __future__ import annotations
 
@@ -16,19 +20,23 @@ from .nadam import NAdam
 from .radam import RAdam
 from .rmsprop import RMSprop
 from .schedulers import CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, StepLR
+from .newton import Newton
 from .sgd import SGD
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam, Adadelta)
 }
+REFERENCE: dict[str, type[Optimizer]] = {cls.name: cls for cls in (Newton,)}   # not torch.optim
+ALL_OPTIMIZERS: dict[str, type[Optimizer]] = {**OPTIMIZERS, **REFERENCE}
 SCHEDULERS: dict[str, type[Scheduler]] = {
     cls.name: cls for cls in (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR)
 }
 
 
 def make(name: str, params: dict[str, Any] | None = None) -> Optimizer:
-    """The optimizer called ``name`` (torch's class name) with keyword arguments ``params``."""
-    return _lookup(OPTIMIZERS, "optimizer", name)(**(params or {}))
+    """The optimizer called ``name`` (torch's class name, or a REFERENCE one such as "Newton")
+    with keyword arguments ``params``."""
+    return _lookup(ALL_OPTIMIZERS, "optimizer", name)(**(params or {}))
 
 
 def make_scheduler(name: str, params: dict[str, Any] | None = None) -> Scheduler:
@@ -42,5 +50,5 @@ def _lookup(registry: dict[str, type], kind: str, name: str) -> type:
     return registry[name]
 
 
-__all__ = ["OPTIMIZERS", "SCHEDULERS", "Hyperparam", "Optimizer", "Scheduler", "make",
-           "make_scheduler", *OPTIMIZERS, *SCHEDULERS]
+__all__ = ["OPTIMIZERS", "REFERENCE", "ALL_OPTIMIZERS", "SCHEDULERS", "Hyperparam", "Optimizer",
+           "Scheduler", "make", "make_scheduler", *ALL_OPTIMIZERS, *SCHEDULERS]

@@ -55,3 +55,15 @@ class Adadelta(Optimizer):
             delta = np.sqrt(state.acc_delta + eps) / np.sqrt(v + eps) * g
             u = state.acc_delta * rho + ((1 - rho) * delta) * delta
             return theta + (-lr) * delta, AdadeltaState(state.step + 1, v, u)
+
+    def explain(self, before: AdadeltaState, after: AdadeltaState, lr: Any) -> dict[str, Array]:
+        """What the step from ``before`` to ``after`` did, per coordinate.
+
+        effective_lr: lr·√(u + eps)/√(v + eps), with u the update average *before* the step
+        (the one the step used) and v the gradient average after it; the update is
+        −effective_lr ⊙ g. Adadelta keeps no momentum.
+        """
+        eps = c.col(self.eps)
+        with np.errstate(all="ignore"):
+            ratio = np.sqrt(before.acc_delta + eps) / np.sqrt(after.square_avg + eps)
+            return {"effective_lr": c.col(lr) * ratio}

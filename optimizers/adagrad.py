@@ -60,3 +60,14 @@ class Adagrad(Optimizer):
             clr = lr / (1 + (t - 1) * decay)
             s = state.sum + g * g
             return theta + (-clr * g) / (np.sqrt(s) + eps), AdagradState(t, s)
+
+    def explain(self, before: AdagradState, after: AdagradState, lr: Any) -> dict[str, Array]:
+        """What the step from ``before`` to ``after`` did, per coordinate.
+
+        effective_lr: clr/(√s + eps) with clr = lr/(1 + (t − 1)·lr_decay); the update is
+        −effective_lr ⊙ g. Adagrad keeps no momentum.
+        """
+        decay, eps, t = c.col(self.lr_decay), c.col(self.eps), after.step
+        with np.errstate(all="ignore"):
+            clr = c.col(lr) / (1 + (t - 1) * decay)
+            return {"effective_lr": clr / (np.sqrt(after.sum) + eps)}

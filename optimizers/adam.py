@@ -80,6 +80,19 @@ class Adam(Optimizer):
             denom = np.sqrt(v_max if self.amsgrad else v) / bc2_sqrt + eps
             return theta + (-step_size * m) / denom, AdamState(t, m, v, v_max)
 
+    def explain(self, before: AdamState, after: AdamState, lr: Any) -> dict[str, Array]:
+        """What the step from ``before`` to ``after`` did, per coordinate.
+
+        momentum: exp_avg m. effective_lr: lr/(√v̂ + eps) with √v̂ = √v/√(1 − β2ᵗ) as torch
+        computes it (√v̄ for amsgrad); the update is −effective_lr ⊙ m/(1 − β1ᵗ), plus −lr·λ·θ
+        with decoupled weight decay.
+        """
+        b2, eps, t = c.col(self.betas[1]), c.col(self.eps), after.step
+        v = after.max_exp_avg_sq if self.amsgrad else after.exp_avg_sq
+        with np.errstate(all="ignore"):
+            denom = np.sqrt(v) / (1 - c.power(b2, t)) ** 0.5 + eps
+            return {"momentum": after.exp_avg, "effective_lr": c.col(lr) / denom}
+
 
 class AdamW(Adam):
     """torch.optim.AdamW: Adam with decoupled weight decay, λ = 1e-2 by default.

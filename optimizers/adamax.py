@@ -56,3 +56,12 @@ class Adamax(Optimizer):
             u = np.maximum(state.exp_inf * b2, np.abs(g) + eps)
             clr = lr / (1 - c.power(b1, t))
             return theta + (-clr * m) / u, AdamaxState(t, m, u)
+
+    def explain(self, before: AdamaxState, after: AdamaxState, lr: Any) -> dict[str, Array]:
+        """What the step from ``before`` to ``after`` did, per coordinate.
+
+        momentum: exp_avg m. effective_lr: lr/u; the update is −effective_lr ⊙ m/(1 − β1ᵗ)
+        (torch's lr/((1 − β1ᵗ)·u) times m, with the bias correction kept on m as for Adam).
+        """
+        with np.errstate(all="ignore"):
+            return {"momentum": after.exp_avg, "effective_lr": c.col(lr) / after.exp_inf}

@@ -78,3 +78,15 @@ class NAdam(Optimizer):
             theta = theta + ((-lr * (1.0 - mu) / (1.0 - mu_product)) * g) / d
             theta = theta + (((-lr * mu_next) / (1.0 - mu_product * mu_next)) * m) / d
             return theta, NAdamState(t, mu_product, m, v)
+
+    def explain(self, before: NAdamState, after: NAdamState, lr: Any) -> dict[str, Array]:
+        """What the step from ``before`` to ``after`` did, per coordinate.
+
+        momentum: exp_avg m. effective_lr: lr/d with d = √(v/(1 − β2ᵗ)) + eps; the update is
+        −effective_lr ⊙ ((1 − μₜ)/(1 − Pₜ)·g + μₜ₊₁/(1 − Pₜ·μₜ₊₁)·m), plus −lr·λ·θ with
+        decoupled weight decay.
+        """
+        b2, eps, t = c.col(self.betas[1]), c.col(self.eps), after.step
+        with np.errstate(all="ignore"):
+            d = np.sqrt(after.exp_avg_sq / (1 - c.power(b2, t))) + eps
+            return {"momentum": after.exp_avg, "effective_lr": c.col(lr) / d}

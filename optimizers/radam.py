@@ -73,3 +73,21 @@ class RAdam(Optimizer):
             rectified = m_hat * lr * adaptive * rect
             update = np.where(rho_t > 5.0, rectified, m_hat * lr)
             return theta - update, RAdamState(t, m, v)
+
+    def explain(self, before: RAdamState, after: RAdamState, lr: Any) -> dict[str, Array]:
+        """What the step from ``before`` to ``after`` did, per coordinate.
+
+        momentum: exp_avg m. effective_lr: lr·r·√(1 − β2ᵗ)/(√v + eps) where ρₜ > 5 (adaptive),
+        else lr on both coordinates; the update is −effective_lr ⊙ m/(1 − β1ᵗ), plus −lr·λ·θ
+        with decoupled weight decay.
+        """
+        b2, eps, lr, t = c.col(self.betas[1]), c.col(self.eps), c.col(lr), after.step
+        with np.errstate(all="ignore"):
+            b2t = c.power(b2, t)
+            rho_inf = 2 / (1 - b2) - 1
+            rho_t = rho_inf - 2 * t * b2t / (1 - b2t)
+            rect = np.power((rho_t - 4) * (rho_t - 2) * rho_inf
+                            / ((rho_inf - 4) * (rho_inf - 2) * rho_t), 0.5)
+            adaptive = lr * rect * (1 - b2t) ** 0.5 / (np.sqrt(after.exp_avg_sq) + eps)
+            plain = np.zeros_like(after.exp_avg) + lr
+            return {"momentum": after.exp_avg, "effective_lr": np.where(rho_t > 5.0, adaptive, plain)}

@@ -76,3 +76,21 @@ class RMSprop(Optimizer):
             else:
                 theta, buf = plain, state.momentum_buffer
             return theta, RMSpropState(state.step + 1, v, g_avg, buf)
+
+    def explain(self, before: RMSpropState, after: RMSpropState, lr: Any) -> dict[str, Array]:
+        """What the step from ``before`` to ``after`` did, per coordinate.
+
+        effective_lr: lr/d with d = √v + eps, or √(v − ḡ²) + eps when centered. Without
+        momentum the update is −effective_lr ⊙ g; with μ > 0 it is −lr·b, and momentum is the
+        buffer b of scaled steps g/d (absent while μ = 0).
+        """
+        eps, v = c.col(self.eps), after.square_avg
+        with np.errstate(all="ignore"):
+            if self.centered:
+                d = np.sqrt(v + (-after.grad_avg) * after.grad_avg) + eps
+            else:
+                d = np.sqrt(v) + eps
+            out = {"effective_lr": c.col(lr) / d}
+        if np.any(np.asarray(self.momentum) > 0):
+            out["momentum"] = after.momentum_buffer
+        return out

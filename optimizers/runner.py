@@ -4,6 +4,9 @@ One call advances N runs (N start points, or N hyperparameter settings) through 
 updates of torch's cycle: evaluate f and ∇f at θ, ``optimizer.step``, then the scheduler's next
 learning rate. A run that reaches a point whose coordinates, loss or gradient is not finite
 stops there: ``diverged_at`` is that point's index and the point is not recorded.
+
+An optimizer whose class sets ``needs_hessian = True`` (Newton) also gets
+``hessian=(fxx, fxy, fyy)`` at θ, each (N,); the others never pay for it.
 """
 from __future__ import annotations
 
@@ -110,7 +113,10 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
 
     # One lr for every run (no sweep): pass a float, the cheapest thing to broadcast.
     uniform = sweep_size(optimizer) == 1 and sweep_size(scheduler) == 1
-    theta = starts.copy()
+    needs_hessian = getattr(optimizer, "needs_hessian", False)
+    # Fortran order: θ stays (N, 2) but its x and y columns are contiguous, so the surface's
+    # x, y (and every elementwise result from θ) are fast contiguous arrays. Values are unchanged.
+    theta = np.array(starts, order="F")
     diverged_at = np.full(n, -1)
     dead = np.zeros(n, dtype=bool)
     if paths:
@@ -124,8 +130,9 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
         for t in range(steps + 1):
             x, y = theta[:, 0], theta[:, 1]
             f = surface.value(x, y)
-            g = np.empty((n, 2))
-            g[:, 0], g[:, 1] = surface.grad(x, y)
+            g = np.empty((2, n))
+            g[0], g[1] = surface.grad(x, y)
+            g = g.T                                   # (N, 2) in Fortran order, like θ
             if not np.isfinite(f.sum() + g.sum() + theta.sum()):   # rare: look run by run
                 bad = ~(np.isfinite(f) & np.isfinite(g).all(axis=1) & np.isfinite(theta).all(axis=1))
                 newly = bad & ~dead
@@ -141,8 +148,9 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
             if paths:   # entries from a run's divergence on are blanked at the end
                 points[:, t], loss[:, t], grad[:, t] = theta, f, g
             else:
-                hit = (g[:, 0] ** 2 + g[:, 1] ** 2 <= gtol * gtol) & (converged < 0)
-                converged[hit & ~dead] = t
+                hit = g[:, 0] ** 2 + g[:, 1] ** 2 <= gtol * gtol
+                if hit.any():
+                    converged[hit & (converged < 0) & ~dead] = t
             if t == steps:
                 break
             lr = float(lrs[t, 0]) if uniform else lrs[t][:, None]
@@ -152,7 +160,10 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
                 noisy = g + noise_std * rng.standard_normal(g.shape)
                 g = np.where(dead[:, None], 0.0, noisy) if dead.any() else noisy
             previous = theta
-            theta, state = optimizer.step(state, theta, g, lr)
+            if needs_hessian:
+                theta, state = optimizer.step(state, theta, g, lr, hessian=surface.hessian(x, y))
+            else:
+                theta, state = optimizer.step(state, theta, g, lr)
             if dead.any():
                 theta[dead] = previous[dead]
 
@@ -164,4 +175,4 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
     theta[diverged_at == 0] = np.nan   # no finite point at all
     with np.errstate(all="ignore"):
         final_loss = surface.value(theta[:, 0], theta[:, 1])
-    return Finals(theta, final_loss, converged, diverged_at)
+    return Finals(np.ascontiguousarray(theta), final_loss, converged, diverged_at)

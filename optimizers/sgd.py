@@ -60,3 +60,14 @@ class SGD(Optimizer):
             d = g + mu * buf if self.nesterov else buf
             d = np.where(mu != 0, d, g) if isinstance(mu, np.ndarray) else (d if mu != 0 else g)
             return theta + (-lr) * d, SGDState(t, buf)
+
+    def explain(self, before: SGDState, after: SGDState, lr: Any) -> dict[str, Array]:
+        """What the step from ``before`` to ``after`` did, per coordinate.
+
+        effective_lr: lr on both coordinates. momentum: the buffer b (absent while μ = 0).
+        Without weight decay and Nesterov the update is −lr·b (μ ≠ 0), else −lr·g.
+        """
+        out = {"effective_lr": np.zeros_like(after.momentum_buffer) + c.col(lr)}
+        if np.any(np.asarray(self.momentum) != 0):
+            out["momentum"] = after.momentum_buffer
+        return out

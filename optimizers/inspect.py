@@ -1,0 +1,87 @@
+"""Inside the optimizer: what one run saw and did at every update.
+
+``trace`` re-runs one run with the batched runner and replays its updates through the
+optimizer's pure ``step``, asking each step's ``explain(before, after, lr)`` what it did:
+
+    explain(before, after, lr) -> {"effective_lr": (N, 2), "momentum": (N, 2)  (if kept)}
+
+``before``/``after`` are the optimizer states around the step and ``lr`` the learning rate it
+used. ``effective_lr`` is the per-coordinate factor that turns the (bias-corrected) first moment,
+or the gradient for methods without one, into the step: for Adam, lr/(√v̂ + eps) applied to
+m̂ = m/(1 − β1ᵗ); for SGD, lr. ``momentum`` is the optimizer's own buffer as torch stores it
+(SGD's and RMSprop's momentum_buffer, the Adam family's exp_avg); methods without one leave it out.
+Each optimizer's ``explain`` docstring states the identity linking them to the update.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .base import Array, Optimizer, Scheduler
+from .runner import run, sweep_size
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One run, update by update; K updates were made (fewer than asked if it diverged).
+
+    points (K+1, 2), loss (K+1,): the path, cut before its first non-finite point.
+    For update t = 0..K−1, which moved points[t] to points[t+1]:
+      grad (K, 2): ∇f at points[t] (the true gradient; with noise the optimizer saw ∇f + noise)
+      update (K, 2): points[t+1] − points[t]
+      lr (K,): the learning rate the update used
+      momentum (K, 2) or None: the optimizer's momentum / first-moment buffer after the update
+      effective_lr (K, 2): the per-coordinate effective learning rate of the update
+    diverged_at: index of the first non-finite point (None if the run never diverged).
+    """
+
+    points: Array
+    loss: Array
+    grad: Array
+    update: Array
+    lr: Array
+    momentum: Array | None
+    effective_lr: Array
+    diverged_at: int | None
+
+
+def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
+          scheduler: Scheduler | None = None, noise_std: float = 0.0, seed: int = 0) -> Trace:
+    """Follow one run of ``optimizer`` from ``start`` for ``steps`` updates (see ``Trace``).
+
+    The path comes from ``runner.run`` (the same run the app draws, noise included: the
+    generator's draws are replayed in the same order); the replay only reads the states.
+    """
+    if sweep_size(optimizer) > 1 or sweep_size(scheduler) > 1:
+        raise ValueError("trace follows one run: give single values, not swept hyperparameters")
+    if not callable(getattr(optimizer, "explain", None)):
+        raise ValueError(f"{optimizer.name} cannot explain its steps")
+    start = np.asarray(start, dtype=float)
+    if start.shape != (2,):
+        raise ValueError(f"start must be one point (x, y), got shape {start.shape}")
+    one = run(surface, optimizer, start[None], steps, scheduler, noise_std, seed).run(0)
+    points, loss, grad = one["points"], one["loss"], one["grad"]
+    k = max(len(points) - 1, 0)
+    lrs = one["lr"][:k]
+    rng = np.random.default_rng(seed) if noise_std > 0 else None
+    needs_hessian = getattr(optimizer, "needs_hessian", False)
+
+    effective, momentum = np.empty((k, 2)), np.empty((k, 2))
+    has_momentum = False
+    state = optimizer.init(points[:1]) if k else None
+    for t in range(k):
+        theta, g, lr = points[t:t + 1], grad[t:t + 1], float(lrs[t])
+        if rng is not None:      # the runner draws the batch's noise once per update, in order
+            g = g + noise_std * rng.standard_normal(g.shape)
+        extra = {"hessian": surface.hessian(theta[:, 0], theta[:, 1])} if needs_hessian else {}
+        _, after = optimizer.step(state, theta, g, lr, **extra)
+        info = optimizer.explain(state, after, lr)
+        effective[t] = info["effective_lr"][0]
+        if "momentum" in info:
+            momentum[t], has_momentum = info["momentum"][0], True
+        state = after
+    return Trace(points=points, loss=loss[:k + 1], grad=grad[:k], update=np.diff(points, axis=0),
+                 lr=lrs, momentum=momentum if has_momentum else None, effective_lr=effective,
+                 diverged_at=one["diverged_at"])
