@@ -58,6 +58,15 @@ def check_betas(betas: tuple[Any, Any]) -> None:
         check(beta, lambda v: (v >= 0) & (v < 1), f"Invalid beta parameter at index {i}")
 
 
+def check_adam_family(owner: str, params: dict[str, Any]) -> None:
+    """torch's checks shared by Adam, AdamW, Adamax, NAdam and RAdam, in torch's order."""
+    check_sweeps(owner, params)
+    check(params["lr"], lambda v: v >= 0, "Invalid learning rate")
+    check(params["eps"], lambda v: v >= 0, "Invalid epsilon value")
+    check_betas(params["betas"])
+    check(params["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
+
+
 def ascent(grad: Array, maximize: bool) -> Array:
     """``-grad`` when maximizing (torch negates before weight decay), else ``grad``."""
     return -grad if maximize else grad

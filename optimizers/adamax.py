@@ -35,11 +35,7 @@ class Adamax(Optimizer):
     )
 
     def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
-        c.check(p["eps"], lambda v: v >= 0, "Invalid epsilon value")
-        c.check_betas(p["betas"])
-        c.check(p["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
+        c.check_adam_family(self.name, p)
 
     def init(self, theta: Array) -> AdamaxState:
         zeros = np.zeros_like(c.as_theta(theta))

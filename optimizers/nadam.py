@@ -45,11 +45,7 @@ class NAdam(Optimizer):
     )
 
     def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
-        c.check(p["eps"], lambda v: v >= 0, "Invalid epsilon value")
-        c.check_betas(p["betas"])
-        c.check(p["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
+        c.check_adam_family(self.name, p)
         c.check(p["momentum_decay"], lambda v: v >= 0, "Invalid momentum_decay value")
 
     def init(self, theta: Array) -> NAdamState:
