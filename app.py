@@ -1,0 +1,455 @@
+"""gradscape: the page. Widgets -> Config -> simulate -> figures -> page.
+
+Sections: state (URL, presets, callbacks), results, views, export, sidebar controls. The sidebar
+is written last so that, on a rerun, the chart reaches the browser before the ~100 controls.
+The state logic itself (URL encoding, widget keys, validation) lives in ``appstate`` (no
+Streamlit there, so it is unit-tested); this file only lays out widgets and figures.
+Text typed by users is never rendered as HTML; as Markdown it goes through ``md_escape``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Callable
+
+import numpy as np
+import streamlit as st
+
+import appstate as A
+import figures
+import optimizers
+import presets
+import surfaces
+from experiment import MAX_OPTIMIZERS, Config, ConfigError, Result, load, simulate
+from figures import export
+from figures.trajectory import stop_reason
+from optimizers.runner import MAX_STEPS
+
+st.set_page_config(page_title="gradscape: optimizers on loss surfaces", page_icon="🧭",
+                   layout="wide", initial_sidebar_state="expanded")
+ss = st.session_state
+
+PRESET_NAMES = {"textbook": "Textbook figure", "rosenbrock": "Rosenbrock's valley",
+                "saddle": "Saddle x² − y²", "learning_rates": "Learning rate too small / right / too large",
+                "schedules": "Schedules compared", "himmelblau": "Himmelblau's four minima"}
+CUSTOM = "(custom)"
+CHART = "chart"                       # key of the side-by-side chart (its click selection)
+MAX_UPLOAD = 200_000                  # bytes of an uploaded configuration
+
+
+# --- state ----------------------------------------------------------------------------------
+
+def apply_state(config: Config, view: A.View) -> None:
+    """Show a whole state: put it into every widget (preset, URL or uploaded file)."""
+    first = ss.get("next_uid", 0)
+    uids = list(range(first, first + len(config.lines)))
+    ss["next_uid"] = first + len(uids)
+    ss[A.LINES] = uids
+    for key, value in A.widget_values(config, uids).items():
+        ss[key] = value
+    ss[A.VIEW] = A.VIEWS[view.tab]
+    ss[A.OVERLAY], ss[A.LOG_Y] = view.overlay, view.log_y
+    ss[A.PRESET] = view.preset or CUSTOM
+    ss["good_config"] = config
+
+
+def current_view() -> A.View:
+    tab = next((k for k, label in A.VIEWS.items() if label == ss.get(A.VIEW)), "paths")
+    preset = ss.get(A.PRESET)
+    return A.View(tab, bool(ss.get(A.OVERLAY)), bool(ss.get(A.LOG_Y, True)),
+                  preset if preset in presets.PRESETS else None)
+
+
+def ensure(values: dict[str, Any]) -> None:
+    """Give widgets that have no value yet their default (never pass value= to a keyed widget)."""
+    for key, value in values.items():
+        ss.setdefault(key, value)
+
+
+def on_preset() -> None:
+    name = ss[A.PRESET]
+    if name in presets.PRESETS:
+        apply_state(presets.get(name), A.View(current_view().tab, ss[A.OVERLAY], ss[A.LOG_Y], name))
+
+
+def on_surface() -> None:
+    """A new surface starts from its own default start point."""
+    if ss[A.SURFACE] == A.FORMULA_OPTION:
+        ensure({A.FORMULA: "x^2 + y^2", "xmin": -5.0, "xmax": 5.0, "ymin": -5.0, "ymax": 5.0})
+        ss[A.START_X], ss[A.START_Y] = 4.0, 3.0
+    else:
+        ss[A.START_X], ss[A.START_Y] = map(float, surfaces.get(ss[A.SURFACE]).start)
+
+
+def on_add() -> None:
+    uid = ss["next_uid"]
+    ss["next_uid"] += 1
+    name = ss["add_name"]
+    labels = [ss[A.line_key(u, "label")] for u in ss[A.LINES]]
+    ss.update({A.line_key(uid, "name"): name, A.line_key(uid, "label"): A.unique_label(name, labels),
+               A.line_key(uid, "scheduler"): A.NO_SCHEDULER, **A.part_values(uid, "opt", name, {})})
+    ss[A.LINES] = [*ss[A.LINES], uid]
+
+
+def on_duplicate(uid: int) -> None:
+    new = ss["next_uid"]
+    ss["next_uid"] += 1
+    labels = [ss[A.line_key(u, "label")] for u in ss[A.LINES]]
+    ss.update(A.copy_line(ss, uid, new, labels))
+    at = ss[A.LINES].index(uid) + 1
+    ss[A.LINES] = [*ss[A.LINES][:at], new, *ss[A.LINES][at:]]
+
+
+def on_remove(uid: int) -> None:
+    if len(ss[A.LINES]) > 1:
+        ss[A.LINES] = [u for u in ss[A.LINES] if u != uid]
+
+
+def on_upload() -> None:
+    """A configuration file (Config.to_dict() JSON, as exported) replaces the experiment."""
+    file = ss.get("upload")
+    if file is None:
+        return
+    try:
+        raw = file.getvalue()
+        if len(raw) > MAX_UPLOAD:
+            raise ConfigError(f"config: the file is larger than {MAX_UPLOAD // 1000} KB")
+        config = load(raw.decode("utf-8"))
+    except (ConfigError, UnicodeDecodeError) as exc:
+        ss["notice"] = f"This file could not be loaded: {str(exc)[:300]}"
+        return
+    apply_state(config, A.View(current_view().tab, ss[A.OVERLAY], ss[A.LOG_Y], None))
+    ss["notice"] = None
+
+
+def on_click() -> None:
+    """A click on a panel (a point of the invisible grid) moves the start there."""
+    state = ss.get(CHART)
+    points = (state or {}).get("selection", {}).get("points", [])
+    if not points:           # a double click sends an empty selection: ignore it
+        return
+    x, y = points[0].get("x"), points[0].get("y")
+    if isinstance(x, (int, float)) and isinstance(y, (int, float)) and np.isfinite([x, y]).all():
+        ss[A.START_X], ss[A.START_Y] = float(f"{x:.4g}"), float(f"{y:.4g}")
+        ss["rerun_app"] = True   # the chart lives in a fragment; the sidebar must follow
+
+
+if A.LINES not in ss:        # first run of this session: read the URL once
+    decoded = A.decode_url(st.query_params.to_dict())
+    apply_state(decoded.config, decoded.view)
+    ss["notice"] = decoded.warning
+
+
+# --- results ------------------------------------------------------------------------------
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def run(config_json: str) -> Result:
+    """The experiment's trajectories, once per distinct config (keyed by its JSON)."""
+    return simulate(load(config_json))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def figure(kind: str, config_json: str, overlay: bool = False, log_y: bool = True,
+           upto: int | None = None) -> Any:
+    """A Plotly figure of the experiment, built once per (kind, config, options).
+
+    Shared between reruns and sessions: callers must not change it (the export copies it).
+    """
+    result = run(config_json)
+    if kind == "paths":
+        fig = figures.trajectory_figure(result, overlay=overlay, upto=upto)
+        # The invisible click grid stays clickable (hover finds points in the data) but draws
+        # no markers: a few hundred ms less per redraw in the browser.
+        fig.update_traces(marker_maxdisplayed=1, selector={"name": "click"})
+        return fig
+    if kind == "loss":
+        return figures.loss_figure(result, log_y=log_y)
+    if kind == "distance":
+        return figures.distance_figure(result, log_y=log_y)
+    if kind == "lr":
+        return figures.lr_figure(result)
+    return figures.surface_figure(result)
+
+
+ensure(A.missing_defaults(ss, ss[A.LINES]))   # e.g. a line just switched to another optimizer
+try:
+    config = load(A.read_config(ss, ss[A.LINES]))
+    ss["good_config"] = config
+    config_error = None
+except ConfigError as exc:
+    config, config_error = ss["good_config"], str(exc)
+
+view = current_view()
+config_json = config.to_json()
+if config_error is None:     # the URL holds the whole state, written back after every change
+    encoded = A.encode_url(config, view)
+    if st.query_params.get(A.URL_PARAM) != encoded or len(st.query_params) != 1:
+        st.query_params.from_dict({A.URL_PARAM: encoded})
+result = run(config_json)
+
+
+# --- views ----------------------------------------------------------------------------------
+
+st.title("gradscape", anchor=False,
+         help="torch.optim's update rules, step by step, on 2-D loss surfaces.")
+head, formula = st.columns([3, 2], vertical_alignment="center")
+with head:
+    if view.preset is not None:
+        modified = A.canonical(config) != A.canonical(presets.get(view.preset))
+        st.subheader(presets.title(view.preset) + (" (modified)" if modified else ""), anchor=False)
+    else:
+        st.subheader("Your experiment", anchor=False)
+    st.caption(A.md_escape(" · ".join(A.headline(run) for run in result.runs)))
+with formula:
+    st.latex(f"f(x, y) = {result.surface.latex}")
+
+if ss.get("notice"):
+    st.warning(A.md_escape(ss["notice"]), icon=":material/warning:")
+if config_error is not None:
+    st.error(A.md_escape(config_error) + " — showing the last valid experiment.", icon=":material/error:")
+for run_ in result.runs:
+    if run_["diverged_at"] is not None:
+        reason = stop_reason(result.surface, run_)
+        st.warning(A.md_escape(A.divergence_note(run_["label"], reason, run_["diverged_at"])),
+                   icon=":material/trending_up:")
+
+t1, t2, _ = st.columns([2, 1, 3])
+with t1:
+    st.toggle("Overlay all trajectories", key=A.OVERLAY,
+              help="One plot with every trajectory instead of a panel per optimizer.")
+with t2:
+    st.toggle("Log scale", key=A.LOG_Y, help="Loss and distance on a logarithmic axis.")
+
+tabs = dict(zip(A.VIEWS, st.tabs(list(A.VIEWS.values()), key=A.VIEW, on_change="rerun")))
+K = config.steps
+
+if ss.get("playing") and ss.get("upto_for") != config_json:
+    ss["playing"] = False
+if ss.get("upto_for") != config_json:       # a new experiment is shown whole
+    ss["upto"], ss["upto_for"] = K, config_json
+
+
+@st.fragment(run_every=0.35 if ss.get("playing") else None)
+def trajectories() -> None:
+    """The contour panels with playback: a step slider and play/pause, rerunning alone."""
+    if ss.pop("rerun_app", False):
+        st.rerun()
+    if ss.get("playing"):
+        ss["upto"] = min(ss["upto"] + max(1, -(-K // 20)), K)     # about 20 frames in all
+        if ss["upto"] >= K:
+            ss["playing"] = False
+            st.rerun()
+    ss["upto"] = min(max(int(ss.get("upto", K)), 0), K)
+    c_play, c_slider = st.columns([1, 9], vertical_alignment="bottom")
+    with c_play:
+        if st.button("Pause" if ss.get("playing") else "Play", key="play",
+                     icon=":material/pause:" if ss.get("playing") else ":material/play_arrow:",
+                     width="stretch"):
+            ss["playing"] = not ss.get("playing")
+            if ss["playing"] and ss["upto"] >= K:
+                ss["upto"] = 0
+            st.rerun()
+    with c_slider:
+        st.slider("Step", 0, max(K, 1), key="upto", disabled=K == 0)
+    upto = None if ss["upto"] >= K else ss["upto"]
+    fig = figure("paths", config_json, overlay=view.overlay, upto=upto)
+    st.plotly_chart(fig, key=CHART, on_select=on_click, selection_mode="points",
+                    config=export.TOOLBAR_CONFIG, width="stretch")
+    st.caption("Click a point on any plot to start there.")
+
+
+def current_figure() -> Any:
+    """The figure of the open tab (the trajectories for the data tab)."""
+    kind = view.tab if view.tab in ("loss", "distance", "lr", "surface3d") else "paths"
+    return figure(kind, config_json, overlay=view.overlay, log_y=view.log_y)
+
+
+with tabs["paths"]:
+    if tabs["paths"].open:
+        trajectories()
+for kind in ("loss", "distance", "lr", "surface3d"):
+    with tabs[kind]:
+        if tabs[kind].open:
+            st.plotly_chart(figure(kind, config_json, log_y=view.log_y), key=f"chart_{kind}",
+                            config=export.TOOLBAR_CONFIG, width="stretch")
+with tabs["data"]:
+    if tabs["data"].open:
+        st.markdown("**Summary**")
+        st.dataframe(A.summary_rows(result), hide_index=True, width="stretch",
+                     column_config={k: st.column_config.NumberColumn(format="%.4g")
+                                    for k in ("final x", "final y", "final loss", "distance to minimum")})
+        st.markdown("**Every step**")
+        st.dataframe(A.step_columns(result), hide_index=True, width="stretch", height=360)
+
+
+# --- export ---------------------------------------------------------------------------------
+
+def figure_bytes(fmt: str) -> Callable[[], bytes]:
+    """Made only when the button is clicked: kaleido takes a second or more."""
+    return lambda: export.to_bytes(current_figure(), fmt)
+
+
+def trajectories_csv() -> bytes:
+    columns = A.step_columns(result)
+    # a label starting with = + - @ would be a formula to a spreadsheet: quote it
+    columns["label"] = ["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in columns["label"]]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(zip(*columns.values()))
+    return out.getvalue().encode()
+
+
+st.subheader("Share and export", anchor=False)
+st.caption("The address in your browser holds the whole experiment: copy it to share exactly this view.")
+has_browser = export.find_browser() is not None
+cols = st.columns(8)
+downloads = [
+    ("PNG", figure_bytes("png"), "png", "image/png", not has_browser),
+    ("SVG", figure_bytes("svg"), "svg", "image/svg+xml", not has_browser),
+    ("PDF", figure_bytes("pdf"), "pdf", "application/pdf", not has_browser),
+    ("HTML", figure_bytes("html"), "html", "text/html", False),
+    ("CSV", trajectories_csv, "csv", "text/csv", False),
+    ("JSON", lambda: json.dumps(result.to_dict()).encode(), "json", "application/json", False),
+]
+for col, (label, data, ext, mime, disabled) in zip(cols, downloads):
+    with col:
+        name = "trajectories" if label in ("CSV", "JSON") else f"gradscape-{view.tab}"
+        st.download_button(label, data=data, file_name=f"{name}.{ext}", mime=mime, key=f"dl_{ext}",
+                           on_click="ignore", disabled=disabled, icon=":material/download:",
+                           width="stretch",
+                           help=export.NO_BROWSER if disabled else f"The current figure as {label}"
+                           if label not in ("CSV", "JSON") else f"Every step of every run as {label}")
+with cols[6]:
+    st.download_button("Config", data=lambda: json.dumps(config.to_dict(), indent=2).encode(),
+                       file_name="gradscape-config.json", mime="application/json", key="dl_config",
+                       on_click="ignore", icon=":material/download:", width="stretch",
+                       help="Load it back above, or run it: gradscape run gradscape-config.json")
+
+
+# --- sidebar controls -----------------------------------------------------------------------
+
+def number(label: str, key: str, h: Any | None = None, **kwargs: Any) -> None:
+    """A number input; with a Hyperparam h its bounds, step and tooltip come from the core."""
+    real = h is None or h.kind in ("float", "pair")
+    if h is not None:
+        kind = float if real else int
+        if h.low is not None and not h.low_open:
+            kwargs.setdefault("min_value", kind(h.low))
+        if h.high is not None and not h.high_open:
+            kwargs.setdefault("max_value", kind(h.high))
+        kwargs.setdefault("help", h.help or None)
+        kwargs.setdefault("step", A.float_step(h) if real else 1)
+    if real:
+        kwargs.setdefault("format", "%g")
+    st.number_input(label, key=key, **kwargs)
+
+
+def hyperparam_inputs(uid: int, role: str, owner: str, skip: tuple[str, ...] = ()) -> None:
+    """One input per hyperparameter, labelled with torch's keyword, in two columns."""
+    ensure(A.part_values(uid, role, owner, {}))
+    params = [h for h in A.hyperparams(role, owner) if h.name not in skip]
+    cols = st.columns(2)
+    for i, h in enumerate(params):
+        with cols[i % 2]:
+            if h.kind == "bool":
+                st.checkbox(h.name, key=A.param_key(uid, role, owner, h.name), help=h.help or None)
+            elif h.kind == "ints":
+                st.text_input(h.name, key=A.param_key(uid, role, owner, h.name), help=h.help or None)
+            elif h.kind == "pair":
+                for part in (0, 1):
+                    number(f"{h.name}[{part}]", A.param_key(uid, role, owner, h.name, part), h)
+            else:
+                number(h.name, A.param_key(uid, role, owner, h.name), h)
+
+
+def line_controls(uid: int, n_lines: int) -> None:
+    """One optimizer of the list: label, class and lr; the rest and a scheduler in a popover."""
+    name_key, sched_key = A.line_key(uid, "name"), A.line_key(uid, "scheduler")
+    with st.container(border=True, key=f"box{uid}"):
+        label, dup, rem = st.columns([5, 1, 1], vertical_alignment="center", gap="small")
+        with label:
+            st.text_input("Label", key=A.line_key(uid, "label"), max_chars=60,
+                          label_visibility="collapsed", placeholder="label",
+                          help="The name shown in legends and tables.")
+        with dup:
+            st.button("", key=f"dup{uid}", icon=":material/content_copy:", help="Duplicate",
+                      type="tertiary", on_click=on_duplicate, args=(uid,),
+                      disabled=n_lines >= MAX_OPTIMIZERS)
+        with rem:
+            st.button("", key=f"del{uid}", icon=":material/delete:", help="Remove",
+                      type="tertiary", on_click=on_remove, args=(uid,), disabled=n_lines <= 1)
+        left, right = st.columns([3, 2])
+        with left:
+            st.selectbox("Optimizer", list(optimizers.OPTIMIZERS), key=name_key,
+                         help=optimizers.OPTIMIZERS[ss[name_key]].summary or None)
+        name = ss[name_key]
+        ensure(A.part_values(uid, "opt", name, {}))
+        with right:
+            lr = next(h for h in A.hyperparams("opt", name) if h.name == "lr")
+            number("lr", A.param_key(uid, "opt", name, "lr"), lr)
+        ensure({sched_key: A.NO_SCHEDULER})
+        with st.popover("More settings", icon=":material/tune:", width="stretch", key=f"more{uid}",
+                        help="Every other hyperparameter, and a learning-rate scheduler."):
+            hyperparam_inputs(uid, "opt", name, skip=("lr",))
+            st.selectbox("Scheduler", [A.NO_SCHEDULER, *optimizers.SCHEDULERS], key=sched_key,
+                         help="torch.optim.lr_scheduler: how lr changes from step to step.")
+            if ss[sched_key] != A.NO_SCHEDULER:
+                hyperparam_inputs(uid, "sched", ss[sched_key])
+
+
+def sidebar() -> None:
+    st.selectbox("Preset", [*presets.PRESETS, CUSTOM], key=A.PRESET, on_change=on_preset,
+                 format_func=lambda n: PRESET_NAMES.get(n, n) if n != CUSTOM else "—")
+
+    st.subheader("Surface")
+    st.selectbox("Surface", [*surfaces.names(), A.FORMULA_OPTION], key=A.SURFACE, on_change=on_surface,
+                 label_visibility="collapsed",
+                 format_func=lambda s: "Your formula…" if s == A.FORMULA_OPTION else surfaces.get(s).name)
+    if ss[A.SURFACE] == A.FORMULA_OPTION:
+        st.text_input("f(x, y)", key=A.FORMULA, max_chars=300,
+                      help="Operators + - * / ^, functions sin cos exp log sqrt abs ...; x and y.")
+        cx, cy = st.columns(2)
+        with cx:
+            number("x from", "xmin")
+            number("x to", "xmax")
+        with cy:
+            number("y from", "ymin")
+            number("y to", "ymax")
+
+    st.subheader("Start and steps")
+    cx, cy, cs = st.columns(3)
+    with cx:
+        number("x", A.START_X, help="Or click a point on a plot.")
+    with cy:
+        number("y", A.START_Y, help="Or click a point on a plot.")
+    with cs:
+        st.number_input("steps", 0, MAX_STEPS, key=A.STEPS, step=10)
+    with st.expander("Gradient noise (mini-batch view)"):
+        st.caption("Each update sees ∇f + σ·ξ, ξ standard normal: what a mini-batch gradient "
+                   "looks like. The drawn loss is the true one.")
+        cn, cs = st.columns(2)
+        with cn:
+            number("std σ", A.NOISE_STD, min_value=0.0, max_value=1e6, step=0.1)
+        with cs:
+            st.number_input("seed", 0, 2**32 - 1, key=A.NOISE_SEED, step=1)
+
+    st.subheader("Optimizers")
+    uids = ss[A.LINES]
+    for uid in uids:
+        line_controls(uid, len(uids))
+    ca, cb = st.columns([3, 2], vertical_alignment="bottom")
+    with ca:
+        st.selectbox("Add an optimizer", list(optimizers.OPTIMIZERS), key="add_name")
+    with cb:
+        st.button("Add", key="add", icon=":material/add:", on_click=on_add, width="stretch",
+                  disabled=len(uids) >= MAX_OPTIMIZERS)
+
+    st.subheader("Load a configuration")
+    st.file_uploader("A JSON file exported from here (or for `gradscape run`)", type=["json"],
+                     key="upload", on_change=on_upload)
+
+
+with st.sidebar:       # last in the script: the chart above reaches the browser first
+    sidebar()

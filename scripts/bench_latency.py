@@ -1,0 +1,100 @@
+"""Measure the app's latency in a real browser (Debian's Chromium through Playwright).
+
+    .venv/bin/python scripts/bench_latency.py [--changes 20] [--screenshot docs/screenshot.png]
+
+1. Time until interactive: from starting ``streamlit run app.py`` until the landing page shows
+   its 2x2 contour figure with the trajectories.
+2. Redraw latency, the default view: the first optimizer's lr is changed (typed, Enter); the
+   clock starts at the Enter keydown, in the page, and stops at the first animation frame after
+   the Plotly chart holds the new trajectory. Each change uses a new lr (no cache hits).
+
+Prints the numbers; asserts nothing (benchmarks measure, tests check behaviour).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from conftest import launch_chromium, start_app  # noqa: E402
+
+LR_INPUT = 'input[aria-label="lr"]'
+
+# In the page: the x values of the trace named `name` in the (first) Plotly chart, as JSON.
+TRACE_X = """(name) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  if (!gd || !gd._fullData) return null;
+  const tr = gd._fullData.find(t => t.name === name);
+  return tr ? JSON.stringify(Array.from(tr.x)) : null;
+}"""
+
+# In the page: arm a timer that starts at the next Enter keydown and resolves, at the first
+# animation frame after the chart's trace `name` differs from `before`, with the elapsed ms.
+ARM = """([name, before]) => { window.__latency = new Promise(resolve => {
+  let t0 = null;
+  document.addEventListener('keydown', e => { if (e.key === 'Enter' && t0 === null) t0 = performance.now(); },
+                            {capture: true, once: true});
+  const poll = () => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const tr = gd && gd.data && gd._fullData.find(t => t.name === name);
+    const now = tr ? JSON.stringify(Array.from(tr.x)) : null;
+    if (t0 !== null && now !== null && now !== before && gd._fullLayout) {
+      requestAnimationFrame(() => resolve(performance.now() - t0));
+    } else {
+      requestAnimationFrame(poll);
+    }
+  };
+  requestAnimationFrame(poll);
+  setTimeout(() => resolve(-1), 30000);
+}); }"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=20, help="lr changes to time")
+    parser.add_argument("--app", default="app.py", help="the Streamlit script to serve")
+    parser.add_argument("--screenshot", metavar="PNG", help="also save the landing page here")
+    args = parser.parse_args()
+
+    with launch_chromium() as browser:
+        started = time.perf_counter()
+        with start_app(script=args.app) as url:
+            answered = time.perf_counter()
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(url)
+            page.wait_for_function(TRACE_X.replace("(name) =>", "() => ((name) =>") + ")('SGD') !== null",
+                                   timeout=60_000)
+            ready = time.perf_counter()
+            print(f"server answering: {answered - started:.2f} s after `streamlit run`")
+            print(f"time until interactive (figure drawn): {ready - started:.2f} s")
+
+            page.wait_for_timeout(1000)
+            if args.screenshot:
+                page.set_viewport_size({"width": 1440, "height": 1300})
+                page.wait_for_timeout(1500)
+                page.screenshot(path=args.screenshot)
+                print(f"landing page saved to {args.screenshot}")
+            lr = page.locator(LR_INPUT).first
+            times = []
+            for i in range(args.changes + 1):
+                before = page.evaluate(TRACE_X, "SGD")
+                value = f"{0.5 + 0.02 * i:.2f}"
+                lr.fill(value)
+                page.evaluate(ARM, ["SGD", before])
+                lr.press("Enter")
+                ms = page.evaluate("window.__latency")
+                if ms < 0:
+                    raise SystemExit(f"the chart did not change after lr={value}")
+                if i > 0:            # the first change warms caches and the browser's JIT
+                    times.append(ms)
+                page.wait_for_timeout(300)
+            print(f"lr change -> new trajectories drawn, {len(times)} changes: "
+                  f"median {statistics.median(times):.0f} ms, min {min(times):.0f} ms, "
+                  f"max {max(times):.0f} ms, p90 {sorted(times)[int(0.9 * (len(times) - 1))]:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

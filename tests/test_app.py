@@ -1,0 +1,299 @@
+"""The page's logic through Streamlit's AppTest: defaults, presets, widgets -> figure, URLs.
+
+Figures are read back from the chart's JSON (NumPy arrays arrive as base64 "bdata"). Expected
+points are worked by hand on f = x²/20 + y² (∇f = (x/10, 2y)): one SGD step with learning rate
+η maps (x, y) to (x·(1 − η/10), y·(1 − 2η)).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import appstate as A
+from experiment import MAX_LABEL
+import presets
+import surfaces
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def start(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart(at: AppTest, i: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def array(value) -> np.ndarray:
+    """A figure's array: a plain list, or Plotly's {"dtype", "bdata"} encoding."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return np.asarray(value, dtype=float)
+
+
+def path(at: AppTest, label: str) -> np.ndarray:
+    """The (x, y) points of the trajectory trace called ``label``."""
+    trace = next(t for t in chart(at)["data"] if t.get("name") == label)
+    return np.column_stack([array(trace["x"]), array(trace["y"])])
+
+
+def number(at: AppTest, label: str, i: int = 0):
+    return [w for w in at.number_input if w.label == label][i]
+
+
+def lines(at: AppTest) -> list[int]:
+    return at.session_state[A.LINES]
+
+
+def markdown_texts(at: AppTest) -> list[str]:
+    return [e.value for kind in ("markdown", "caption", "warning", "error", "subheader", "title")
+            for e in at.get(kind)]
+
+
+# --- the landing page -----------------------------------------------------------------------
+
+def test_landing_page_is_the_textbook_figure():
+    at = start()
+    assert at.subheader[0].value == presets.title("textbook")
+    assert not at.warning and not at.error
+    assert [at.session_state[A.line_key(u, "label")] for u in lines(at)] == \
+        ["SGD", "Momentum", "AdaGrad", "Adam"]
+    fig = chart(at)
+    assert sum(t["type"] == "contour" for t in fig["data"]) == 4          # 2x2 panels
+    sgd = path(at, "SGD")
+    assert len(sgd) == 31
+    assert sgd[1] == pytest.approx([-7 * 0.905, 2 * -0.9])              # η = 0.95
+    momentum = path(at, "Momentum")
+    assert momentum[1] == pytest.approx([-7 * 0.99, 2 * 0.8])           # first step: plain SGD, η = 0.1
+    # second step: buffer b = 0.9·g0 + g1, θ2 = θ1 − 0.1·b
+    g0, g1 = np.array([-0.7, 4.0]), np.array([-0.693, 3.2])
+    assert momentum[2] == pytest.approx(momentum[1] - 0.1 * (0.9 * g0 + g1))
+
+
+def test_the_formula_is_shown_in_latex():
+    at = start()
+    assert at.latex[0].value.strip("$\n") == r"f(x, y) = \frac{x^2}{20} + y^2"
+
+
+def test_the_url_holds_the_state_from_the_start():
+    at = start()
+    decoded = A.decode_url({"s": at.query_params["s"]})
+    assert decoded.warning is None and decoded.config == presets.get("textbook")
+
+
+# --- presets --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(presets.PRESETS))
+def test_every_preset_opens(name):
+    at = start()
+    at.selectbox(key=A.PRESET).set_value(name).run()
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == presets.title(name)
+    config = presets.get(name)
+    traces = [t["name"] for t in chart(at)["data"]]
+    assert all(line.label in traces for line in config.lines)
+    assert A.canonical(A.decode_url({"s": at.query_params["s"]}).config) == A.canonical(config)
+
+
+# --- widgets -> figure ----------------------------------------------------------------------
+
+def test_changing_lr_redraws_that_trajectory():
+    at = start()
+    number(at, "lr").set_value(0.5).run()
+    assert path(at, "SGD")[1] == pytest.approx([-7 * 0.95, 0.0])         # 1 − 2·0.5 = 0
+    assert "(modified)" in at.subheader[0].value
+
+
+def test_steps_and_start():
+    at = start()
+    at.number_input(key=A.STEPS).set_value(5).run()
+    at.number_input(key=A.START_X).set_value(4.0).run()
+    at.number_input(key=A.START_Y).set_value(-1.0).run()
+    sgd = path(at, "SGD")
+    assert len(sgd) == 6 and sgd[0] == pytest.approx([4.0, -1.0])
+
+
+def test_duplicate_rename_remove():
+    at = start()
+    first = lines(at)[0]
+    at.button(key=f"dup{first}").click().run()
+    assert len(lines(at)) == 5
+    copy = lines(at)[1]
+    assert at.session_state[A.line_key(copy, "label")] == "SGD (2)"
+    at.text_input(key=A.line_key(copy, "label")).set_value("SGD fast").run()
+    at.number_input(key=A.param_key(copy, "opt", "SGD", "lr")).set_value(0.5).run()
+    assert path(at, "SGD fast")[1] == pytest.approx([-7 * 0.95, 0.0])
+    assert path(at, "SGD")[1] == pytest.approx([-7 * 0.905, 2 * -0.9])  # the original is untouched
+    assert sum(t["type"] == "contour" for t in chart(at)["data"]) == 5
+    at.button(key=f"del{first}").click().run()
+    assert len(lines(at)) == 4
+    assert "SGD" not in [t["name"] for t in chart(at)["data"]]
+
+
+def test_two_adams_side_by_side():
+    at = start()
+    adam = lines(at)[3]
+    at.button(key=f"dup{adam}").click().run()
+    second = lines(at)[4]
+    at.number_input(key=A.param_key(second, "opt", "Adam", "lr")).set_value(0.05).run()
+    first_step = path(at, "Adam")[1] - path(at, "Adam")[0]
+    second_step = path(at, "Adam (2)")[1] - path(at, "Adam (2)")[0]
+    # Adam's first step is −lr·sign(g) (m̂/√v̂ = g/|g| up to eps): g0 = (−0.7, 4)
+    assert first_step == pytest.approx([0.3, -0.3], rel=1e-6)
+    assert second_step == pytest.approx([0.05, -0.05], rel=1e-6)
+
+
+def test_add_an_optimizer_with_torch_defaults():
+    at = start()
+    at.selectbox(key="add_name").set_value("RMSprop").run()
+    at.button(key="add").click().run()
+    assert len(lines(at)) == 5
+    new = lines(at)[4]
+    assert at.session_state[A.param_key(new, "opt", "RMSprop", "alpha")] == 0.99
+    assert at.session_state[A.param_key(new, "opt", "RMSprop", "lr")] == 0.01
+    assert "RMSprop" in [t["name"] for t in chart(at)["data"]]
+
+
+def test_switching_the_optimizer_class_gives_its_inputs():
+    at = start()
+    first = lines(at)[0]
+    at.selectbox(key=A.line_key(first, "name")).set_value("Adam").run()
+    assert not at.exception
+    labels = [w.label for w in at.number_input]
+    assert "betas[0]" in labels and "eps" in labels
+    assert at.session_state[A.param_key(first, "opt", "Adam", "lr")] == 1e-3
+
+
+def test_a_scheduler_and_its_inputs():
+    at = start()
+    first = lines(at)[0]
+    at.selectbox(key=A.line_key(first, "scheduler")).set_value("StepLR").run()
+    at.number_input(key=A.param_key(first, "sched", "StepLR", "step_size")).set_value(2).run()
+    at.number_input(key=A.param_key(first, "sched", "StepLR", "gamma")).set_value(0.5).run()
+    doc = A.read_config(at.session_state, lines(at))
+    assert doc["optimizers"][0]["scheduler"] == {"name": "StepLR", "params": {"step_size": 2, "gamma": 0.5}}
+    sgd = path(at, "SGD")
+    # lrs 0.95, 0.95, 0.475: y factors −0.9, −0.9, 0.05
+    assert sgd[3][1] == pytest.approx(2 * 0.81 * 0.05)
+
+
+def test_surface_change_moves_the_start_to_its_default():
+    at = start()
+    at.selectbox(key=A.SURFACE).set_value("himmelblau").run()
+    assert not at.exception
+    assert (at.session_state[A.START_X], at.session_state[A.START_Y]) == \
+        tuple(map(float, surfaces.get("himmelblau").start))
+    fig = chart(at)
+    assert fig["layout"]["xaxis"]["range"] == [-5, 5]                   # Himmelblau's window
+    assert "11" in at.latex[0].value and "7" in at.latex[0].value     # (x² + y − 11)² + (x + y² − 7)²
+
+
+def test_a_typed_formula():
+    at = start()
+    at.selectbox(key=A.SURFACE).set_value(A.FORMULA_OPTION).run()
+    at.text_input(key=A.FORMULA).set_value("x^2 + 3*y^2").run()
+    assert not at.exception and not at.error
+    at.number_input(key=A.START_X).set_value(1.0).run()
+    at.number_input(key=A.START_Y).set_value(1.0).run()
+    sgd = path(at, "SGD")
+    assert sgd[1] == pytest.approx([1 - 0.95 * 2, 1 - 0.95 * 6])       # ∇f = (2x, 6y)
+
+
+def test_an_invalid_value_is_explained_not_raised():
+    at = start()
+    first = lines(at)[0]
+    at.checkbox(key=A.param_key(first, "opt", "SGD", "nesterov")).check().run()
+    assert not at.exception
+    assert at.error and "Nesterov" in at.error[0].value
+    assert path(at, "SGD")[1] == pytest.approx([-7 * 0.905, 2 * -0.9])  # the last valid experiment
+
+
+def test_a_diverging_run_is_explained():
+    at = start()
+    number(at, "lr").set_value(1.5).run()
+    at.number_input(key=A.STEPS).set_value(600).run()
+    assert not at.exception
+    notes = [w.value for w in at.warning]
+    assert any("diverged at step 511" in n for n in notes)
+    assert len(path(at, "SGD")) == 511                                 # up to the last finite point
+
+
+def test_overlay_puts_every_trajectory_in_one_panel():
+    at = start()
+    at.toggle(key=A.OVERLAY).set_value(True).run()
+    fig = chart(at)
+    assert sum(t["type"] == "contour" for t in fig["data"]) == 1
+    assert {"SGD", "Momentum", "AdaGrad", "Adam"} <= {t["name"] for t in fig["data"]}
+    assert A.decode_url({"s": at.query_params["s"]}).view.overlay is True
+
+
+@pytest.mark.parametrize("tab", ["loss", "distance", "lr", "surface3d", "data"])
+def test_every_view_opens(tab):
+    at = start()
+    at.session_state[A.VIEW] = A.VIEWS[tab]
+    at.run()
+    assert not at.exception, at.exception
+    if tab == "data":
+        assert len(at.dataframe) == 2
+    else:
+        assert json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert A.decode_url({"s": at.query_params["s"]}).view.tab == tab
+
+
+def test_playback_draws_part_of_the_path():
+    at = start()
+    at.slider(key="upto").set_value(5).run()
+    assert len(path(at, "SGD")) == 6
+
+
+# --- the URL --------------------------------------------------------------------------------
+
+def test_url_round_trip_reproduces_the_view():
+    at = start()
+    at.selectbox(key=A.PRESET).set_value("himmelblau").run()
+    number(at, "lr", 3).set_value(0.05).run()
+    at.toggle(key=A.OVERLAY).set_value(True).run()
+    shared = at.query_params["s"]
+    other = start(s=shared)
+    assert not other.warning
+    assert chart(other) == chart(at)
+    assert other.subheader[0].value == at.subheader[0].value
+    for key in (A.START_X, A.START_Y, A.STEPS, A.OVERLAY, A.PRESET):
+        assert other.session_state[key] == at.session_state[key]
+
+
+def test_a_bad_url_gives_a_warning_and_the_defaults():
+    at = start(s="not base64 at all <script>")
+    assert at.warning and at.warning[0].value.startswith("This link could not be used")
+    assert path(at, "SGD")[1] == pytest.approx([-7 * 0.905, 2 * -0.9])
+    assert A.decode_url({"s": at.query_params["s"]}).warning is None  # and the URL is repaired
+
+
+def test_a_hostile_label_is_only_text():
+    hostile = "<img src=x onerror=alert(1)> [link](javascript:alert(1)) **b**"
+    config = {"surface": "elliptic", "start": [-7, 2], "steps": 3,
+              "optimizers": [{"name": "SGD", "params": {"lr": 0.1}, "label": hostile}]}
+    doc = {"v": 1, "config": config, "view": {}}
+    at = start(s=base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("="))
+    assert not at.warning
+    for element in at.get("markdown") + at.get("caption"):
+        assert not element.proto.allow_html
+    texts = [t for t in markdown_texts(at) if "img" in t]
+    assert texts                                                        # the label is shown ...
+    assert not any(re.search(r"(?<!\\)[<>\[\]()*]", t) for t in texts)    # ... every mark escaped
+    fig = chart(at)
+    names = json.dumps([a.get("text") for a in fig["layout"].get("annotations", [])])
+    assert "<img" not in names                                          # subplot title escaped
+    assert at.text_input(key=A.line_key(lines(at)[0], "label")).value == hostile[:MAX_LABEL]

@@ -1,0 +1,134 @@
+"""End to end in real Chromium (Debian's, through Playwright): the served app as a visitor sees it.
+
+Load, change a value, click a plot to move the start, open the shared URL in a new page,
+download the PNG — with no exception element and no console error at any point. The server
+and the browser are started once for the module (tests/conftest.py).
+"""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+CHART_READY = """(label) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  return !!(gd && gd._fullData && gd._fullData.some(t => t.name === label));
+}"""
+
+# The trace called `label` of the first chart as [[x...], [y...]].
+TRACE = """(label) => {
+  const t = document.querySelector('.js-plotly-plot')._fullData.find(t => t.name === label);
+  return [Array.from(t.x), Array.from(t.y)];
+}"""
+
+# True once the trace `label` differs from `before` (JSON of TRACE's value).
+CHANGED = """([label, before]) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const t = gd && gd._fullData && gd._fullData.find(t => t.name === label);
+  return !!t && JSON.stringify([Array.from(t.x), Array.from(t.y)]) !== before;
+}"""
+
+IGNORED_CONSOLE = ("favicon",)
+
+
+@pytest.fixture()
+def page(app_url, chromium):
+    """A fresh page on the app; fails the test on an exception element or a console error."""
+    context = chromium.new_context(viewport={"width": 1440, "height": 1100}, accept_downloads=True)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" and not any(s in m.text for s in IGNORED_CONSOLE) else None)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.goto(app_url)
+    page.wait_for_function(CHART_READY, arg="SGD", timeout=60_000)
+    yield page
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert not problems, problems
+    context.close()
+
+
+def trace(page, label: str = "SGD") -> list[list[float]]:
+    return page.evaluate(TRACE, label)
+
+
+def snapshot(page, label: str = "SGD") -> str:
+    """The trace as JSON text made by the page itself (to compare with what comes next)."""
+    return page.evaluate(f"(label) => JSON.stringify(({TRACE})(label))", label)
+
+
+def wait_changed(page, before: str, label: str = "SGD") -> None:
+    page.wait_for_function(CHANGED, arg=[label, before], timeout=30_000)
+
+
+def test_landing_page(page):
+    assert page.get_by_text("The textbook figure", exact=False).first.is_visible()
+    assert page.locator(".js-plotly-plot .contour").count() == 4           # 2x2 panels
+    xs, ys = trace(page)
+    assert len(xs) == 31
+    assert (xs[1], ys[1]) == pytest.approx((-7 * 0.905, 2 * -0.9))     # SGD, lr 0.95
+
+
+def test_change_a_value(page):
+    before = snapshot(page)
+    lr = page.locator('input[aria-label="lr"]').first
+    lr.fill("0.5")
+    lr.press("Enter")
+    wait_changed(page, before)
+    xs, ys = trace(page)
+    assert (xs[1], ys[1]) == pytest.approx((-7 * 0.95, 0.0))           # (1 − 0.05)x, (1 − 1)y
+    expect(page.locator('[data-testid="stMain"] h3').first).to_contain_text("(modified)")
+
+
+def test_click_on_the_plot_moves_the_start(page):
+    before = snapshot(page)
+    panel = page.locator(".js-plotly-plot .nsewdrag").first            # the SGD panel
+    box = panel.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    wait_changed(page, before)
+    xs, ys = trace(page)
+    # the window is x in [-10, 10], y in [-5, 5]: a quarter from the top right is (5, 2.5),
+    # snapped to the click grid (cells of 20/39 and 10/39)
+    assert xs[0] == pytest.approx(5, abs=0.3) and ys[0] == pytest.approx(2.5, abs=0.15)
+    x_input = page.locator('input[aria-label="x"]').first
+    page.wait_for_function("(v) => document.querySelector('input[aria-label=\"x\"]').value !== v",
+                           arg="-7")
+    assert float(x_input.input_value()) == pytest.approx(xs[0], abs=1e-3)
+
+
+def test_the_shared_url_reproduces_the_view(page, chromium):
+    before = snapshot(page, "Adam")
+    lr = page.locator('input[aria-label="lr"]').nth(3)                   # Adam's
+    lr.fill("0.05")
+    lr.press("Enter")
+    wait_changed(page, before, "Adam")
+    page.get_by_text("Overlay all trajectories").click()
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .contour').length === 1")
+    page.wait_for_function("() => location.search.length > 3 && "
+                           "document.querySelectorAll('.js-plotly-plot .contour').length === 1")
+    page.wait_for_timeout(500)
+    shared = page.url
+
+    other = chromium.new_page(viewport={"width": 1440, "height": 1100})
+    try:
+        other.goto(shared)
+        other.wait_for_function(CHART_READY, arg="Adam", timeout=60_000)
+        assert other.locator(".js-plotly-plot .contour").count() == 1     # the overlay view
+        for label in ("SGD", "Momentum", "AdaGrad", "Adam"):
+            assert trace(other, label) == trace(page, label)
+        assert other.locator('input[aria-label="lr"]').nth(3).input_value() == "0.05"
+        assert other.locator('[data-testid="stException"]').count() == 0
+        assert other.locator('[data-testid="stAlert"]').count() == 0      # no "bad link" warning
+    finally:
+        other.close()
+
+
+def test_download_the_png(page):
+    button = page.get_by_role("button", name="PNG", exact=True)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    data = open(info.value.path(), "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    assert info.value.suggested_filename == "gradscape-paths.png"
