@@ -26,6 +26,7 @@ from optimizers.runner import MAX_STEPS, Paths, run as run_batch
 from surfaces import Surface
 
 MAX_OPTIMIZERS = 16
+MAX_UPDATES = 40_000    # steps x optimizers: 16 x 2 500 or 4 x 10 000; seconds of CPU, not minutes
 MAX_LABEL = 60
 DEFAULT_STEPS = 100
 
@@ -127,6 +128,10 @@ def load(data: Any) -> Config:
     std = _float(noise.get("std", 0.0), "noise.std", 0.0, 1e6)
     seed = _int(noise.get("seed", 0), "noise.seed", 0, 2**32 - 1)
     lines = _lines(data.get("optimizers"))
+    if steps * len(lines) > MAX_UPDATES:
+        raise ConfigError(f"steps: {len(lines)} optimizers x {steps} steps is {len(lines) * steps:,} "
+                          f"updates, more than the {MAX_UPDATES:,} one experiment may run; "
+                          f"use fewer steps or fewer optimizers")
     config = Config(surface, lines, start, steps, std, seed)
     resolve_surface(config)    # a formula or window that cannot be used fails here, not later
     return config
