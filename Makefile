@@ -10,8 +10,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+# The editable install is redone only when pyproject.toml changes (the stamp is older), so
+# `make run` on an installed machine starts the server at once.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(VENV)/.installed
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -9,12 +9,16 @@ import plotly.graph_objects as go
 
 from . import style
 from .grid import contour_grid
+from .raster import contour_image
 
 CLICK_GRID = 40          # invisible markers per side that make a click on a panel register
 PANEL_HEIGHT = 360       # pixels per row of panels
 OVERLAY_HEIGHT = 560
 KEEP = dict(marker=dict(opacity=1))   # a click selects a grid point: don't fade the paths
 LONG_PATH = 200          # longer paths are drawn as lines only (markers would blot them)
+CONTOURS = ("lines", "raster")
+PAGE_WIDTH = 1100        # the chart's width in the page (wide layout, 1440 px window), for rasters
+RASTER_SCALE = 1         # raster pixels per screen pixel: 1-pixel lines, crisp at the page size
 
 
 def panel_shape(n: int) -> tuple[int, int]:
@@ -45,7 +49,8 @@ def stop_reason(surface, run: dict[str, Any]) -> str | None:
 
 def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
                       resolution: int | None = None, click_grid: bool = True,
-                      height: int | None = None, title: str | None = None) -> go.Figure:
+                      height: int | None = None, title: str | None = None,
+                      contours: str = "lines") -> go.Figure:
     """Contour lines of the surface with each run's path: a grid of panels, or one overlay.
 
     Every panel shows the same contour levels over the surface's window, the start (black
@@ -61,9 +66,14 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
         click_grid: add an invisible marker grid ("click") so a click selects a point.
         height: figure height in pixels (default from the number of rows).
         title: optional figure title.
+        contours: "lines", Plotly contour traces (vector: for files), or "raster", the same
+            levels as one picture per panel under the traces (``raster.contour_image``); a
+            browser draws that about twice as fast, so the page uses it.
     """
     if upto is not None and (isinstance(upto, bool) or not isinstance(upto, (int, np.integer)) or upto < 0):
         raise ValueError(f"upto must be a step number >= 0, got {upto!r}")
+    if contours not in CONTOURS:
+        raise ValueError(f"contours must be one of {', '.join(CONTOURS)}, got {contours!r}")
     surface, runs = result.surface, result.runs
     grid = contour_grid(surface, resolution)
     n_panels = 1 if overlay else max(len(runs), 1)
@@ -72,21 +82,25 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
     traces: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
 
-    contours = dict(start=grid.start, end=grid.end, size=grid.size, coloring="lines", showlabels=False)
+    levels = dict(start=grid.start, end=grid.end, size=grid.size, coloring="lines", showlabels=False)
     if click_grid:
         (x0, x1), (y0, y1) = surface.window
         cx, cy = np.meshgrid(np.linspace(x0, x1, CLICK_GRID, dtype=np.float32),
                              np.linspace(y0, y1, CLICK_GRID, dtype=np.float32))
         cx, cy = cx.ravel(), cy.ravel()
     for xa, ya in axes:
-        traces.append(dict(type="contour", x=grid.x, y=grid.y, z=grid.z, contours=contours, autocontour=False,
-                           colorscale=style.CONTOUR_SCALE, showscale=False, line=dict(width=1),
-                           hoverinfo="skip", name="contour", showlegend=False, xaxis=xa, yaxis=ya))
+        if contours == "lines":
+            traces.append(dict(type="contour", x=grid.x, y=grid.y, z=grid.z, contours=levels,
+                               autocontour=False, colorscale=style.CONTOUR_SCALE, showscale=False,
+                               line=dict(width=1), hoverinfo="skip", name="contour", showlegend=False,
+                               xaxis=xa, yaxis=ya))
         if click_grid:
-            # mode "text" with empty text: hoverable and selectable like markers, but Plotly
-            # draws no SVG node per point (invisible markers cost ~1 s for 4x1600 points).
+            # mode "text" with empty text and maxdisplayed=1: hoverable and selectable like
+            # markers (hover searches the data), but Plotly draws no SVG node per point
+            # (invisible markers cost ~1 s for 4x1600 points, text nodes a few hundred ms).
             traces.append(dict(type="scatter", x=cx, y=cy, mode="text", text="", name="click",
-                               showlegend=False, hoverinfo="none", xaxis=xa, yaxis=ya))
+                               marker=dict(maxdisplayed=1), showlegend=False, hoverinfo="none",
+                               xaxis=xa, yaxis=ya))
 
     notes: list[list[tuple[str, str]]] = [[] for _ in axes]
     for i, run in enumerate(runs):
@@ -135,15 +149,35 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
 
     layout = _panels(surface.window, rows, cols, n_panels,
                      None if overlay else [style.escape(r["label"]) for r in runs], annotations)
+    height = height or (OVERLAY_HEIGHT if overlay else 80 + PANEL_HEIGHT * rows)
+    margin = dict(l=55, r=20, t=75 if title else 45, b=50)
+    if contours == "raster":
+        layout["images"] = _rasters(surface, grid, layout, axes, height, margin)
     layout.update(
-        height=height or (OVERLAY_HEIGHT if overlay else 80 + PANEL_HEIGHT * rows),
-        margin=dict(l=55, r=20, t=75 if title else 45, b=50),
+        height=height, margin=margin,
         font=style.FONT, showlegend=overlay, hovermode="closest",
         legend=dict(bgcolor="rgba(255,255,255,0.8)"),
         uirevision=f"{surface.id}|{surface.text}|{surface.window}|{overlay}|{n_panels}")
     if title:
         layout["title"] = dict(text=style.escape(title), x=0.5)
     return go.Figure(data=traces, layout=layout)
+
+
+def _rasters(surface, grid, layout: dict[str, Any], axes, height: int,
+             margin: dict[str, int]) -> list[dict[str, Any]]:
+    """One contour picture per panel, stretched over its window, below the traces.
+
+    Every panel has the same size, so one image (its size that of the first panel at
+    ``PAGE_WIDTH`` x ``height``, times ``RASTER_SCALE``) serves them all.
+    """
+    (x0, x1), (y0, y1) = surface.window
+    (a, b), (c, d) = layout["xaxis"]["domain"], layout["yaxis"]["domain"]
+    width_px = (PAGE_WIDTH - margin["l"] - margin["r"]) * (b - a) * RASTER_SCALE
+    height_px = (height - margin["t"] - margin["b"]) * (d - c) * RASTER_SCALE
+    source = contour_image(surface, grid, max(int(round(width_px)), 2), max(int(round(height_px)), 2))
+    return [dict(source=source, xref=xa, yref=ya, x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
+                 xanchor="left", yanchor="top", sizing="stretch", layer="below", name="contour")
+            for xa, ya in axes]
 
 
 def _panels(window, rows: int, cols: int, n: int, titles: list[str] | None,

@@ -3,6 +3,8 @@
 Expected numbers come from the formulas by hand (the textbook surface x²/20 + y², Rosenbrock,
 SGD's closed-form iterates), never from the figure code.
 """
+import base64
+import io
 import json
 import math
 
@@ -11,7 +13,11 @@ import pytest
 
 import experiment
 import presets
+from PIL import Image
+
 from figures import distance_figure, loss_figure, lr_figure, surface_figure, trajectory_figure
+from figures import raster
+from figures.grid import contour_grid
 from figures.style import PALETTE
 
 PANEL_AXES = [("x", "y"), ("x2", "y2"), ("x3", "y3"), ("x4", "y4")]
@@ -114,6 +120,7 @@ def test_click_grid_is_an_invisible_scatter_in_every_panel(textbook):
     assert [g.xaxis for g in grids] == ["x", "x2", "x3", "x4"]
     for g in grids:
         assert len(g.x) == 40 * 40 and g.hoverinfo == "none" and g.mode == "text" and g.text == ""
+        assert g.marker.maxdisplayed == 1            # no SVG node per point: a fast redraw
         assert min(g.x) == -10 and max(g.x) == 10 and min(g.y) == -5 and max(g.y) == 5
     assert not named(trajectory_figure(textbook, click_grid=False), "click")
 
@@ -176,8 +183,10 @@ def test_labels_are_shown_as_text_not_html():
 
 
 def test_the_textbook_figure_is_light_enough_for_a_fast_browser(textbook):
-    # Payload measured in a browser: 4 panels of 80x80 float32 contours + click grids ~ 250 kB.
+    # Payload measured in a browser: 4 panels of 80x80 float32 contours + click grids ~ 250 kB;
+    # with contour pictures ~ 170 kB.
     assert len(trajectory_figure(textbook).to_json()) < 400_000
+    assert len(trajectory_figure(textbook, contours="raster").to_json()) < 250_000
     spec = json.loads(trajectory_figure(textbook).to_json())
     contour = next(t for t in spec["data"] if t["name"] == "contour")
     assert contour["z"]["dtype"] == "f4"
@@ -188,6 +197,106 @@ def test_bad_arguments_raise_clear_errors(textbook):
         trajectory_figure(textbook, upto=-1)
     with pytest.raises(ValueError, match="resolution"):
         trajectory_figure(textbook, resolution=3)
+    with pytest.raises(ValueError, match="contours must be one of lines, raster"):
+        trajectory_figure(textbook, contours="filled")
+    with pytest.raises(ValueError, match="image size"):
+        raster.contour_rgb(textbook.surface, contour_grid(textbook.surface), 0, 10)
+
+
+# --- contours as pictures (the page) ---------------------------------------------------------
+
+def picture(uri: str) -> np.ndarray:
+    """A data:image/png URI decoded by Pillow (an independent PNG reader) to (h, w, 3) uint8."""
+    assert uri.startswith("data:image/png;base64,")
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+    image.load()                                     # decodes every row: a broken PNG raises
+    return np.asarray(image.convert("RGB"))
+
+
+def test_raster_panels_are_one_picture_each_stretched_over_the_window(textbook):
+    fig = trajectory_figure(textbook, contours="raster")
+    assert not named(fig, "contour")                 # no contour traces left to compute
+    images = fig.layout.images
+    assert [(i.xref, i.yref) for i in images] == PANEL_AXES
+    for image in images:
+        assert (image.x, image.y, image.sizex, image.sizey) == (-10, 5, 20, 10)   # window's top left
+        assert (image.xanchor, image.yanchor, image.sizing, image.layer) == ("left", "top", "stretch", "below")
+        assert image.source == images[0].source      # one picture shared by the panels
+    # the picture has the first panel's size in the page: 1100 px wide figure minus margins
+    # (55 + 20) times the panel's share of the width; 800 px high minus margins (45 + 50)
+    (a, b), (c, d) = fig.layout.xaxis.domain, fig.layout.yaxis.domain
+    pixels = picture(images[0].source)
+    assert pixels.shape == (round(705 * (d - c)), round(1025 * (b - a)), 3)
+    # the paths are the same as with vector contours
+    lines = trajectory_figure(textbook)
+    assert [t.name for t in fig.data] == [t.name for t in lines.data if t.name != "contour"]
+
+
+def test_raster_draws_each_level_where_f_equals_it(textbook):
+    """Lines at f = level on the textbook bowl x²/20 + y²: on a row y, at x = √(20(level − y²))."""
+    surface, grid = textbook.surface, contour_grid(textbook.surface)
+    width, height = 400, 200
+    pixels = picture(raster.contour_image(surface, grid, width, height)).astype(float)
+    brightness = pixels.mean(axis=2)
+    row = 90                                         # pixel centres: y = 5 − (row + ½)·10/height
+    y = 5 - (row + 0.5) * 10 / height
+    levels = raster.levels(grid)
+    assert levels[0] == pytest.approx(grid.start) and np.diff(levels) == pytest.approx(grid.size)
+    checked = 0
+    for low, high in zip(levels[:-1], levels[1:]):
+        mid = (low + high) / 2
+        if low < y * y or 20 * (mid - y * y) >= 10 ** 2:
+            continue                                 # the level misses this row or leaves the window
+        on = (math.sqrt(20 * (low - y * y)) + 10) * width / 20 - 0.5          # pixel columns
+        between = (math.sqrt(20 * (mid - y * y)) + 10) * width / 20 - 0.5
+        if abs(between - on) < 3:
+            continue                                 # levels closer than the line width
+        line, fill = brightness[row, round(on)], brightness[row, round(between)]
+        assert line < fill - 20, (low, on, line, fill)               # ink on the level ...
+        assert np.allclose(pixels[row, round(between)], pixels[row, round(between) + 1])  # ... none between
+        checked += 1
+    assert checked >= 5
+    # inside the first level: the innermost fill, no line; the corners lie above the last level: white
+    assert brightness[height // 2, width // 2] < 240
+    assert (pixels[0, 0] == 255).all() and (pixels[-1, -1] == 255).all()
+
+
+def test_raster_log_levels_and_holes():
+    # Rosenbrock: log-spaced levels, so lines sit at f = 10^level
+    result = experiment.simulate(presets.get("rosenbrock"))
+    grid = contour_grid(result.surface)
+    assert grid.log
+    rgb = raster.contour_rgb(result.surface, grid, 300, 200)
+    (x0, x1), (y0, y1) = result.surface.window
+    # along the top row, f grows from the valley y = x² outwards; a pixel whose f is a level is inked
+    y = y1 - 0.5 * (y1 - y0) / 200
+    x = x0 + (np.arange(300) + 0.5) * (x1 - x0) / 300
+    f = (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
+    t = (np.log10(f) - grid.start) / grid.size
+    on = np.abs(t - np.rint(t)) * grid.size / np.abs(np.gradient(np.log10(f))) < 0.3
+    on &= (np.rint(t) >= 0) & (np.rint(t) <= len(raster.levels(grid)) - 1)
+    off = np.abs(t - np.rint(t)) > 0.45
+    assert on.sum() >= 3 and off.sum() >= 10
+    assert rgb[0, on].mean() < rgb[0, off].mean() - 40
+    # sqrt(x) + y² is undefined for x < 0: those pixels stay white
+    config = experiment.load({"surface": {"expr": "sqrt(x) + y^2", "window": [[-1, 3], [-1, 1]]},
+                              "steps": 1, "optimizers": [{"name": "SGD"}]})
+    holes = experiment.simulate(config)
+    rgb = raster.contour_rgb(holes.surface, contour_grid(holes.surface), 40, 20)
+    assert (rgb[:, :10] == 255).all() and not (rgb[:, 10:] == 255).all()
+
+
+def test_raster_png_is_small_and_cached(textbook):
+    surface, grid = textbook.surface, contour_grid(textbook.surface)
+    uri = raster.contour_image(surface, grid, 477, 317)
+    assert raster.contour_image(surface, grid, 477, 317) is uri          # cached
+    assert len(uri) < 40_000                        # a palette PNG: ~11 kB for the textbook panel
+    raw = base64.b64decode(uri.split(",", 1)[1])
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n" and raw[12:16] == b"IHDR" and raw[24:26] == bytes([8, 3])
+    # the truecolour fallback (more than 256 colours) decodes to the same picture
+    index, palette = raster.contour_pixels(surface, grid, 60, 40)
+    assert (picture("data:image/png;base64," + base64.b64encode(raster.png(palette[index])).decode())
+            == palette[index]).all()
 
 
 def test_loss_figure_plots_the_gap_to_f_star_on_a_log_axis(textbook):
