@@ -1,7 +1,9 @@
 """gradscape: the page. Widgets -> Config -> simulate -> figures -> page.
 
-Sections: state (URL, presets, callbacks), results, views, export, sidebar controls. The sidebar
-is written last so that, on a rerun, the chart reaches the browser before the ~100 controls.
+Sections: state (URL, presets, callbacks), results, views, export, sidebar controls. The views
+and export are one fragment (``results``): an input that changes only a value (lr, start, ...)
+reruns just that, not the sidebar's ~100 controls; the sidebar is written last so that, on a
+full rerun, the chart reaches the browser before the controls.
 The state logic itself (URL encoding, widget keys, validation) lives in ``appstate`` (no
 Streamlit there, so it is unit-tested); this file only lays out widgets and figures.
 Text typed by users is never rendered as HTML; as Markdown it goes through ``md_escape``.
@@ -18,6 +20,8 @@ import streamlit as st
 
 import appstate as A
 import figures
+import insights
+import limits
 import optimizers
 import presets
 import surfaces
@@ -35,6 +39,7 @@ PRESET_NAMES = {"textbook": "Textbook figure", "rosenbrock": "Rosenbrock's valle
                 "schedules": "Schedules compared", "himmelblau": "Himmelblau's four minima"}
 CUSTOM = "(custom)"
 CHART = "chart"                       # key of the side-by-side chart (its click selection)
+RESULTS = "results"                   # key of the fragment that shows the experiment
 MAX_UPLOAD = 200_000                  # bytes of an uploaded configuration
 
 
@@ -51,6 +56,7 @@ def apply_state(config: Config, view: A.View) -> None:
     ss[A.VIEW] = A.VIEWS[view.tab]
     ss[A.OVERLAY], ss[A.LOG_Y] = view.overlay, view.log_y
     ss[A.PRESET] = view.preset or CUSTOM
+    ss.update(A.insight_values(view.insights))
     ss["good_config"] = config
 
 
@@ -58,7 +64,7 @@ def current_view() -> A.View:
     tab = next((k for k, label in A.VIEWS.items() if label == ss.get(A.VIEW)), "paths")
     preset = ss.get(A.PRESET)
     return A.View(tab, bool(ss.get(A.OVERLAY)), bool(ss.get(A.LOG_Y, True)),
-                  preset if preset in presets.PRESETS else None)
+                  preset if preset in presets.PRESETS else None, A.read_insights(ss))
 
 
 def ensure(values: dict[str, Any]) -> None:
@@ -80,6 +86,11 @@ def on_surface() -> None:
         ss[A.START_X], ss[A.START_Y] = 4.0, 3.0
     else:
         ss[A.START_X], ss[A.START_Y] = map(float, surfaces.get(ss[A.SURFACE]).start)
+
+
+def on_value() -> None:
+    """A value changed that decides only the results, not which inputs exist: rerun just them."""
+    st.rerun(RESULTS)
 
 
 def on_add() -> None:
@@ -144,25 +155,24 @@ if A.LINES not in ss:        # first run of this session: read the URL once
 # --- results ------------------------------------------------------------------------------
 
 @st.cache_resource(max_entries=64, show_spinner=False)
+@limits.HEAVY      # a cache miss waits for one of a few process-wide slots (limits.py)
 def run(config_json: str) -> Result:
     """The experiment's trajectories, once per distinct config (keyed by its JSON)."""
     return simulate(load(config_json))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
+@limits.HEAVY
 def figure(kind: str, config_json: str, overlay: bool = False, log_y: bool = True,
-           upto: int | None = None) -> Any:
+           upto: int | None = None, contours: str = "raster") -> Any:
     """A Plotly figure of the experiment, built once per (kind, config, options).
 
+    The page draws contours as pictures (fast in the browser); files get vector lines.
     Shared between reruns and sessions: callers must not change it (the export copies it).
     """
     result = run(config_json)
     if kind == "paths":
-        fig = figures.trajectory_figure(result, overlay=overlay, upto=upto)
-        # The invisible click grid stays clickable (hover finds points in the data) but draws
-        # no markers: a few hundred ms less per redraw in the browser.
-        fig.update_traces(marker_maxdisplayed=1, selector={"name": "click"})
-        return fig
+        return figures.trajectory_figure(result, overlay=overlay, upto=upto, contours=contours)
     if kind == "loss":
         return figures.loss_figure(result, log_y=log_y)
     if kind == "distance":
@@ -172,160 +182,199 @@ def figure(kind: str, config_json: str, overlay: bool = False, log_y: bool = Tru
     return figures.surface_figure(result)
 
 
-ensure(A.missing_defaults(ss, ss[A.LINES]))   # e.g. a line just switched to another optimizer
-try:
-    config = load(A.read_config(ss, ss[A.LINES]))
-    ss["good_config"] = config
-    config_error = None
-except ConfigError as exc:
-    config, config_error = ss["good_config"], str(exc)
+def current_config() -> tuple[Config, str | None, str | None]:
+    """The experiment the widgets show: (config, its error, that error if it is the formula's).
 
-view = current_view()
-config_json = config.to_json()
-if config_error is None:     # the URL holds the whole state, written back after every change
-    encoded = A.encode_url(config, view)
-    if st.query_params.get(A.URL_PARAM) != encoded or len(st.query_params) != 1:
-        st.query_params.from_dict({A.URL_PARAM: encoded})
-result = run(config_json)
+    A config with an error is replaced by the last valid one, so the page always shows one.
+    """
+    ensure(A.missing_defaults(ss, ss[A.LINES]))   # e.g. a line just switched to another optimizer
+    try:
+        config = load(A.read_config(ss, ss[A.LINES]))
+        ss["good_config"] = config
+        error = None
+    except ConfigError as exc:
+        config, error = ss["good_config"], str(exc)
+    # a bad formula or window is explained beside its input (in the sidebar), once
+    formula = ss[A.SURFACE] == A.FORMULA_OPTION and (error or "").startswith("surface")
+    return config, error, error if formula else None
 
 
-# --- views ----------------------------------------------------------------------------------
+@st.fragment(key=RESULTS)
+def results() -> None:
+    """Everything that shows the experiment: headline, views, export (and the URL).
+
+    A fragment: an input that changes only values (lr, start, steps, ...) reruns just this
+    (``on_value``), not the ~100 controls of the sidebar, so the chart is redrawn sooner.
+    """
+    insights.start_run()         # before any widget: keeps the insight views' settings
+    config, config_error, formula_error = current_config()
+    view = current_view()
+    config_json = config.to_json()
+    if config_error is None:     # the URL holds the whole state, written back after every change
+        encoded = A.encode_url(config, view)
+        if st.query_params.get(A.URL_PARAM) != encoded or len(st.query_params) != 1:
+            st.query_params.from_dict({A.URL_PARAM: encoded})
+
+    def busy(exc: limits.Busy) -> None:
+        """Too many computations at once, server-wide: say so and offer a retry (inputs are kept)."""
+        st.warning(str(exc), icon=":material/hourglass_top:")
+        st.button("Try again", key="busy_retry", icon=":material/refresh:")
+
+    try:
+        result = run(config_json)
+    except limits.Busy as exc:
+        busy(exc)
+        return
+
+    # --- views ------------------------------------------------------------------------------------
+
+    head, formula = st.columns([3, 2], vertical_alignment="center")
+    with head:
+        if view.preset is not None:
+            modified = A.canonical(config) != A.canonical(presets.get(view.preset))
+            st.subheader(presets.title(view.preset) + (" (modified)" if modified else ""),
+                         anchor=False)
+        else:
+            st.subheader("Your experiment", anchor=False)
+        st.caption(A.md_escape(" · ".join(A.headline(run) for run in result.runs)))
+    with formula:
+        st.latex(f"f(x, y) = {result.surface.latex}")
+
+    if ss.get("notice"):
+        st.warning(A.md_escape(ss["notice"]), icon=":material/warning:")
+    if config_error is not None and formula_error is None:
+        st.error(A.md_escape(config_error) + " — showing the last valid experiment.", icon=":material/error:")
+    for run_ in result.runs:
+        if run_["diverged_at"] is not None:
+            reason = stop_reason(result.surface, run_)
+            st.warning(A.md_escape(A.divergence_note(run_["label"], reason, run_["diverged_at"])),
+                       icon=":material/trending_up:")
+
+    t1, t2, _ = st.columns([2, 1, 3])
+    with t1:
+        st.toggle("Overlay all trajectories", key=A.OVERLAY,
+                  help="One plot with every trajectory instead of a panel per optimizer.")
+    with t2:
+        st.toggle("Log scale", key=A.LOG_Y, help="Loss and distance on a logarithmic axis.")
+
+    tabs = dict(zip(A.VIEWS, st.tabs(list(A.VIEWS.values()), key=A.VIEW, on_change="rerun")))
+    K = config.steps
+
+    if ss.get("playing") and ss.get("upto_for") != config_json:
+        ss["playing"] = False
+    if ss.get("upto_for") != config_json:       # a new experiment is shown whole
+        ss["upto"], ss["upto_for"] = K, config_json
+
+    @st.fragment(run_every=0.35 if ss.get("playing") else None)
+    def trajectories() -> None:
+        """The contour panels with playback: a step slider and play/pause, rerunning alone."""
+        if ss.pop("rerun_app", False):
+            st.rerun()
+        if ss.get("playing"):
+            ss["upto"] = min(ss["upto"] + max(1, -(-K // 20)), K)     # about 20 frames in all
+            if ss["upto"] >= K:
+                ss["playing"] = False
+                st.rerun()
+        ss["upto"] = min(max(int(ss.get("upto", K)), 0), K)
+        c_play, c_slider = st.columns([1, 9], vertical_alignment="bottom")
+        with c_play:
+            if st.button("Pause" if ss.get("playing") else "Play", key="play",
+                         icon=":material/pause:" if ss.get("playing") else ":material/play_arrow:",
+                         width="stretch"):
+                ss["playing"] = not ss.get("playing")
+                if ss["playing"] and ss["upto"] >= K:
+                    ss["upto"] = 0
+                st.rerun()
+        with c_slider:
+            st.slider("Step", 0, max(K, 1), key="upto", disabled=K == 0)
+        upto = None if ss["upto"] >= K else ss["upto"]
+        try:
+            fig = figure("paths", config_json, overlay=view.overlay, upto=upto)
+        except limits.Busy as exc:
+            busy(exc)
+            return
+        st.plotly_chart(fig, key=CHART, on_select=on_click, selection_mode="points",
+                        config=export.TOOLBAR_CONFIG, width="stretch")
+        st.caption("Click a point on any plot to start there.")
+
+    def current_figure() -> Any:
+        """The figure of the open tab, for a file (the trajectories for the data tab; vector contours)."""
+        if view.tab in insights.TABS:
+            return insights.current_figure(view.tab, result, view.insights)
+        kind = view.tab if view.tab in ("loss", "distance", "lr", "surface3d") else "paths"
+        return figure(kind, config_json, overlay=view.overlay, log_y=view.log_y, contours="lines")
+
+    with tabs["paths"]:
+        if tabs["paths"].open:
+            trajectories()
+    for kind in ("loss", "distance", "lr", "surface3d"):
+        with tabs[kind]:
+            if tabs[kind].open:
+                try:
+                    fig = figure(kind, config_json, log_y=view.log_y)
+                except limits.Busy as exc:
+                    busy(exc)
+                    continue
+                st.plotly_chart(fig, key=f"chart_{kind}", config=export.TOOLBAR_CONFIG, width="stretch")
+    for kind in insights.TABS:
+        with tabs[kind]:
+            if tabs[kind].open:
+                insights.draw(kind, result)
+    with tabs["data"]:
+        if tabs["data"].open:
+            st.markdown("**Summary**")
+            st.dataframe(A.summary_rows(result), hide_index=True, width="stretch",
+                         column_config={k: st.column_config.NumberColumn(format="%.4g")
+                                        for k in ("final x", "final y", "final loss", "distance to minimum")})
+            st.markdown("**Every step**")
+            st.dataframe(A.step_columns(result), hide_index=True, width="stretch", height=360)
+
+    # --- export -----------------------------------------------------------------------------------
+
+    def figure_bytes(fmt: str) -> Callable[[], bytes]:
+        """Made only when the button is clicked: kaleido takes a second or more."""
+        return lambda: export.to_bytes(current_figure(), fmt)
+
+    def trajectories_csv() -> bytes:
+        columns = A.step_columns(result)
+        # a label starting with = + - @ would be a formula to a spreadsheet: quote it
+        columns["label"] = ["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in columns["label"]]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(zip(*columns.values()))
+        return out.getvalue().encode()
+
+    st.subheader("Share and export", anchor=False)
+    st.caption("The address in your browser holds the whole experiment: copy it to share exactly this view.")
+    has_browser = export.find_browser() is not None
+    cols = st.columns(8)
+    downloads = [
+        ("PNG", figure_bytes("png"), "png", "image/png", not has_browser),
+        ("SVG", figure_bytes("svg"), "svg", "image/svg+xml", not has_browser),
+        ("PDF", figure_bytes("pdf"), "pdf", "application/pdf", not has_browser),
+        ("HTML", figure_bytes("html"), "html", "text/html", False),
+        ("CSV", trajectories_csv, "csv", "text/csv", False),
+        ("JSON", lambda: json.dumps(result.to_dict()).encode(), "json", "application/json", False),
+    ]
+    for col, (label, data, ext, mime, disabled) in zip(cols, downloads):
+        with col:
+            name = "trajectories" if label in ("CSV", "JSON") else f"gradscape-{view.tab}"
+            st.download_button(label, data=limits.HEAVY(data), file_name=f"{name}.{ext}", mime=mime,
+                               key=f"dl_{ext}", on_click="ignore", disabled=disabled,
+                               icon=":material/download:", width="stretch",
+                               help=export.NO_BROWSER if disabled else f"The current figure as {label}"
+                               if label not in ("CSV", "JSON") else f"Every step of every run as {label}")
+    with cols[6]:
+        st.download_button("Config", data=lambda: json.dumps(config.to_dict(), indent=2).encode(),
+                           file_name="gradscape-config.json", mime="application/json", key="dl_config",
+                           on_click="ignore", icon=":material/download:", width="stretch",
+                           help="Load it back above, or run it: gradscape run gradscape-config.json")
+
 
 st.title("gradscape", anchor=False,
          help="torch.optim's update rules, step by step, on 2-D loss surfaces.")
-head, formula = st.columns([3, 2], vertical_alignment="center")
-with head:
-    if view.preset is not None:
-        modified = A.canonical(config) != A.canonical(presets.get(view.preset))
-        st.subheader(presets.title(view.preset) + (" (modified)" if modified else ""), anchor=False)
-    else:
-        st.subheader("Your experiment", anchor=False)
-    st.caption(A.md_escape(" · ".join(A.headline(run) for run in result.runs)))
-with formula:
-    st.latex(f"f(x, y) = {result.surface.latex}")
-
-if ss.get("notice"):
-    st.warning(A.md_escape(ss["notice"]), icon=":material/warning:")
-if config_error is not None:
-    st.error(A.md_escape(config_error) + " — showing the last valid experiment.", icon=":material/error:")
-for run_ in result.runs:
-    if run_["diverged_at"] is not None:
-        reason = stop_reason(result.surface, run_)
-        st.warning(A.md_escape(A.divergence_note(run_["label"], reason, run_["diverged_at"])),
-                   icon=":material/trending_up:")
-
-t1, t2, _ = st.columns([2, 1, 3])
-with t1:
-    st.toggle("Overlay all trajectories", key=A.OVERLAY,
-              help="One plot with every trajectory instead of a panel per optimizer.")
-with t2:
-    st.toggle("Log scale", key=A.LOG_Y, help="Loss and distance on a logarithmic axis.")
-
-tabs = dict(zip(A.VIEWS, st.tabs(list(A.VIEWS.values()), key=A.VIEW, on_change="rerun")))
-K = config.steps
-
-if ss.get("playing") and ss.get("upto_for") != config_json:
-    ss["playing"] = False
-if ss.get("upto_for") != config_json:       # a new experiment is shown whole
-    ss["upto"], ss["upto_for"] = K, config_json
-
-
-@st.fragment(run_every=0.35 if ss.get("playing") else None)
-def trajectories() -> None:
-    """The contour panels with playback: a step slider and play/pause, rerunning alone."""
-    if ss.pop("rerun_app", False):
-        st.rerun()
-    if ss.get("playing"):
-        ss["upto"] = min(ss["upto"] + max(1, -(-K // 20)), K)     # about 20 frames in all
-        if ss["upto"] >= K:
-            ss["playing"] = False
-            st.rerun()
-    ss["upto"] = min(max(int(ss.get("upto", K)), 0), K)
-    c_play, c_slider = st.columns([1, 9], vertical_alignment="bottom")
-    with c_play:
-        if st.button("Pause" if ss.get("playing") else "Play", key="play",
-                     icon=":material/pause:" if ss.get("playing") else ":material/play_arrow:",
-                     width="stretch"):
-            ss["playing"] = not ss.get("playing")
-            if ss["playing"] and ss["upto"] >= K:
-                ss["upto"] = 0
-            st.rerun()
-    with c_slider:
-        st.slider("Step", 0, max(K, 1), key="upto", disabled=K == 0)
-    upto = None if ss["upto"] >= K else ss["upto"]
-    fig = figure("paths", config_json, overlay=view.overlay, upto=upto)
-    st.plotly_chart(fig, key=CHART, on_select=on_click, selection_mode="points",
-                    config=export.TOOLBAR_CONFIG, width="stretch")
-    st.caption("Click a point on any plot to start there.")
-
-
-def current_figure() -> Any:
-    """The figure of the open tab (the trajectories for the data tab)."""
-    kind = view.tab if view.tab in ("loss", "distance", "lr", "surface3d") else "paths"
-    return figure(kind, config_json, overlay=view.overlay, log_y=view.log_y)
-
-
-with tabs["paths"]:
-    if tabs["paths"].open:
-        trajectories()
-for kind in ("loss", "distance", "lr", "surface3d"):
-    with tabs[kind]:
-        if tabs[kind].open:
-            st.plotly_chart(figure(kind, config_json, log_y=view.log_y), key=f"chart_{kind}",
-                            config=export.TOOLBAR_CONFIG, width="stretch")
-with tabs["data"]:
-    if tabs["data"].open:
-        st.markdown("**Summary**")
-        st.dataframe(A.summary_rows(result), hide_index=True, width="stretch",
-                     column_config={k: st.column_config.NumberColumn(format="%.4g")
-                                    for k in ("final x", "final y", "final loss", "distance to minimum")})
-        st.markdown("**Every step**")
-        st.dataframe(A.step_columns(result), hide_index=True, width="stretch", height=360)
-
-
-# --- export ---------------------------------------------------------------------------------
-
-def figure_bytes(fmt: str) -> Callable[[], bytes]:
-    """Made only when the button is clicked: kaleido takes a second or more."""
-    return lambda: export.to_bytes(current_figure(), fmt)
-
-
-def trajectories_csv() -> bytes:
-    columns = A.step_columns(result)
-    # a label starting with = + - @ would be a formula to a spreadsheet: quote it
-    columns["label"] = ["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in columns["label"]]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(zip(*columns.values()))
-    return out.getvalue().encode()
-
-
-st.subheader("Share and export", anchor=False)
-st.caption("The address in your browser holds the whole experiment: copy it to share exactly this view.")
-has_browser = export.find_browser() is not None
-cols = st.columns(8)
-downloads = [
-    ("PNG", figure_bytes("png"), "png", "image/png", not has_browser),
-    ("SVG", figure_bytes("svg"), "svg", "image/svg+xml", not has_browser),
-    ("PDF", figure_bytes("pdf"), "pdf", "application/pdf", not has_browser),
-    ("HTML", figure_bytes("html"), "html", "text/html", False),
-    ("CSV", trajectories_csv, "csv", "text/csv", False),
-    ("JSON", lambda: json.dumps(result.to_dict()).encode(), "json", "application/json", False),
-]
-for col, (label, data, ext, mime, disabled) in zip(cols, downloads):
-    with col:
-        name = "trajectories" if label in ("CSV", "JSON") else f"gradscape-{view.tab}"
-        st.download_button(label, data=data, file_name=f"{name}.{ext}", mime=mime, key=f"dl_{ext}",
-                           on_click="ignore", disabled=disabled, icon=":material/download:",
-                           width="stretch",
-                           help=export.NO_BROWSER if disabled else f"The current figure as {label}"
-                           if label not in ("CSV", "JSON") else f"Every step of every run as {label}")
-with cols[6]:
-    st.download_button("Config", data=lambda: json.dumps(config.to_dict(), indent=2).encode(),
-                       file_name="gradscape-config.json", mime="application/json", key="dl_config",
-                       on_click="ignore", icon=":material/download:", width="stretch",
-                       help="Load it back above, or run it: gradscape run gradscape-config.json")
+results()
 
 
 # --- sidebar controls -----------------------------------------------------------------------
@@ -354,14 +403,17 @@ def hyperparam_inputs(uid: int, role: str, owner: str, skip: tuple[str, ...] = (
     for i, h in enumerate(params):
         with cols[i % 2]:
             if h.kind == "bool":
-                st.checkbox(h.name, key=A.param_key(uid, role, owner, h.name), help=h.help or None)
+                st.checkbox(h.name, key=A.param_key(uid, role, owner, h.name), help=h.help or None,
+                            on_change=on_value)
             elif h.kind == "ints":
-                st.text_input(h.name, key=A.param_key(uid, role, owner, h.name), help=h.help or None)
+                st.text_input(h.name, key=A.param_key(uid, role, owner, h.name), help=h.help or None,
+                              on_change=on_value)
             elif h.kind == "pair":
                 for part in (0, 1):
-                    number(f"{h.name}[{part}]", A.param_key(uid, role, owner, h.name, part), h)
+                    number(f"{h.name}[{part}]", A.param_key(uid, role, owner, h.name, part), h,
+                           on_change=on_value)
             else:
-                number(h.name, A.param_key(uid, role, owner, h.name), h)
+                number(h.name, A.param_key(uid, role, owner, h.name), h, on_change=on_value)
 
 
 def line_controls(uid: int, n_lines: int) -> None:
@@ -372,7 +424,7 @@ def line_controls(uid: int, n_lines: int) -> None:
         with label:
             st.text_input("Label", key=A.line_key(uid, "label"), max_chars=60,
                           label_visibility="collapsed", placeholder="label",
-                          help="The name shown in legends and tables.")
+                          help="The name shown in legends and tables.", on_change=on_value)
         with dup:
             st.button("", key=f"dup{uid}", icon=":material/content_copy:", help="Duplicate",
                       type="tertiary", on_click=on_duplicate, args=(uid,),
@@ -382,13 +434,14 @@ def line_controls(uid: int, n_lines: int) -> None:
                       type="tertiary", on_click=on_remove, args=(uid,), disabled=n_lines <= 1)
         left, right = st.columns([3, 2])
         with left:
-            st.selectbox("Optimizer", list(optimizers.OPTIMIZERS), key=name_key,
-                         help=optimizers.OPTIMIZERS[ss[name_key]].summary or None)
+            st.selectbox("Optimizer", list(optimizers.ALL_OPTIMIZERS), key=name_key,
+                         format_func=A.optimizer_label,
+                         help=optimizers.ALL_OPTIMIZERS[ss[name_key]].summary or None)
         name = ss[name_key]
         ensure(A.part_values(uid, "opt", name, {}))
         with right:
             lr = next(h for h in A.hyperparams("opt", name) if h.name == "lr")
-            number("lr", A.param_key(uid, "opt", name, "lr"), lr)
+            number("lr", A.param_key(uid, "opt", name, "lr"), lr, on_change=on_value)
         ensure({sched_key: A.NO_SCHEDULER})
         with st.popover("More settings", icon=":material/tune:", width="stretch", key=f"more{uid}",
                         help="Every other hyperparameter, and a learning-rate scheduler."):
@@ -400,6 +453,7 @@ def line_controls(uid: int, n_lines: int) -> None:
 
 
 def sidebar() -> None:
+    formula_error = current_config()[2]
     st.selectbox("Preset", [*presets.PRESETS, CUSTOM], key=A.PRESET, on_change=on_preset,
                  format_func=lambda n: PRESET_NAMES.get(n, n) if n != CUSTOM else "—")
 
@@ -410,6 +464,9 @@ def sidebar() -> None:
     if ss[A.SURFACE] == A.FORMULA_OPTION:
         st.text_input("f(x, y)", key=A.FORMULA, max_chars=300,
                       help="Operators + - * / ^, functions sin cos exp log sqrt abs ...; x and y.")
+        if formula_error is not None:
+            st.error(A.md_escape(formula_error.removeprefix("surface.expr: "))
+                     + " — the last valid surface stays on screen.", icon=":material/error:")
         cx, cy = st.columns(2)
         with cx:
             number("x from", "xmin")
@@ -421,19 +478,19 @@ def sidebar() -> None:
     st.subheader("Start and steps")
     cx, cy, cs = st.columns(3)
     with cx:
-        number("x", A.START_X, help="Or click a point on a plot.")
+        number("x", A.START_X, help="Or click a point on a plot.", on_change=on_value)
     with cy:
-        number("y", A.START_Y, help="Or click a point on a plot.")
+        number("y", A.START_Y, help="Or click a point on a plot.", on_change=on_value)
     with cs:
-        st.number_input("steps", 0, MAX_STEPS, key=A.STEPS, step=10)
+        st.number_input("steps", 0, MAX_STEPS, key=A.STEPS, step=10, on_change=on_value)
     with st.expander("Gradient noise (mini-batch view)"):
         st.caption("Each update sees ∇f + σ·ξ, ξ standard normal: what a mini-batch gradient "
                    "looks like. The drawn loss is the true one.")
         cn, cs = st.columns(2)
         with cn:
-            number("std σ", A.NOISE_STD, min_value=0.0, max_value=1e6, step=0.1)
+            number("std σ", A.NOISE_STD, min_value=0.0, max_value=1e6, step=0.1, on_change=on_value)
         with cs:
-            st.number_input("seed", 0, 2**32 - 1, key=A.NOISE_SEED, step=1)
+            st.number_input("seed", 0, 2**32 - 1, key=A.NOISE_SEED, step=1, on_change=on_value)
 
     st.subheader("Optimizers")
     uids = ss[A.LINES]
@@ -441,7 +498,8 @@ def sidebar() -> None:
         line_controls(uid, len(uids))
     ca, cb = st.columns([3, 2], vertical_alignment="bottom")
     with ca:
-        st.selectbox("Add an optimizer", list(optimizers.OPTIMIZERS), key="add_name")
+        st.selectbox("Add an optimizer", list(optimizers.ALL_OPTIMIZERS), key="add_name",
+                     format_func=A.optimizer_label)
     with cb:
         st.button("Add", key="add", icon=":material/add:", on_click=on_add, width="stretch",
                   disabled=len(uids) >= MAX_OPTIMIZERS)

@@ -23,11 +23,15 @@ import string
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Mapping
 
+import numpy as np
+
 import optimizers
 import presets
 import surfaces
-from experiment import Config, ConfigError, Line, load
+from experiment import MAX_OPTIMIZERS, Config, ConfigError, Line, load
 from optimizers.base import Hyperparam
+from optimizers.grids import MIN_RESOLUTION, Axis, parse_axis, sweepable
+from optimizers.runner import MAX_STEPS
 
 URL_VERSION = 1
 URL_PARAM = "s"
@@ -40,6 +44,10 @@ VIEWS: dict[str, str] = {
     "distance": "Distance to minimum",
     "lr": "Learning rate",
     "surface3d": "3D surface",
+    "inside": "Inside the optimizer",
+    "critical": "Critical points",
+    "basin": "Basin map",
+    "sweep": "Hyperparameter sweep",
     "data": "Data",
 }
 
@@ -57,6 +65,36 @@ LINES = "lines"                # list of line ids (not a widget)
 FORMULA_OPTION = "(formula)"   # the surface choice that reveals the formula input
 NO_SCHEDULER = "(none)"
 
+# Widget keys of the insight views (a sweep axis has five: AXIS_FIELDS after its prefix).
+INSIGHT_LINE, INSIGHT_STEP = "insight.line", "insight.step"
+BASIN_RESOLUTION, CRITICAL_POINT = "insight.resolution", "insight.point"
+SWEEP_X, SWEEP_Y = "insight.sweep_x", "insight.sweep_y"
+AXIS_FIELDS = ("name", "low", "high", "num", "log")
+MAX_MAP_RESOLUTION = 200       # basin maps in the app: at most 200 x 200 starts
+MAX_SWEEP_VALUES = 200         # sweeps in the app: at most 200 values per axis
+MAX_POINTS = 500               # critical points listed (critical_points' max_points)
+
+
+@dataclass(frozen=True)
+class Insights:
+    """Settings of the insight views.
+
+    line: index of the optimizer line the inside, basin and sweep views follow.
+    step: the update the inside view shows, 1-based like torch's step count (update k moves
+        point k − 1 to point k).
+    resolution: starts per side of the basin map.
+    point: index of the chosen critical point (in ``critical_points``' order).
+    sweep_x, sweep_y: the sweep's axes as ``NAME:LOW:HIGH:NUM[:log]`` (``grids.parse_axis``),
+        or None for the defaults of the line's optimizer (``default_axes``).
+    """
+
+    line: int = 0
+    step: int = 1
+    resolution: int = 100
+    point: int = 0
+    sweep_x: str | None = None
+    sweep_y: str | None = None
+
 
 @dataclass(frozen=True)
 class View:
@@ -66,9 +104,14 @@ class View:
     overlay: bool = False
     log_y: bool = True
     preset: str | None = presets.DEFAULT
+    insights: Insights = Insights()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The view as JSON data; the insight settings only when they are not the defaults."""
+        doc = asdict(self)
+        if self.insights == Insights():
+            del doc["insights"]
+        return doc
 
 
 @dataclass(frozen=True)
@@ -162,9 +205,9 @@ def _json_object(text: str) -> dict[str, Any]:
 
 
 def _view(doc: Any) -> View:
-    if not isinstance(doc, dict) or set(doc) - {"tab", "overlay", "log_y", "preset"}:
+    if not isinstance(doc, dict) or set(doc) - {"tab", "overlay", "log_y", "preset", "insights"}:
         raise _BadURL("invalid view")
-    view = View(**doc)
+    view = View(**{**doc, "insights": _insights(doc.get("insights", {}))})
     if not isinstance(view.tab, str) or view.tab not in VIEWS:
         raise _BadURL("unknown view")
     if not isinstance(view.overlay, bool) or not isinstance(view.log_y, bool):
@@ -173,6 +216,31 @@ def _view(doc: Any) -> View:
                                     or view.preset not in presets.PRESETS):
         raise _BadURL("unknown preset")
     return view
+
+
+def _insights(doc: Any) -> Insights:
+    """Validate the insight settings of a URL (whole numbers in range, parseable sweep axes)."""
+    names = set(Insights.__dataclass_fields__)
+    if not isinstance(doc, dict) or set(doc) - names:
+        raise _BadURL("invalid insight settings")
+    settings = Insights(**doc)
+    for name, low, high in (("line", 0, MAX_OPTIMIZERS - 1), ("step", 1, MAX_STEPS),
+                            ("resolution", MIN_RESOLUTION, MAX_MAP_RESOLUTION),
+                            ("point", 0, MAX_POINTS - 1)):
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _BadURL(f"insight setting {name} must be a whole number from {low} to {high}")
+    for name in ("sweep_x", "sweep_y"):
+        value = getattr(settings, name)
+        if value is not None:
+            try:
+                settings = replace(settings, **{name: normal_axis(value)})
+            except (ValueError, TypeError) as exc:
+                raise _BadURL(f"invalid {name}: {str(exc)[:120]}") from None
+    if settings.sweep_x is not None and settings.sweep_y is not None \
+            and sweep_axis(settings.sweep_x).name == sweep_axis(settings.sweep_y).name:
+        raise _BadURL("the sweep's two axes must be different hyperparameters")
+    return settings
 
 
 # --- widgets <-> config ---------------------------------------------------------------------
@@ -244,8 +312,13 @@ def part_values(uid: int, role: str, owner: str, given: Mapping[str, Any]) -> di
 
 def hyperparams(role: str, owner: str) -> tuple[Hyperparam, ...]:
     """The hyperparameter descriptions of an optimizer ("opt") or scheduler ("sched")."""
-    table = optimizers.OPTIMIZERS if role == "opt" else optimizers.SCHEDULERS
+    table = optimizers.ALL_OPTIMIZERS if role == "opt" else optimizers.SCHEDULERS
     return table[owner].hyperparams
+
+
+def optimizer_label(name: str) -> str:
+    """How an optimizer is listed: torch's class name, or e.g. "Newton (reference, not torch.optim)"."""
+    return f"{name} (reference, not torch.optim)" if name in optimizers.REFERENCE else name
 
 
 def read_config(state: Mapping[str, Any], uids: list[int]) -> dict[str, Any]:
@@ -489,3 +562,166 @@ def missing_defaults(state: Mapping[str, Any], uids: list[int]) -> dict[str, Any
         if sched != NO_SCHEDULER:
             values.update(part_values(uid, "sched", sched, {}))
     return {k: v for k, v in values.items() if k not in state}
+
+
+# --- the insight views ----------------------------------------------------------------------
+
+MAX_AXIS_CHARS = 100
+SECOND_AXES = (("momentum", 0.0, 0.99), ("betas[0]", 0.0, 0.99), ("rho", 0.0, 0.99),
+               ("lr_decay", 0.0, 0.1), ("damping", 0.0, 10.0))
+SWEEP_VALUES = 30              # values per axis of a default sweep
+
+
+def sweep_axis(text: str) -> Axis:
+    """A sweep axis of the app from ``NAME:LOW:HIGH:NUM[:log]`` (``grids.parse_axis``).
+
+    Besides parse_axis' checks: at most 100 characters, LOW < HIGH (or NUM = 1 and LOW = HIGH),
+    at most ``MAX_SWEEP_VALUES`` values. Raises ValueError saying what is wrong.
+    """
+    if not isinstance(text, str) or len(text) > MAX_AXIS_CHARS:
+        raise ValueError(f"a sweep axis is text NAME:LOW:HIGH:NUM[:log] of at most "
+                         f"{MAX_AXIS_CHARS} characters")
+    axis = parse_axis(text)
+    if axis.values.size > MAX_SWEEP_VALUES:
+        raise ValueError(f"{axis.name}: at most {MAX_SWEEP_VALUES} values, got {axis.values.size}")
+    low, high = axis.values[0], axis.values[-1]
+    if not (low < high or (axis.values.size == 1 and low == high)):
+        raise ValueError(f"{axis.name}: the range must go from low to high, got {low:g} to {high:g}")
+    return axis
+
+
+def default_axes(name: str, lr: float) -> tuple[str, str]:
+    """The sweep to try first for optimizer ``name`` whose current learning rate is ``lr``.
+
+    Across: lr, 30 log-spaced values from lr/100 to 10·lr. Up: the method's second knob,
+    30 values: momentum 0–0.99 (SGD, RMSprop), β1 0–0.99 (the Adam family), ρ 0–0.99
+    (Adadelta), lr_decay 0–0.1 (Adagrad), damping 0–10 (Newton).
+    """
+    allowed = sweepable(optimizers.ALL_OPTIMIZERS[name])
+    lr = lr if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0 else 0.01
+    x = f"lr:{lr / 100:.3g}:{lr * 10:.3g}:{SWEEP_VALUES}:log"
+    y = next((f"{n}:{lo:g}:{hi:g}:{SWEEP_VALUES}" for n, lo, hi in SECOND_AXES if n in allowed),
+             f"{allowed[-1]}:0:1:{SWEEP_VALUES}")
+    return normal_axis(x), normal_axis(y)
+
+
+def axis_values(prefix: str, spec: str) -> dict[str, Any]:
+    """The five widget values (name, low, high, num, log) that show the sweep axis ``spec``."""
+    axis = sweep_axis(spec)
+    fields = (axis.name, float(axis.values[0]), float(axis.values[-1]), int(axis.values.size),
+              bool(axis.log))
+    return {f"{prefix}.{k}": v for k, v in zip(AXIS_FIELDS, fields)}
+
+
+def axis_spec(state: Mapping[str, Any], prefix: str) -> str:
+    """The ``NAME:LOW:HIGH:NUM[:log]`` the five widgets of an axis show; ValueError if invalid."""
+    try:
+        name, low, high, num, log = (state[f"{prefix}.{k}"] for k in AXIS_FIELDS)
+    except KeyError:
+        raise ValueError("the sweep axis is not set") from None
+    if isinstance(num, bool) or not isinstance(num, (int, float)) or num != int(num):
+        raise ValueError(f"{name}: the number of values must be a whole number")
+    spec = _axis_text(name, low, high, num, log)
+    sweep_axis(spec)
+    return spec
+
+
+def normal_axis(spec: str) -> str:
+    """``spec`` written as the widgets write it ("lr:1e-3:1:20:log" -> "lr:0.001:1.0:20:log")."""
+    axis = sweep_axis(spec)
+    return _axis_text(axis.name, axis.values[0], axis.values[-1], axis.values.size, axis.log)
+
+
+def _axis_text(name: str, low: float, high: float, num: int, log: bool) -> str:
+    return f"{name}:{float(low)!r}:{float(high)!r}:{int(num)}" + (":log" if log else "")
+
+
+def insight_values(settings: Insights) -> dict[str, Any]:
+    """Every widget value that shows the insight settings (sweep axes only when set)."""
+    values: dict[str, Any] = {INSIGHT_LINE: settings.line, INSIGHT_STEP: settings.step,
+                              BASIN_RESOLUTION: settings.resolution, CRITICAL_POINT: settings.point}
+    for prefix, spec in ((SWEEP_X, settings.sweep_x), (SWEEP_Y, settings.sweep_y)):
+        if spec is not None:
+            values.update(axis_values(prefix, spec))
+    return values
+
+
+def read_insights(state: Mapping[str, Any]) -> Insights:
+    """The insight settings the widgets hold, always valid: out-of-range numbers are clamped,
+    an invalid sweep axis (or a second axis repeating the first) reads as None."""
+    d = Insights()
+
+    def whole(key: str, default: int, low: int, high: int) -> int:
+        value = state.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return default
+        return min(max(int(value), low), high)
+
+    axes = []
+    for prefix in (SWEEP_X, SWEEP_Y):
+        try:
+            axes.append(axis_spec(state, prefix))
+        except ValueError:
+            axes.append(None)
+    if axes[0] is not None and axes[1] is not None \
+            and sweep_axis(axes[0]).name == sweep_axis(axes[1]).name:
+        axes[1] = None
+    return Insights(line=whole(INSIGHT_LINE, d.line, 0, MAX_OPTIMIZERS - 1),
+                    step=whole(INSIGHT_STEP, d.step, 1, MAX_STEPS),
+                    resolution=whole(BASIN_RESOLUTION, d.resolution, MIN_RESOLUTION,
+                                     MAX_MAP_RESOLUTION),
+                    point=whole(CRITICAL_POINT, d.point, 0, MAX_POINTS - 1),
+                    sweep_x=axes[0], sweep_y=axes[1])
+
+
+def nearest_value(axis: Axis, value: float) -> float:
+    """The value of ``axis`` nearest ``value`` (in log space on a log axis): a clicked cell."""
+    values = np.asarray(axis.values, dtype=float)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or (axis.log and value <= 0):
+        raise ValueError(f"{axis.name}: not a value of the sweep: {value!r:.40}")
+    distance = np.abs(np.log(values) - math.log(value)) if axis.log else np.abs(values - value)
+    return float(values[int(np.argmin(distance))])
+
+
+def sweep_choice(uid: int, name: str, x: Axis, y: Axis, px: float, py: float) -> dict[str, float]:
+    """Widget values giving line ``uid`` (optimizer ``name``) the sweep cell nearest (px, py).
+
+    ``betas[0]`` sets the first of the pair's two inputs. ValueError for a point off the axes.
+    """
+    values = {}
+    for axis, value in ((x, px), (y, py)):
+        if axis.name.endswith("]"):
+            key = param_key(uid, "opt", name, axis.name[:-3], int(axis.name[-2]))
+        else:
+            key = param_key(uid, "opt", name, axis.name)
+        values[key] = nearest_value(axis, value)
+    return values
+
+
+def inside_rows(trace: Any, step: int) -> list[dict[str, Any]]:
+    """The numbers of update ``step`` (1-based) of an ``optimizers.inspect.Trace``, per coordinate.
+
+    Rows: the point the update left, the gradient there, the update, the momentum buffer after
+    it (if the optimizer keeps one) and the effective per-coordinate learning rate.
+    """
+    t = step - 1
+    if not 0 <= t < len(trace.update):
+        raise ValueError(f"step must be from 1 to {len(trace.update)}, got {step}")
+    rows = [("point θ (before)", trace.points[t]), ("gradient ∇f", trace.grad[t]),
+            ("update Δθ", trace.update[t])]
+    if trace.momentum is not None:
+        rows.append(("momentum buffer", trace.momentum[t]))
+    rows.append(("effective lr", trace.effective_lr[t]))
+    return [{"quantity": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows]
+
+
+def critical_rows(points: list[Any]) -> list[dict[str, Any]]:
+    """One row per critical point: index, kind, position, value and the Hessian's eigenvalues."""
+    return [{"#": i, "kind": p.kind, "x": p.x, "y": p.y, "f": p.value,
+             "λ₁": p.eigenvalues[0], "λ₂": p.eigenvalues[1]} for i, p in enumerate(points)]
+
+
+def point_label(i: int, point: Any) -> str:
+    """ "2: saddle at (−0.271, −0.923)": a critical point in a list."""
+    return f"{i}: {point.kind} at ({point.x:.4g}, {point.y:.4g})"

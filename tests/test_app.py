@@ -32,6 +32,17 @@ def start(**query: str) -> AppTest:
     return at
 
 
+def refresh(at: AppTest) -> AppTest:
+    """A full rerun, as the next structural change would make.
+
+    A value input (lr, start, steps...) reruns only the ``results`` fragment; the browser keeps
+    the sidebar, but AppTest's element tree then holds the fragment's elements only.
+    """
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def chart(at: AppTest, i: int = 0) -> dict:
     return json.loads(at.get("plotly_chart")[i].proto.spec)
 
@@ -47,6 +58,11 @@ def path(at: AppTest, label: str) -> np.ndarray:
     """The (x, y) points of the trajectory trace called ``label``."""
     trace = next(t for t in chart(at)["data"] if t.get("name") == label)
     return np.column_stack([array(trace["x"]), array(trace["y"])])
+
+
+def panels(fig: dict) -> int:
+    """How many panels have contours: the page draws them as one picture (layout image) each."""
+    return sum(image.get("name") == "contour" for image in fig["layout"].get("images", []))
 
 
 def number(at: AppTest, label: str, i: int = 0):
@@ -71,7 +87,8 @@ def test_landing_page_is_the_textbook_figure():
     assert [at.session_state[A.line_key(u, "label")] for u in lines(at)] == \
         ["SGD", "Momentum", "AdaGrad", "Adam"]
     fig = chart(at)
-    assert sum(t["type"] == "contour" for t in fig["data"]) == 4          # 2x2 panels
+    assert panels(fig) == 4                                               # 2x2 panels
+    assert not [t for t in fig["data"] if t["type"] == "contour"]        # pictures, not traces
     sgd = path(at, "SGD")
     assert len(sgd) == 31
     assert sgd[1] == pytest.approx([-7 * 0.905, 2 * -0.9])              # η = 0.95
@@ -114,12 +131,26 @@ def test_changing_lr_redraws_that_trajectory():
     number(at, "lr").set_value(0.5).run()
     assert path(at, "SGD")[1] == pytest.approx([-7 * 0.95, 0.0])         # 1 − 2·0.5 = 0
     assert "(modified)" in at.subheader[0].value
+    decoded = A.decode_url({"s": at.query_params["s"]})
+    assert dict(decoded.config.lines[0].optimizer.params)["lr"] == 0.5    # the URL follows
+
+
+def test_a_value_change_reruns_only_the_results():
+    at = start()
+    assert at.sidebar.number_input and at.title
+    number(at, "lr").set_value(0.5).run()
+    assert not at.exception, at.exception
+    # only the results fragment ran: the new chart, and neither the sidebar nor the title
+    assert path(at, "SGD")[1] == pytest.approx([-7 * 0.95, 0.0])
+    assert not at.sidebar.number_input and not at.title
+    refresh(at)
+    assert number(at, "lr").value == 0.5 and at.title
 
 
 def test_steps_and_start():
     at = start()
-    at.number_input(key=A.STEPS).set_value(5).run()
-    at.number_input(key=A.START_X).set_value(4.0).run()
+    refresh(at.number_input(key=A.STEPS).set_value(5).run())
+    refresh(at.number_input(key=A.START_X).set_value(4.0).run())
     at.number_input(key=A.START_Y).set_value(-1.0).run()
     sgd = path(at, "SGD")
     assert len(sgd) == 6 and sgd[0] == pytest.approx([4.0, -1.0])
@@ -132,11 +163,12 @@ def test_duplicate_rename_remove():
     assert len(lines(at)) == 5
     copy = lines(at)[1]
     assert at.session_state[A.line_key(copy, "label")] == "SGD (2)"
-    at.text_input(key=A.line_key(copy, "label")).set_value("SGD fast").run()
+    refresh(at.text_input(key=A.line_key(copy, "label")).set_value("SGD fast").run())
     at.number_input(key=A.param_key(copy, "opt", "SGD", "lr")).set_value(0.5).run()
     assert path(at, "SGD fast")[1] == pytest.approx([-7 * 0.95, 0.0])
     assert path(at, "SGD")[1] == pytest.approx([-7 * 0.905, 2 * -0.9])  # the original is untouched
-    assert sum(t["type"] == "contour" for t in chart(at)["data"]) == 5
+    assert panels(chart(at)) == 5
+    refresh(at)
     at.button(key=f"del{first}").click().run()
     assert len(lines(at)) == 4
     assert "SGD" not in [t["name"] for t in chart(at)["data"]]
@@ -180,7 +212,7 @@ def test_a_scheduler_and_its_inputs():
     at = start()
     first = lines(at)[0]
     at.selectbox(key=A.line_key(first, "scheduler")).set_value("StepLR").run()
-    at.number_input(key=A.param_key(first, "sched", "StepLR", "step_size")).set_value(2).run()
+    refresh(at.number_input(key=A.param_key(first, "sched", "StepLR", "step_size")).set_value(2).run())
     at.number_input(key=A.param_key(first, "sched", "StepLR", "gamma")).set_value(0.5).run()
     doc = A.read_config(at.session_state, lines(at))
     assert doc["optimizers"][0]["scheduler"] == {"name": "StepLR", "params": {"step_size": 2, "gamma": 0.5}}
@@ -205,7 +237,7 @@ def test_a_typed_formula():
     at.selectbox(key=A.SURFACE).set_value(A.FORMULA_OPTION).run()
     at.text_input(key=A.FORMULA).set_value("x^2 + 3*y^2").run()
     assert not at.exception and not at.error
-    at.number_input(key=A.START_X).set_value(1.0).run()
+    refresh(at.number_input(key=A.START_X).set_value(1.0).run())
     at.number_input(key=A.START_Y).set_value(1.0).run()
     sgd = path(at, "SGD")
     assert sgd[1] == pytest.approx([1 - 0.95 * 2, 1 - 0.95 * 6])       # ∇f = (2x, 6y)
@@ -222,7 +254,7 @@ def test_an_invalid_value_is_explained_not_raised():
 
 def test_a_diverging_run_is_explained():
     at = start()
-    number(at, "lr").set_value(1.5).run()
+    refresh(number(at, "lr").set_value(1.5).run())
     at.number_input(key=A.STEPS).set_value(600).run()
     assert not at.exception
     notes = [w.value for w in at.warning]
@@ -234,7 +266,7 @@ def test_overlay_puts_every_trajectory_in_one_panel():
     at = start()
     at.toggle(key=A.OVERLAY).set_value(True).run()
     fig = chart(at)
-    assert sum(t["type"] == "contour" for t in fig["data"]) == 1
+    assert panels(fig) == 1
     assert {"SGD", "Momentum", "AdaGrad", "Adam"} <= {t["name"] for t in fig["data"]}
     assert A.decode_url({"s": at.query_params["s"]}).view.overlay is True
 

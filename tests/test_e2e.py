@@ -30,6 +30,7 @@ CHANGED = """([label, before]) => {
 }"""
 
 IGNORED_CONSOLE = ("favicon",)
+PANELS = ".js-plotly-plot .layer-subplot .imagelayer image"   # one contour picture per panel
 
 
 @pytest.fixture()
@@ -64,7 +65,9 @@ def wait_changed(page, before: str, label: str = "SGD") -> None:
 
 def test_landing_page(page):
     assert page.get_by_text("The textbook figure", exact=False).first.is_visible()
-    assert page.locator(".js-plotly-plot .contour").count() == 4           # 2x2 panels
+    assert page.locator(PANELS).count() == 4                               # 2x2 panels
+    source = page.locator(PANELS).first.get_attribute("href")
+    assert source.startswith("data:image/png;base64,")
     xs, ys = trace(page)
     assert len(xs) == 31
     assert (xs[1], ys[1]) == pytest.approx((-7 * 0.905, 2 * -0.9))     # SGD, lr 0.95
@@ -105,9 +108,9 @@ def test_the_shared_url_reproduces_the_view(page, chromium):
     lr.press("Enter")
     wait_changed(page, before, "Adam")
     page.get_by_text("Overlay all trajectories").click()
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .contour').length === 1")
-    page.wait_for_function("() => location.search.length > 3 && "
-                           "document.querySelectorAll('.js-plotly-plot .contour').length === 1")
+    page.wait_for_function(f"() => document.querySelectorAll('{PANELS}').length === 1")
+    page.wait_for_function(f"() => location.search.length > 3 && "
+                           f"document.querySelectorAll('{PANELS}').length === 1")
     page.wait_for_timeout(500)
     shared = page.url
 
@@ -115,7 +118,7 @@ def test_the_shared_url_reproduces_the_view(page, chromium):
     try:
         other.goto(shared)
         other.wait_for_function(CHART_READY, arg="Adam", timeout=60_000)
-        assert other.locator(".js-plotly-plot .contour").count() == 1     # the overlay view
+        assert other.locator(PANELS).count() == 1                        # the overlay view
         for label in ("SGD", "Momentum", "AdaGrad", "Adam"):
             assert trace(other, label) == trace(page, label)
         assert other.locator('input[aria-label="lr"]').nth(3).input_value() == "0.05"
