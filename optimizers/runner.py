@@ -22,6 +22,7 @@ Array = np.ndarray
 MAX_STEPS = 10_000
 MAX_RUNS = 250_000
 MAX_PATH_VALUES = 4_000_000   # runs x (steps + 1) kept in memory when whole paths are recorded
+MAX_RUN_STEPS = 100_000_000   # runs x steps in one call: a few seconds of CPU (400² starts x 600 steps)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,9 @@ def check_size(runs: int, steps: int, paths: bool) -> None:
         raise ValueError(f"steps must be an integer from 0 to {MAX_STEPS}, got {steps!r}")
     if not 1 <= runs <= MAX_RUNS:
         raise ValueError(f"the number of runs must be from 1 to {MAX_RUNS}, got {runs}")
+    if runs * steps > MAX_RUN_STEPS:
+        raise ValueError(f"{runs} runs x {steps} steps is {runs * steps:,} updates, more than the "
+                         f"{MAX_RUN_STEPS:,} one call may run; use fewer runs or steps")
     if paths and runs * (steps + 1) > MAX_PATH_VALUES:
         raise ValueError(f"{runs} runs x {steps} steps is too many points to record "
                          f"(at most {MAX_PATH_VALUES:,}); use fewer runs or steps")

@@ -102,5 +102,7 @@ def test_bounds_give_clear_messages():
         run(ELLIPTIC, opt, [(0.0, 1.0)], MAX_STEPS + 1)
     with pytest.raises(ValueError, match="too many points"):
         run(ELLIPTIC, opt, np.zeros((100_000, 2)), 1000)
+    with pytest.raises(ValueError, match="more than the 100,000,000 one call may run"):
+        run(ELLIPTIC, opt, np.zeros((20_000, 2)), 10_000, paths=False)
     with pytest.raises(ValueError, match="noise std"):
         run(ELLIPTIC, opt, [(0.0, 1.0)], 5, noise_std=-1.0)
