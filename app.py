@@ -348,7 +348,7 @@ def results() -> None:
     st.subheader("Share and export", anchor=False)
     st.caption("The address in your browser holds the whole experiment: copy it to share exactly this view.")
     has_browser = export.find_browser() is not None
-    cols = st.columns(8)
+    row = st.container(horizontal=True)   # one element, not eight columns: fewer messages per rerun
     downloads = [
         ("PNG", figure_bytes("png"), "png", "image/png", not has_browser),
         ("SVG", figure_bytes("svg"), "svg", "image/svg+xml", not has_browser),
@@ -357,15 +357,14 @@ def results() -> None:
         ("CSV", trajectories_csv, "csv", "text/csv", False),
         ("JSON", lambda: json.dumps(result.to_dict()).encode(), "json", "application/json", False),
     ]
-    for col, (label, data, ext, mime, disabled) in zip(cols, downloads):
-        with col:
+    with row:
+        for label, data, ext, mime, disabled in downloads:
             name = "trajectories" if label in ("CSV", "JSON") else f"gradscape-{view.tab}"
             st.download_button(label, data=limits.HEAVY(data), file_name=f"{name}.{ext}", mime=mime,
                                key=f"dl_{ext}", on_click="ignore", disabled=disabled,
                                icon=":material/download:", width="stretch",
                                help=export.NO_BROWSER if disabled else f"The current figure as {label}"
                                if label not in ("CSV", "JSON") else f"Every step of every run as {label}")
-    with cols[6]:
         st.download_button("Config", data=lambda: json.dumps(config.to_dict(), indent=2).encode(),
                            file_name="gradscape-config.json", mime="application/json", key="dl_config",
                            on_click="ignore", icon=":material/download:", width="stretch",
