@@ -121,6 +121,7 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
     # Fortran order: θ stays (N, 2) but its x and y columns are contiguous, so the surface's
     # x, y (and every elementwise result from θ) are fast contiguous arrays. Values are unchanged.
     theta = np.array(starts, order="F")
+    previous = theta                 # where each run stood before this step (a stopped run waits there)
     diverged_at = np.full(n, -1)
     dead = np.zeros(n, dtype=bool)
     if paths:
@@ -144,8 +145,7 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
                     diverged_at[newly] = t
                     dead |= newly
                     # A stopped run waits at its last finite point with a zero gradient.
-                    if t:
-                        theta[newly] = previous[newly]
+                    theta[newly] = previous[newly]
                     if dead.all():
                         break
                 g[dead] = 0.0

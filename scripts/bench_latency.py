@@ -22,37 +22,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from conftest import launch_chromium, start_app  # noqa: E402
+from conftest import LATENCY_TIMER, TRACE_X, launch_chromium, start_app  # noqa: E402
 
 LR_INPUT = 'input[aria-label="lr"]'
-
-# In the page: the x values of the trace named `name` in the (first) Plotly chart, as JSON.
-TRACE_X = """(name) => {
-  const gd = document.querySelector('.js-plotly-plot');
-  if (!gd || !gd._fullData) return null;
-  const tr = gd._fullData.find(t => t.name === name);
-  return tr ? JSON.stringify(Array.from(tr.x)) : null;
-}"""
-
-# In the page: arm a timer that starts at the next Enter keydown and resolves, at the first
-# animation frame after the chart's trace `name` differs from `before`, with the elapsed ms.
-ARM = """([name, before]) => { window.__latency = new Promise(resolve => {
-  let t0 = null;
-  document.addEventListener('keydown', e => { if (e.key === 'Enter' && t0 === null) t0 = performance.now(); },
-                            {capture: true, once: true});
-  const poll = () => {
-    const gd = document.querySelector('.js-plotly-plot');
-    const tr = gd && gd.data && gd._fullData.find(t => t.name === name);
-    const now = tr ? JSON.stringify(Array.from(tr.x)) : null;
-    if (t0 !== null && now !== null && now !== before && gd._fullLayout) {
-      requestAnimationFrame(() => resolve(performance.now() - t0));
-    } else {
-      requestAnimationFrame(poll);
-    }
-  };
-  requestAnimationFrame(poll);
-  setTimeout(() => resolve(-1), 30000);
-}); }"""
 
 
 def main() -> None:
@@ -69,7 +41,7 @@ def main() -> None:
             answered = time.perf_counter()
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(url)
-            page.wait_for_function(TRACE_X.replace("(name) =>", "() => ((name) =>") + ")('SGD') !== null",
+            page.wait_for_function(f"() => ({TRACE_X})('SGD') !== null",
                                    timeout=60_000)
             ready = time.perf_counter()
             print(f"server answering: {answered - started:.2f} s after `streamlit run`")
@@ -87,7 +59,7 @@ def main() -> None:
                 before = page.evaluate(TRACE_X, "SGD")
                 value = f"{0.5 + 0.02 * i:.2f}"
                 lr.fill(value)
-                page.evaluate(ARM, ["SGD", before])
+                page.evaluate(LATENCY_TIMER, ["SGD", before, 30000])
                 lr.press("Enter")
                 ms = page.evaluate("window.__latency")
                 if ms < 0:

@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, start_app  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, LATENCY_TIMER, TRACE_X, start_app  # noqa: E402
 
 MAX_SESSIONS, MAX_DURATION, MAX_CHANGES = 50, 300.0, 5000
 LOAD_TIMEOUT = 120.0           # s for every page to show its first chart
@@ -40,32 +40,6 @@ CHANGE_TIMEOUT_MS = 30_000     # a chart that has not changed by then is an erro
 LR_INPUT = 'input[aria-label="lr"]'
 TRACE = "SGD"                  # the landing page's first optimizer
 IGNORED_CONSOLE = ("favicon",)
-
-TRACE_X = """(name) => {
-  const gd = document.querySelector('.js-plotly-plot');
-  const tr = gd && gd._fullData && gd._fullData.find(t => t.name === name);
-  return tr ? JSON.stringify(Array.from(tr.x)) : null;
-}"""
-
-# Arm a timer that starts at the next Enter keydown and resolves, at the first animation frame
-# after the chart's trace `name` differs from `before`, with the elapsed ms (-1: timed out).
-ARM = """([name, before, timeout]) => { window.__latency = new Promise(resolve => {
-  let t0 = null;
-  document.addEventListener('keydown', e => { if (e.key === 'Enter' && t0 === null) t0 = performance.now(); },
-                            {capture: true, once: true});
-  const poll = () => {
-    const gd = document.querySelector('.js-plotly-plot');
-    const tr = gd && gd.data && gd._fullData && gd._fullData.find(t => t.name === name);
-    const now = tr ? JSON.stringify(Array.from(tr.x)) : null;
-    if (t0 !== null && now !== null && now !== before && gd._fullLayout) {
-      requestAnimationFrame(() => resolve(performance.now() - t0));
-    } else {
-      requestAnimationFrame(poll);
-    }
-  };
-  requestAnimationFrame(poll);
-  setTimeout(() => resolve(-1), timeout);
-}); }"""
 
 
 def cpu_by_role() -> dict[str, float]:
@@ -143,7 +117,7 @@ class Session:
                 return
             before = await page.evaluate(TRACE_X, TRACE)
             await lr.fill(learning_rate(self.index, i))
-            await page.evaluate(ARM, [TRACE, before, CHANGE_TIMEOUT_MS])
+            await page.evaluate(LATENCY_TIMER, [TRACE, before, CHANGE_TIMEOUT_MS])
             await lr.press("Enter")
             ms = await page.evaluate("window.__latency")
             if ms < 0:

@@ -93,3 +93,31 @@ def app_url() -> Iterator[str]:
 def chromium():
     with launch_chromium() as browser:
         yield browser
+
+
+# Arm a timer that starts at the next Enter keydown and resolves, at the first animation frame
+# after the chart's trace `name` differs from `before`, with the elapsed ms (-1: timed out).
+LATENCY_TIMER = """([name, before, timeout]) => { window.__latency = new Promise(resolve => {
+  let t0 = null;
+  document.addEventListener('keydown', e => { if (e.key === 'Enter' && t0 === null) t0 = performance.now(); },
+                            {capture: true, once: true});
+  const poll = () => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const tr = gd && gd.data && gd._fullData && gd._fullData.find(t => t.name === name);
+    const now = tr ? JSON.stringify(Array.from(tr.x)) : null;
+    if (t0 !== null && now !== null && now !== before && gd._fullLayout) {
+      requestAnimationFrame(() => resolve(performance.now() - t0));
+    } else {
+      requestAnimationFrame(poll);
+    }
+  };
+  requestAnimationFrame(poll);
+  setTimeout(() => resolve(-1), timeout);
+}); }"""
+
+# The x values of the chart's trace `name` as JSON text (null until the chart is drawn).
+TRACE_X = """(name) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const tr = gd && gd._fullData && gd._fullData.find(t => t.name === name);
+  return tr ? JSON.stringify(Array.from(tr.x)) : null;
+}"""

@@ -9,27 +9,20 @@ from __future__ import annotations
 import base64
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from apptest import start, chart, array
 
 import appstate as A
 from experiment import MAX_LABEL
 import presets
 import surfaces
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def start(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def refresh(at: AppTest) -> AppTest:
@@ -43,15 +36,8 @@ def refresh(at: AppTest) -> AppTest:
     return at
 
 
-def chart(at: AppTest, i: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
 
 
-def array(value) -> np.ndarray:
-    """A figure's array: a plain list, or Plotly's {"dtype", "bdata"} encoding."""
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-    return np.asarray(value, dtype=float)
 
 
 def path(at: AppTest, label: str) -> np.ndarray:

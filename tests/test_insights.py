@@ -11,30 +11,23 @@ from __future__ import annotations
 import base64
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from apptest import start, chart, array
+
 import appstate as A
 import insights
 import presets
 from experiment import load, simulate
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 G0 = np.array([-0.7, 4.0])
 TABS = ["inside", "critical", "basin", "sweep"]
 
 
-def start(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def open_tab(at: AppTest, tab: str, **settings) -> AppTest:
@@ -46,17 +39,8 @@ def open_tab(at: AppTest, tab: str, **settings) -> AppTest:
     return at
 
 
-def chart(at: AppTest, i: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
 
 
-def array(value) -> np.ndarray:
-    """A figure's array: a plain list, or Plotly's {"dtype", "bdata", "shape"} encoding."""
-    if isinstance(value, dict):
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
-    return np.asarray(value, dtype=float)
 
 
 def rows(at: AppTest, i: int = 0) -> dict[str, np.ndarray]:

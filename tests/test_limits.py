@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from apptest import start, chart
+
 import appstate as A
 import limits
 from experiment import MAX_OPTIMIZERS, MAX_UPDATES, ConfigError, load
@@ -24,7 +26,6 @@ from limits import Busy, Limiter
 from optimizers.runner import MAX_STEPS
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 
 
 # --- the limiter ----------------------------------------------------------------------------
@@ -156,17 +157,8 @@ def url(config: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("=")
 
 
-def start(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
-def chart(at: AppTest) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
 
 
 def first_step(at: AppTest, label: str = "SGD") -> list[float]:

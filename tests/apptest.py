@@ -1,0 +1,35 @@
+"""Helpers for AppTest tests of the real app.py: start it, read its chart as a figure dict."""
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def start(**query: str) -> AppTest:
+    """Run app.py with these URL query parameters; fail on any exception on the page."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart(at: AppTest, i: int = 0) -> dict:
+    """The i-th Plotly chart on the page, as the figure's JSON dict."""
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def array(value) -> np.ndarray:
+    """A figure's array: a plain list, or Plotly's {"dtype", "bdata", "shape"} encoding."""
+    if isinstance(value, dict):
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
+    return np.asarray(value, dtype=float)
