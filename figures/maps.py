@@ -101,11 +101,11 @@ def sweep_figure(sweep: Any, min_value: float | None = None, title: str | None =
                                      hoverongaps=False,
                                      hovertemplate=f"{names}<br>diverged<extra></extra>"),
                           row=1, col=col)
-    for col in (1, 2):
+    for col in (1, 2):     # the second panel shares the first's ranges, even when it is blank
         fig.update_xaxes(title_text=escape(sweep.x.name), type="log" if sweep.x.log else None,
-                         row=1, col=col)
+                         matches="x" if col == 2 else None, row=1, col=col)
         fig.update_yaxes(title_text=escape(sweep.y.name), type="log" if sweep.y.log else None,
-                         row=1, col=col)
+                         matches="y" if col == 2 else None, row=1, col=col)
     _place_colourbars(fig)
     fig.update_layout(title=title or f"{escape(sweep.optimizer)}: {escape(sweep.y.name)} × "
                                      f"{escape(sweep.x.name)} from {tuple(sweep.start)}",
