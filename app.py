@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -141,7 +142,7 @@ def on_click() -> None:
     if not points:           # a double click sends an empty selection: ignore it
         return
     x, y = points[0].get("x"), points[0].get("y")
-    if isinstance(x, (int, float)) and isinstance(y, (int, float)) and np.isfinite([x, y]).all():
+    if isinstance(x, (int, float)) and isinstance(y, (int, float)) and math.isfinite(x) and math.isfinite(y):
         ss[A.START_X], ss[A.START_Y] = float(f"{x:.4g}"), float(f"{y:.4g}")
         ss["rerun_app"] = True   # the chart lives in a fragment; the sidebar must follow
 

@@ -619,7 +619,8 @@ def axis_spec(state: Mapping[str, Any], prefix: str) -> str:
         name, low, high, num, log = (state[f"{prefix}.{k}"] for k in AXIS_FIELDS)
     except KeyError:
         raise ValueError("the sweep axis is not set") from None
-    if isinstance(num, bool) or not isinstance(num, (int, float)) or num != int(num):
+    if isinstance(num, bool) or not isinstance(num, (int, float)) or not math.isfinite(num) \
+            or num != int(num):
         raise ValueError(f"{name}: the number of values must be a whole number")
     spec = _axis_text(name, low, high, num, log)
     sweep_axis(spec)

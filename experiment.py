@@ -111,7 +111,7 @@ def load(data: Any) -> Config:
     """Validate a JSON-like dict (or JSON text) into a Config; ConfigError names the field."""
     if isinstance(data, (str, bytes)):
         try:
-            data = json.loads(data)
+            data = json.loads(data, parse_constant=_no_constant)
         except (ValueError, RecursionError) as exc:
             raise ConfigError(f"config: not valid JSON ({exc})") from None
     if not isinstance(data, dict):
@@ -207,20 +207,29 @@ def _point(value: Any, where: str) -> tuple[float, float]:
     return (_float(value[0], where, -1e6, 1e6), _float(value[1], where, -1e6, 1e6))
 
 
+def _no_constant(name: str) -> None:
+    """JSON's NaN, Infinity and -Infinity are not numbers a config may hold."""
+    raise ValueError(f"{name} is not allowed")
+
+
 def _float(value: Any, where: str, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{where}: must be a number, got {value!r:.40}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:           # an integer with hundreds of digits
+        number = math.inf
     if not math.isfinite(number) or not low <= number <= high:
         raise ConfigError(f"{where}: must be a finite number from {low:g} to {high:g}, got {number:g}")
     return number
 
 
 def _int(value: Any, where: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or (isinstance(value, float) and not math.isfinite(value)) or value != int(value):
         raise ConfigError(f"{where}: must be an integer, got {value!r:.40}")
     if not low <= value <= high:
-        raise ConfigError(f"{where}: must be from {low} to {high}, got {int(value)}")
+        raise ConfigError(f"{where}: must be from {low} to {high}, got {value!r:.40}")
     return int(value)
 
 

@@ -30,6 +30,7 @@ from experiment import Result, load
 from figures import export
 from figures.inside import clickable_sweep_figure, critical_figure, inside_figure
 from figures.maps import basin_figure
+from figures.style import escape
 from optimizers.grids import Basin, Sweep, basin, sweep, sweepable
 from optimizers.inspect import Trace, trace
 from surfaces.critical import CriticalPoint, critical_points
@@ -275,7 +276,7 @@ def view_figure(kind: str, result: Result, chosen: A.Insights, contours: str) ->
 
 def _note_figure(text: str) -> go.Figure:
     fig = go.Figure()
-    fig.add_annotation(text=text[:300], showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.add_annotation(text=escape(text[:300]), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     return fig.update_layout(xaxis_visible=False, yaxis_visible=False)
 
 

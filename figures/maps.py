@@ -60,7 +60,7 @@ def basin_figure(basin: Any, surface: Any, title: str | None = None,
                          row=1, col=col)
     _place_colourbars(fig)
     name = escape(getattr(surface, "name", "the surface"))
-    fig.update_layout(title=title or f"Basins of attraction on {name}", font=FONT,
+    fig.update_layout(title=escape(title) if title else f"Basins of attraction on {name}", font=FONT,
                       height=height or 460, margin=dict(l=60, r=30, t=80, b=50),
                       plot_bgcolor="white")
     return fig
@@ -107,7 +107,7 @@ def sweep_figure(sweep: Any, min_value: float | None = None, title: str | None =
         fig.update_yaxes(title_text=escape(sweep.y.name), type="log" if sweep.y.log else None,
                          matches="y" if col == 2 else None, row=1, col=col)
     _place_colourbars(fig)
-    fig.update_layout(title=title or f"{escape(sweep.optimizer)}: {escape(sweep.y.name)} × "
+    fig.update_layout(title=escape(title) if title else f"{escape(sweep.optimizer)}: {escape(sweep.y.name)} × "
                                      f"{escape(sweep.x.name)} from {tuple(sweep.start)}",
                       font=FONT, height=height or 460, margin=dict(l=60, r=30, t=80, b=50),
                       plot_bgcolor="white")

@@ -134,7 +134,7 @@ class Axis:
                 or not MIN_VALUES <= num <= MAX_VALUES:
             raise ValueError(f"{name}: the number of values must be an integer from {MIN_VALUES} "
                              f"to {MAX_VALUES}, got {num!r}")
-        if not (math.isfinite(low) and math.isfinite(high)):
+        if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(high - low)):
             raise ValueError(f"{name}: the range must be finite, got {low}..{high}")
         if log:
             if not (low > 0 and high > 0):

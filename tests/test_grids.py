@@ -297,3 +297,15 @@ def test_bad_arguments_exit_2_with_one_error_line(args, message):
     out = gradscape(*args, stdin=CONFIG)
     assert out.returncode == 2 and out.stdout == "", out.stdout
     assert out.stderr.startswith(message) and out.stderr.count("\n") == 1, out.stderr
+
+
+def test_an_axis_whose_span_overflows_is_refused_without_a_warning():
+    with pytest.raises(ValueError, match="the range must be finite"):
+        parse_axis("lr:-1.7e308:1.7e308:3")
+
+
+def test_a_user_title_on_a_map_is_text_not_html():
+    from figures.maps import basin_figure
+    b = basin(HIMMELBLAU, make("SGD", {"lr": 0.01}), resolution=4, steps=5)
+    fig = basin_figure(b, HIMMELBLAU, title="<b>bold</b> %{x}")
+    assert fig.layout.title.text == "&lt;b&gt;bold&lt;/b&gt; %&#123;x}"
