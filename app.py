@@ -16,7 +16,6 @@ import json
 import math
 from typing import Any, Callable
 
-import numpy as np
 import streamlit as st
 
 import appstate as A

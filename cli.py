@@ -225,11 +225,7 @@ def _first_line(config: Any) -> tuple[Any, Any, Any]:
     """The config's surface, and the optimizer and scheduler of its first line."""
     from experiment import resolve_surface
 
-    line = config.lines[0]
-    optimizer = optimizers.make(line.optimizer.name, dict(line.optimizer.params))
-    scheduler = None if line.scheduler is None else optimizers.make_scheduler(
-        line.scheduler.name, dict(line.scheduler.params))
-    return resolve_surface(config), optimizer, scheduler
+    return (resolve_surface(config), *config.lines[0].build())
 
 
 def _output_format(path: str) -> str:

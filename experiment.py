@@ -54,6 +54,13 @@ class Line:
     label: str
     scheduler: Part | None = None
 
+    def build(self) -> tuple[optimizers.Optimizer, optimizers.Scheduler | None]:
+        """The optimizer and (optional) scheduler this line describes, ready to run."""
+        optimizer = optimizers.make(self.optimizer.name, dict(self.optimizer.params))
+        scheduler = None if self.scheduler is None else optimizers.make_scheduler(
+            self.scheduler.name, dict(self.scheduler.params))
+        return optimizer, scheduler
+
     def to_dict(self) -> dict[str, Any]:
         out = {**self.optimizer.to_dict(), "label": self.label}
         if self.scheduler is not None:
@@ -269,9 +276,7 @@ def simulate(config: Config) -> Result:
     start = config.start if config.start is not None else surface.start
     runs = []
     for line in config.lines:
-        optimizer = optimizers.make(line.optimizer.name, dict(line.optimizer.params))
-        scheduler = None if line.scheduler is None else optimizers.make_scheduler(
-            line.scheduler.name, dict(line.scheduler.params))
+        optimizer, scheduler = line.build()
         paths: Paths = run_batch(surface, optimizer, np.array([start]), config.steps, scheduler,
                                  noise_std=config.noise_std, seed=config.noise_seed)
         runs.append({"label": line.label,

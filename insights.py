@@ -128,11 +128,7 @@ def _finite(value: Any) -> bool:
 
 def _parts(result: Result, line: int) -> tuple[Any, Any]:
     """The optimizer and scheduler of line ``line``."""
-    spec = result.config.lines[line]
-    optimizer = optimizers.make(spec.optimizer.name, dict(spec.optimizer.params))
-    scheduler = None if spec.scheduler is None else optimizers.make_scheduler(
-        spec.scheduler.name, dict(spec.scheduler.params))
-    return optimizer, scheduler
+    return result.config.lines[line].build()
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
