@@ -28,7 +28,7 @@ import numpy as np
 import optimizers
 import presets
 import surfaces
-from experiment import MAX_OPTIMIZERS, Config, ConfigError, Line, load
+from experiment import MAX_OPTIMIZERS, Config, ConfigError, Line, load, resolve_surface, unique_label
 from optimizers.base import Hyperparam
 from optimizers.grids import MIN_RESOLUTION, Axis, parse_axis, sweepable
 from optimizers.runner import MAX_STEPS
@@ -373,15 +373,6 @@ def parse_ints(text: str, where: str) -> list[int]:
     return [int(t) for t in items]
 
 
-def unique_label(label: str, taken: list[str]) -> str:
-    """``label``, or ``label (2)``, ``label (3)``... the first not in ``taken``."""
-    base = re.sub(r" \(\d+\)$", "", label) or label
-    candidate, k = label, 2
-    while candidate in taken:
-        candidate, k = f"{base} ({k})", k + 1
-    return candidate
-
-
 def surfaces_window(config: Config) -> tuple[tuple[float, float], tuple[float, float]]:
     """The plotting window of the config's surface (a formula's own, or the catalogue's)."""
     if isinstance(config.surface, str):
@@ -389,12 +380,10 @@ def surfaces_window(config: Config) -> tuple[tuple[float, float], tuple[float, f
     expr, window = config.surface
     if window is not None:
         return window
-    from experiment import resolve_surface
     return resolve_surface(config).window
 
 
 def _resolved_start(config: Config) -> tuple[float, float]:
-    from experiment import resolve_surface
     return resolve_surface(config).start
 
 

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import optimizers
 import surfaces
-from experiment import ConfigError, load, simulate
+from experiment import ConfigError, load, resolve_surface, simulate
 
 
 class UsageError(Exception):
@@ -223,8 +223,6 @@ def _add_insight_commands(sub: Any) -> None:
 
 def _first_line(config: Any) -> tuple[Any, Any, Any]:
     """The config's surface, and the optimizer and scheduler of its first line."""
-    from experiment import resolve_surface
-
     return (resolve_surface(config), *config.lines[0].build())
 
 

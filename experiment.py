@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,7 +170,8 @@ def _lines(value: Any) -> tuple[Line, ...]:
         raise ConfigError("optimizers: must be a non-empty list")
     if len(value) > MAX_OPTIMIZERS:
         raise ConfigError(f"optimizers: at most {MAX_OPTIMIZERS}, got {len(value)}")
-    lines, labels = [], set()
+    lines: list[Line] = []
+    labels: list[str] = []
     for i, item in enumerate(value):
         where = f"optimizers[{i}]"
         if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler"}:
@@ -182,13 +184,19 @@ def _lines(value: Any) -> tuple[Line, ...]:
         label = item.get("label") or opt.name
         if not isinstance(label, str):
             raise ConfigError(f"{where}.label: must be text")
-        label = " ".join(label.split())[:MAX_LABEL] or opt.name
-        base, k = label, 2
-        while label in labels:
-            label, k = f"{base} ({k})", k + 1
-        labels.add(label)
+        label = unique_label(" ".join(label.split())[:MAX_LABEL] or opt.name, labels)
+        labels.append(label)
         lines.append(Line(opt, label, sched))
     return tuple(lines)
+
+
+def unique_label(label: str, taken: list[str]) -> str:
+    """``label``, or ``label (2)``, ``label (3)``... the first not in ``taken``."""
+    base = re.sub(r" \(\d+\)$", "", label) or label
+    candidate, k = label, 2
+    while candidate in taken:
+        candidate, k = f"{base} ({k})", k + 1
+    return candidate
 
 
 def _part(item: Any, where: str, known: dict, make: Any) -> Part:
