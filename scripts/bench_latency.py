@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from conftest import LATENCY_TIMER, TRACE_X, launch_chromium, start_app  # noqa: E402
+from conftest import APP_READY, LATENCY_TIMER, TRACE_X, launch_chromium, start_app  # noqa: E402
 
 LR_INPUT = 'input[aria-label="lr"]'
 
@@ -41,8 +41,7 @@ def main() -> None:
             answered = time.perf_counter()
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(url)
-            page.wait_for_function(f"() => ({TRACE_X})('SGD') !== null",
-                                   timeout=60_000)
+            page.wait_for_function(APP_READY, arg=["SGD", 4], timeout=60_000)  # the textbook's 4 lines
             ready = time.perf_counter()
             print(f"server answering: {answered - started:.2f} s after `streamlit run`")
             print(f"time until interactive (figure drawn): {ready - started:.2f} s")

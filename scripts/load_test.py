@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, LATENCY_TIMER, TRACE_X, start_app  # noqa: E402
+from conftest import APP_READY, CHROMIUM, CHROMIUM_ARGS, LATENCY_TIMER, TRACE_X, start_app  # noqa: E402
 
 MAX_SESSIONS, MAX_DURATION, MAX_CHANGES = 50, 300.0, 5000
 LOAD_TIMEOUT = 120.0           # s for every page to show its first chart
@@ -99,7 +99,7 @@ class Session:
         page.on("response", lambda r: self.error(f"HTTP {r.status} {r.url}")
                 if r.status >= 400 and not any(s in r.url for s in IGNORED_CONSOLE) else None)
         await page.goto(url)
-        await page.wait_for_function(f"() => ({TRACE_X})({TRACE!r}) !== null",
+        await page.wait_for_function(APP_READY, arg=[TRACE, 4],
                                      timeout=LOAD_TIMEOUT * 1000)
 
     async def change_until(self, deadline: float, max_changes: int, think: float) -> None:

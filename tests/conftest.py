@@ -115,6 +115,17 @@ LATENCY_TIMER = """([name, before, timeout]) => { window.__latency = new Promise
   setTimeout(() => resolve(-1), timeout);
 }); }"""
 
+# True once the page is ready for a visitor: no script run under way, the chart shows the trace
+# `name`, and the sidebar has mounted all `lines` lr inputs. (The chart can be drawn while the
+# sidebar is still mounting; a test that types then may hit another line's input.)
+APP_READY = """([name, lines]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const gd = document.querySelector('.js-plotly-plot');
+  return !!(app && app.getAttribute('data-test-script-state') === 'notRunning'
+            && gd && gd._fullData && gd._fullData.some(t => t.name === name)
+            && document.querySelectorAll('input[aria-label="lr"]').length === lines);
+}"""
+
 # The x values of the chart's trace `name` as JSON text (null until the chart is drawn).
 TRACE_X = """(name) => {
   const gd = document.querySelector('.js-plotly-plot');

@@ -9,12 +9,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+from conftest import APP_READY
 
-CHART_READY = """(label) => {
-  const gd = document.querySelector('.js-plotly-plot');
-  return !!(gd && gd._fullData && gd._fullData.some(t => t.name === label));
-}"""
+pytestmark = pytest.mark.browser
 
 # The trace called `label` of the first chart as [[x...], [y...]].
 TRACE = """(label) => {
@@ -43,7 +40,7 @@ def page(app_url, chromium):
             if m.type == "error" and not any(s in m.text for s in IGNORED_CONSOLE) else None)
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     page.goto(app_url)
-    page.wait_for_function(CHART_READY, arg="SGD", timeout=60_000)
+    page.wait_for_function(APP_READY, arg=["SGD", 4], timeout=60_000)     # the textbook's 4 lines
     yield page
     assert page.locator('[data-testid="stException"]').count() == 0
     assert not problems, problems
@@ -117,7 +114,7 @@ def test_the_shared_url_reproduces_the_view(page, chromium):
     other = chromium.new_page(viewport={"width": 1440, "height": 1100})
     try:
         other.goto(shared)
-        other.wait_for_function(CHART_READY, arg="Adam", timeout=60_000)
+        other.wait_for_function(APP_READY, arg=["Adam", 4], timeout=60_000)
         assert other.locator(PANELS).count() == 1                        # the overlay view
         for label in ("SGD", "Momentum", "AdaGrad", "Adam"):
             assert trace(other, label) == trace(page, label)
