@@ -28,6 +28,7 @@ import surfaces
 from experiment import MAX_OPTIMIZERS, Config, ConfigError, Result, load, simulate
 from figures import export
 from figures.trajectory import stop_reason
+from livechart import live_chart, preload
 from optimizers.runner import MAX_STEPS
 
 st.set_page_config(page_title="gradscape: optimizers on loss surfaces", page_icon="🧭",
@@ -38,7 +39,7 @@ PRESET_NAMES = {"textbook": "Textbook figure", "rosenbrock": "Rosenbrock's valle
                 "saddle": "Saddle x² − y²", "learning_rates": "Learning rate too small / right / too large",
                 "schedules": "Schedules compared", "himmelblau": "Himmelblau's four minima"}
 CUSTOM = "(custom)"
-CHART = "chart"                       # key of the side-by-side chart (its click selection)
+CHART = "chart"                       # key of the side-by-side chart (its clicks)
 RESULTS = "results"                   # key of the fragment that shows the experiment
 MAX_UPLOAD = 200_000                  # bytes of an uploaded configuration
 
@@ -135,12 +136,9 @@ def on_upload() -> None:
 
 
 def on_click() -> None:
-    """A click on a panel (a point of the invisible grid) moves the start there."""
-    state = ss.get(CHART)
-    points = (state or {}).get("selection", {}).get("points", [])
-    if not points:           # a double click sends an empty selection: ignore it
-        return
-    x, y = points[0].get("x"), points[0].get("y")
+    """A click inside a panel of the chart moves the start there."""
+    point = (ss.get(CHART) or {}).get("click") or {}
+    x, y = point.get("x"), point.get("y")
     if isinstance(x, (int, float)) and isinstance(y, (int, float)) and math.isfinite(x) and math.isfinite(y):
         ss[A.START_X], ss[A.START_Y] = float(f"{x:.4g}"), float(f"{y:.4g}")
         ss["rerun_app"] = True   # the chart lives in a fragment; the sidebar must follow
@@ -293,9 +291,8 @@ def results() -> None:
         except limits.Busy as exc:
             busy(exc)
             return
-        st.plotly_chart(fig, key=CHART, on_select=on_click, selection_mode="points",
-                        config=export.TOOLBAR_CONFIG, width="stretch")
-        st.caption("Click a point on any plot to start there.")
+        live_chart(fig, key=CHART, config=export.TOOLBAR_CONFIG, on_click=on_click)
+        st.caption("Click anywhere on a panel to start there; drag to zoom, double-click to go back.")
 
     def current_figure() -> Any:
         """The figure of the open tab, for a file (the trajectories for the data tab; vector contours)."""
@@ -371,6 +368,7 @@ def results() -> None:
                            help="Load it back above, or run it: gradscape run gradscape-config.json")
 
 
+preload()             # plotly.js loads in the browser while the results are computed
 st.title("gradscape", anchor=False,
          help="torch.optim's update rules, step by step, on 2-D loss surfaces.")
 results()
@@ -477,9 +475,9 @@ def sidebar() -> None:
     st.subheader("Start and steps")
     cx, cy, cs = st.columns(3)
     with cx:
-        number("x", A.START_X, help="Or click a point on a plot.", on_change=on_value)
+        number("x", A.START_X, help="Or click a panel of the plot.", on_change=on_value)
     with cy:
-        number("y", A.START_Y, help="Or click a point on a plot.", on_change=on_value)
+        number("y", A.START_Y, help="Or click a panel of the plot.", on_change=on_value)
     with cs:
         st.number_input("steps", 0, MAX_STEPS, key=A.STEPS, step=10, on_change=on_value)
     with st.expander("Gradient noise (mini-batch view)"):

@@ -106,7 +106,7 @@ def _render(args: argparse.Namespace) -> int:
             raise UsageError(f"--{name} must be from 100 to 10000 pixels, got {value}")
     config = presets.get(args.preset) if args.preset else read_config(args.config)
     title = presets.title(args.preset) if args.preset else None
-    figure = trajectory_figure(simulate(config), overlay=args.overlay, click_grid=False,
+    figure = trajectory_figure(simulate(config), overlay=args.overlay,
                                height=args.height, title=title)
     try:
         data = to_bytes(figure, fmt, width=args.width, height=args.height)

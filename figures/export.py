@@ -30,9 +30,10 @@ TEMPLATE = "plotly_white"
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 1100, 800
 TIMEOUT = 60.0     # seconds for starting Chromium, and again for drawing one figure
 
-# st.plotly_chart(config=TOOLBAR_CONFIG): the toolbar's camera button saves a 2x PNG.
+# The page's charts' Plotly config: the toolbar's camera button saves a 2x PNG; a double click
+# goes back to the figure's own axis ranges (the surface's window), never to "fit the data".
 TOOLBAR_CONFIG = {"toImageButtonOptions": {"format": "png", "scale": 2, "filename": "gradscape"},
-                  "displaylogo": False}
+                  "displaylogo": False, "doubleClick": "reset"}
 
 NO_BROWSER = "static export needs Chromium: install it with `apt-get install chromium`"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

@@ -111,7 +111,7 @@ def inside_figure(result: Any, index: int, trace: Any, step: int, scale: float |
         raise ValueError(f"scale must be a finite number > 0, got {scale}")
     colour = style.colour(index)
     label = style.escape(run["label"])
-    fig = trajectory_figure(replace(result, runs=(run,)), overlay=True, upto=step, click_grid=False,
+    fig = trajectory_figure(replace(result, runs=(run,)), overlay=True, upto=step,
                             height=height or 560, contours=contours,
                             title=f"{run['label']}: update {step} of {len(trace.update)}")
     fig.update_traces(line_color=colour, marker_color=colour, selector={"legendgroup": label})
@@ -177,7 +177,7 @@ def critical_figure(result: Any, points: list[Any], chosen: int | None = None,
         contours: "lines" or "raster", as in ``trajectory_figure``.
     """
     surface = result.surface
-    fig = trajectory_figure(replace(result, runs=()), overlay=True, click_grid=False,
+    fig = trajectory_figure(replace(result, runs=()), overlay=True,
                             height=height or 560, contours=contours,
                             title=f"Critical points of {surface.name}: {len(points)}")
     for kind, look in KIND_STYLE.items():

@@ -11,10 +11,8 @@ from . import style
 from .grid import contour_grid
 from .raster import contour_image
 
-CLICK_GRID = 40          # invisible markers per side that make a click on a panel register
 PANEL_HEIGHT = 360       # pixels per row of panels
 OVERLAY_HEIGHT = 560
-KEEP = dict(marker=dict(opacity=1))   # a click selects a grid point: don't fade the paths
 LONG_PATH = 200          # longer paths are drawn as lines only (markers would blot them)
 CONTOURS = ("lines", "raster")
 PAGE_WIDTH = 1100        # the chart's width in the page (wide layout, 1440 px window), for rasters
@@ -48,7 +46,7 @@ def stop_reason(surface, run: dict[str, Any]) -> str | None:
 
 
 def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
-                      resolution: int | None = None, click_grid: bool = True,
+                      resolution: int | None = None,
                       height: int | None = None, title: str | None = None,
                       contours: str = "lines") -> go.Figure:
     """Contour lines of the surface with each run's path: a grid of panels, or one overlay.
@@ -63,7 +61,6 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
         overlay: all runs in one panel with a legend instead of one panel per run.
         upto: draw each path only up to this step (playback); None draws all of it.
         resolution: contour grid points per side (default ``grid.DEFAULT_RESOLUTION``).
-        click_grid: add an invisible marker grid ("click") so a click selects a point.
         height: figure height in pixels (default from the number of rows).
         title: optional figure title.
         contours: "lines", Plotly contour traces (vector: for files), or "raster", the same
@@ -83,23 +80,11 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
     annotations: list[dict[str, Any]] = []
 
     levels = dict(start=grid.start, end=grid.end, size=grid.size, coloring="lines", showlabels=False)
-    if click_grid:
-        (x0, x1), (y0, y1) = surface.window
-        cx, cy = np.meshgrid(np.linspace(x0, x1, CLICK_GRID, dtype=np.float32),
-                             np.linspace(y0, y1, CLICK_GRID, dtype=np.float32))
-        cx, cy = cx.ravel(), cy.ravel()
     for xa, ya in axes:
         if contours == "lines":
             traces.append(dict(type="contour", x=grid.x, y=grid.y, z=grid.z, contours=levels,
                                autocontour=False, colorscale=style.CONTOUR_SCALE, showscale=False,
                                line=dict(width=1), hoverinfo="skip", name="contour", showlegend=False,
-                               xaxis=xa, yaxis=ya))
-        if click_grid:
-            # mode "text" with empty text and maxdisplayed=1: hoverable and selectable like
-            # markers (hover searches the data), but Plotly draws no SVG node per point
-            # (invisible markers cost ~1 s for 4x1600 points, text nodes a few hundred ms).
-            traces.append(dict(type="scatter", x=cx, y=cy, mode="text", text="", name="click",
-                               marker=dict(maxdisplayed=1), showlegend=False, hoverinfo="none",
                                xaxis=xa, yaxis=ya))
 
     notes: list[list[tuple[str, str]]] = [[] for _ in axes]
@@ -115,7 +100,6 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
             showlegend=overlay, xaxis=xa, yaxis=ya,
             mode="lines+markers" if shown <= LONG_PATH else "lines",
             line=dict(color=colour, width=1.8), marker=dict(color=colour, size=5 if shown <= 60 else 3),
-            unselected=KEEP,
             customdata=np.column_stack([np.arange(shown), loss]),
             hovertemplate=f"{label}<br>step %{{customdata[0]}}<br>"
                           "x=%{x:.4g}, y=%{y:.4g}<br>f=%{customdata[1]:.4g}<extra></extra>"))
@@ -126,7 +110,7 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
             traces.append(dict(
                 type="scatter", x=points[-1:, 0], y=points[-1:, 1], mode="markers",
                 name=f"{label}: {'last finite point' if stopped else 'end'}", legendgroup=label,
-                showlegend=False, xaxis=xa, yaxis=ya, unselected=KEEP,
+                showlegend=False, xaxis=xa, yaxis=ya,
                 marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1)),
                 hovertemplate=f"{label}: step {shown - 1}<extra></extra>"))
         if stopped:
@@ -137,11 +121,11 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
         if surface.minima:
             mx, my = zip(*surface.minima)
             traces.append(dict(type="scatter", x=mx, y=my, mode="markers", name="minimum", legendgroup="minimum",
-                               showlegend=legend, marker=style.MINIMUM, xaxis=xa, yaxis=ya, unselected=KEEP,
+                               showlegend=legend, marker=style.MINIMUM, xaxis=xa, yaxis=ya,
                                hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>"))
         traces.append(dict(type="scatter", x=[result.start[0]], y=[result.start[1]], mode="markers",
                            name="start", legendgroup="start", showlegend=legend, marker=style.START,
-                           xaxis=xa, yaxis=ya, unselected=KEEP, hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>"))
+                           xaxis=xa, yaxis=ya, hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>"))
         for j, (text, colour) in enumerate(notes[p]):
             annotations.append(dict(xref=f"{xa} domain", yref=f"{ya} domain", x=0.02, y=0.97 - 0.08 * j,
                                     xanchor="left", yanchor="top", showarrow=False, text=style.escape(text),

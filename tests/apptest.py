@@ -21,9 +21,16 @@ def start(**query: str) -> AppTest:
     return at
 
 
+def charts(at: AppTest) -> list[dict]:
+    """The page's figures as JSON dicts: the live chart (side by side), then Plotly charts."""
+    data = [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.json]
+    live = [json.loads(d["figure"]) for d in data if "figure" in d]
+    return live + [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
 def chart(at: AppTest, i: int = 0) -> dict:
-    """The i-th Plotly chart on the page, as the figure's JSON dict."""
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
+    """The i-th figure on the page (``charts``)."""
+    return charts(at)[i]
 
 
 def array(value) -> np.ndarray:

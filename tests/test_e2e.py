@@ -72,6 +72,7 @@ def test_landing_page(page):
 
 def test_change_a_value(page):
     before = snapshot(page)
+    page.evaluate("document.querySelector('.js-plotly-plot').__mark = 1")
     lr = page.locator('input[aria-label="lr"]').first
     lr.fill("0.5")
     lr.press("Enter")
@@ -79,6 +80,8 @@ def test_change_a_value(page):
     xs, ys = trace(page)
     assert (xs[1], ys[1]) == pytest.approx((-7 * 0.95, 0.0))           # (1 − 0.05)x, (1 − 1)y
     expect(page.locator('[data-testid="stMain"] h3').first).to_contain_text("(modified)")
+    # the same chart, updated in place (Plotly.react), not a new one: what keeps a redraw fast
+    assert page.evaluate("document.querySelector('.js-plotly-plot').__mark") == 1
 
 
 def test_click_on_the_plot_moves_the_start(page):
@@ -90,12 +93,29 @@ def test_click_on_the_plot_moves_the_start(page):
     wait_changed(page, before)
     xs, ys = trace(page)
     # the window is x in [-10, 10], y in [-5, 5]: a quarter from the top right is (5, 2.5),
-    # snapped to the click grid (cells of 20/39 and 10/39)
-    assert xs[0] == pytest.approx(5, abs=0.3) and ys[0] == pytest.approx(2.5, abs=0.15)
+    # to a pixel (a panel is ~370 px wide: 0.06 in x, 0.03 in y)
+    assert xs[0] == pytest.approx(5, abs=0.1) and ys[0] == pytest.approx(2.5, abs=0.05)
     x_input = page.locator('input[aria-label="x"]').first
     page.wait_for_function("(v) => document.querySelector('input[aria-label=\"x\"]').value !== v",
                            arg="-7")
     assert float(x_input.input_value()) == pytest.approx(xs[0], abs=1e-3)
+
+
+def test_a_double_click_or_a_zoom_leaves_the_start(page):
+    before = snapshot(page)
+    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3
+    page.mouse.move(x, y)                                              # drag a zoom box
+    page.mouse.down()
+    page.mouse.move(x + 80, y + 60, steps=5)
+    page.mouse.up()
+    ranges = "() => document.querySelector('.js-plotly-plot')._fullLayout.xaxis.range"
+    page.wait_for_function(f"() => ({ranges})()[0] > -10")
+    page.mouse.dblclick(x, y)                                          # back to the window
+    page.wait_for_function(f"() => ({ranges})()[0] === -10 && ({ranges})()[1] === 10")
+    page.wait_for_timeout(1500)                                        # a rerun would have come
+    assert snapshot(page) == before
+    assert page.locator('input[aria-label="x"]').first.input_value() == "-7"
 
 
 def test_the_shared_url_reproduces_the_view(page, chromium):

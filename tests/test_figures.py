@@ -114,17 +114,6 @@ def test_rosenbrock_levels_are_log_spaced():
     assert c.contours.end - c.contours.start >= 3
 
 
-def test_click_grid_is_an_invisible_scatter_in_every_panel(textbook):
-    fig = trajectory_figure(textbook)
-    grids = named(fig, "click")
-    assert [g.xaxis for g in grids] == ["x", "x2", "x3", "x4"]
-    for g in grids:
-        assert len(g.x) == 40 * 40 and g.hoverinfo == "none" and g.mode == "text" and g.text == ""
-        assert g.marker.maxdisplayed == 1            # no SVG node per point: a fast redraw
-        assert min(g.x) == -10 and max(g.x) == 10 and min(g.y) == -5 and max(g.y) == 5
-    assert not named(trajectory_figure(textbook, click_grid=False), "click")
-
-
 def test_overlay_is_one_panel_with_a_legend(textbook):
     fig = trajectory_figure(textbook, overlay=True)
     assert len(named(fig, "contour")) == 1 and "xaxis2" not in fig.layout.to_plotly_json()

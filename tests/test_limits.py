@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest import start, chart
+from apptest import chart, charts, start
 
 import appstate as A
 import limits
@@ -253,7 +253,7 @@ def test_the_app_says_busy_instead_of_piling_up(monkeypatch):
         unseen = {**FORMULA_CONFIG, "steps": 13}                          # not in the cache yet
         at = start(s=url(unseen))
         assert [w.value for w in at.warning] == [limits.BUSY]
-        assert not at.get("plotly_chart")
+        assert not charts(at)
     finally:
         release.set()
         holder.join(10)

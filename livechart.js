@@ -1,0 +1,78 @@
+// gradscape's live chart: one Plotly div that stays on the page; each new figure is applied with
+// Plotly.react (only what changed is redrawn), and a click inside a panel reports its data
+// coordinates. Plotly.js itself is the copy inside the installed plotly package, served by the app
+// at the address `data.plotly` (relative to the app's own address).
+
+let loading = null;
+
+function loadPlotly(address) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (loading === null) {
+    loading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(address, window.location.href).href;    // under any server.baseUrlPath
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => { loading = null; reject(new Error("plotly.js could not be loaded")); };
+      document.head.appendChild(script);
+    });
+  }
+  return loading;
+}
+
+// The panel under a click and the click's data coordinates, or null outside every panel.
+function dataPoint(gd, event) {
+  const layout = gd._fullLayout;
+  if (!layout || !layout._subplots) return null;
+  const box = gd.getBoundingClientRect();
+  for (const id of layout._subplots.cartesian) {
+    const plot = layout._plots[id];
+    const xa = plot.xaxis, ya = plot.yaxis;
+    const px = event.clientX - box.left - xa._offset, py = event.clientY - box.top - ya._offset;
+    if (px >= 0 && px <= xa._length && py >= 0 && py <= ya._length) {
+      return { x: xa.p2l(px), y: ya.p2l(py) };
+    }
+  }
+  return null;
+}
+
+// Report a click inside a panel as gd.__gsTrigger("click", {x, y}); not the end of a drag (zoom,
+// pan), and not a double click (Plotly's "reset the axes"): a click waits for Plotly's
+// double-click delay before it counts.
+function listen(gd) {
+  let down = null, pending = null;
+  gd.addEventListener("mousedown", (e) => { down = [e.clientX, e.clientY]; }, true);
+  gd.addEventListener("click", (e) => {
+    if (!gd.__gsClickable || down === null || Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) return;
+    if (!e.target.closest || !e.target.closest(".nsewdrag")) return;    // on a panel, not the legend
+    if (pending !== null) {                   // the second click of a double click
+      clearTimeout(pending);
+      pending = null;
+      return;
+    }
+    const point = dataPoint(gd, e);
+    if (point === null || !Number.isFinite(point.x) || !Number.isFinite(point.y)) return;
+    pending = setTimeout(() => { pending = null; gd.__gsTrigger("click", point); },
+                         gd._context ? gd._context.doubleClickDelay : 300);
+  }, true);
+}
+
+export default function ({ data, parentElement, setTriggerValue }) {
+  if (!data.figure) {                         // preload(): fetch plotly.js while the page is computed
+    loadPlotly(data.plotly).catch(() => {});
+    return;
+  }
+  let gd = parentElement.querySelector(".gs-live");
+  if (gd === null) {
+    gd = document.createElement("div");
+    gd.className = "gs-live";
+    parentElement.appendChild(gd);
+    listen(gd);
+  }
+  gd.__gsTrigger = setTriggerValue;           // the newest values, for the listener
+  gd.__gsClickable = !!data.clickable;
+  const figure = JSON.parse(data.figure);
+  const config = { ...data.config, responsive: true };
+  loadPlotly(data.plotly).then((Plotly) => Plotly.react(gd, figure.data, figure.layout, config))
+    .catch((err) => { gd.textContent = String(err.message || err); });
+  return () => { if (window.Plotly) window.Plotly.purge(gd); };     // unmounted (another tab)
+}
