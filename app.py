@@ -2,8 +2,10 @@
 
 Sections: state (URL, presets, callbacks), results, views, export, sidebar controls. The views
 and export are one fragment (``results``): an input that changes only a value (lr, start, ...)
-reruns just that, not the sidebar's ~100 controls; the sidebar is written last so that, on a
-full rerun, the chart reaches the browser before the controls.
+reruns just that, not the sidebar's ~100 controls, and on the side-by-side view first only the
+chart's own fragment (``paths``): once the browser has drawn the new chart it asks for the rest
+(headline, exports). The sidebar is written last so that, on a full rerun, the chart reaches the
+browser before the controls.
 The state logic itself (URL encoding, widget keys, validation) lives in ``appstate`` (no
 Streamlit there, so it is unit-tested); this file only lays out widgets and figures.
 Text typed by users is never rendered as HTML; as Markdown it goes through ``md_escape``.
@@ -41,6 +43,7 @@ PRESET_NAMES = {"textbook": "Textbook figure", "rosenbrock": "Rosenbrock's valle
 CUSTOM = "(custom)"
 CHART = "chart"                       # key of the side-by-side chart (its clicks)
 RESULTS = "results"                   # key of the fragment that shows the experiment
+PATHS = "paths"                       # key of its fragment with the side-by-side chart
 MAX_UPLOAD = 200_000                  # bytes of an uploaded configuration
 
 
@@ -90,7 +93,13 @@ def on_surface() -> None:
 
 
 def on_value() -> None:
-    """A value changed that decides only the results, not which inputs exist: rerun just them."""
+    """A value changed that decides only the results, not which inputs exist: rerun just them,
+    the chart first when it is shown (it then reruns the rest: ``trajectories``)."""
+    st.rerun(PATHS if current_view().tab == "paths" else RESULTS)
+
+
+def on_drawn() -> None:
+    """The chart, rerun alone after a change, is drawn: now the rest of the results."""
     st.rerun(RESULTS)
 
 
@@ -202,12 +211,13 @@ def results() -> None:
     """Everything that shows the experiment: headline, views, export (and the URL).
 
     A fragment: an input that changes only values (lr, start, steps, ...) reruns just this
-    (``on_value``), not the ~100 controls of the sidebar, so the chart is redrawn sooner.
+    (``on_value``; on the side-by-side view after the chart alone), not the ~100 controls of the
+    sidebar, so the chart is redrawn sooner.
     """
     insights.start_run()         # before any widget: keeps the insight views' settings
     config, config_error, formula_error = current_config()
     view = current_view()
-    config_json = config.to_json()
+    config_json = ss["results_for"] = config.to_json()
     if config_error is None:     # the URL holds the whole state, written back after every change
         encoded = A.encode_url(config, view)
         if st.query_params.get(A.URL_PARAM) != encoded or len(st.query_params) != 1:
@@ -256,18 +266,22 @@ def results() -> None:
         st.toggle("Log scale", key=A.LOG_Y, help="Loss and distance on a logarithmic axis.")
 
     tabs = dict(zip(A.VIEWS, st.tabs(list(A.VIEWS.values()), key=A.VIEW, on_change="rerun")))
-    K = config.steps
 
-    if ss.get("playing") and ss.get("upto_for") != config_json:
-        ss["playing"] = False
-    if ss.get("upto_for") != config_json:       # a new experiment is shown whole
-        ss["upto"], ss["upto_for"] = K, config_json
-
-    @st.fragment(run_every=0.35 if ss.get("playing") else None)
+    @st.fragment(key=PATHS, run_every=0.35 if ss.get("playing") else None)
     def trajectories() -> None:
-        """The contour panels with playback: a step slider and play/pause, rerunning alone."""
+        """The contour panels with playback: a step slider and play/pause, rerunning alone.
+
+        After a value changed, this runs first (``on_value``): the new chart is drawn before the
+        rest of the results (headline, exports), which it then brings up to date.
+        """
         if ss.pop("rerun_app", False):
             st.rerun()
+        config = current_config()[0]
+        config_json, K = config.to_json(), config.steps
+        if ss.get("playing") and ss.get("upto_for") != config_json:
+            ss["playing"] = False
+        if ss.get("upto_for") != config_json:       # a new experiment is shown whole
+            ss["upto"], ss["upto_for"] = K, config_json
         if ss.get("playing"):
             ss["upto"] = min(ss["upto"] + max(1, -(-K // 20)), K)     # about 20 frames in all
             if ss["upto"] >= K:
@@ -287,11 +301,14 @@ def results() -> None:
             st.slider("Step", 0, max(K, 1), key="upto", disabled=K == 0)
         upto = None if ss["upto"] >= K else ss["upto"]
         try:
-            fig = figure("paths", config_json, overlay=view.overlay, upto=upto)
+            fig = figure("paths", config_json, overlay=current_view().overlay, upto=upto)
         except limits.Busy as exc:
             busy(exc)
             return
-        live_chart(fig, key=CHART, config=export.TOOLBAR_CONFIG, on_click=on_click)
+        # run alone after a change (on_value): once the chart is drawn, the rest follows
+        stale = config_json if ss.get("results_for") != config_json else None
+        live_chart(fig, key=CHART, config=export.TOOLBAR_CONFIG, on_click=on_click, notify=stale,
+                   on_drawn=on_drawn)
         st.caption("Click anywhere on a panel to start there; drag to zoom, double-click to go back.")
 
     def current_figure() -> Any:

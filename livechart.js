@@ -70,9 +70,17 @@ export default function ({ data, parentElement, setTriggerValue }) {
   }
   gd.__gsTrigger = setTriggerValue;           // the newest values, for the listener
   gd.__gsClickable = !!data.clickable;
-  const figure = JSON.parse(data.figure);
-  const config = { ...data.config, responsive: true };
-  loadPlotly(data.plotly).then((Plotly) => Plotly.react(gd, figure.data, figure.layout, config))
-    .catch((err) => { gd.textContent = String(err.message || err); });
+  const drawn = () => { if (data.notify) setTriggerValue("drawn", data.notify); };
+  const shown = data.figure + JSON.stringify(data.config);
+  if (gd.__gsShown === shown) {               // the same figure again (the rest of the page reran)
+    drawn();
+  } else {
+    gd.__gsShown = shown;
+    const figure = JSON.parse(data.figure);
+    const config = { ...data.config, responsive: true };
+    loadPlotly(data.plotly).then((Plotly) => Plotly.react(gd, figure.data, figure.layout, config))
+      .then(drawn)
+      .catch((err) => { gd.textContent = String(err.message || err); drawn(); });
+  }
   return () => { if (window.Plotly) window.Plotly.purge(gd); };     // unmounted (another tab)
 }

@@ -31,9 +31,18 @@ def preload() -> None:
     _chart(key="plotly_preload", data={"plotly": _PLOTLY_JS}, height=0)
 
 
-def live_chart(fig: Any, key: str, config: dict[str, Any], on_click: Callable[[], None] | None = None) -> None:
-    """Show ``fig``; a click inside a panel calls ``on_click`` with ``st.session_state[key].click``
-    set to ``{"x": ..., "y": ...}``."""
+def live_chart(fig: Any, key: str, config: dict[str, Any], on_click: Callable[[], None] | None = None,
+               notify: str | None = None, on_drawn: Callable[[], None] | None = None) -> None:
+    """Show ``fig`` (Plotly ``config``).
+
+    A click inside a panel calls ``on_click`` with ``st.session_state[key]["click"]`` set to
+    ``{"x": ..., "y": ...}``. With ``notify``, once the browser has drawn this figure it calls
+    ``on_drawn`` with ``st.session_state[key]["drawn"] == notify``.
+    """
     _chart(key=key, data={"plotly": _PLOTLY_JS, "figure": pio.to_json(fig, validate=False),
-                          "config": config, "clickable": on_click is not None},
-           on_click_change=on_click or (lambda: None), width="stretch")
+                          "config": config, "clickable": on_click is not None, "notify": notify},
+           on_click_change=on_click or _ignore, on_drawn_change=on_drawn or _ignore, width="stretch")
+
+
+def _ignore() -> None:
+    """A trigger with nothing to do."""

@@ -21,6 +21,19 @@ def start(**query: str) -> AppTest:
     return at
 
 
+def refresh(at: AppTest) -> AppTest:
+    """A full rerun, as the next structural change would make (or the browser's request for the
+    rest of the results once it has drawn the chart).
+
+    A value input (lr, start, steps...) reruns only the chart's fragment (``app.on_value``); the
+    browser keeps the rest of the page, but AppTest's element tree then holds the fragment's
+    elements only.
+    """
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def charts(at: AppTest) -> list[dict]:
     """The page's figures as JSON dicts: the live chart (side by side), then Plotly charts."""
     data = [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.json]
