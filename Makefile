@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test install install-test bench lint clean
+.PHONY: run test install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
