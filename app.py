@@ -20,6 +20,12 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from livechart import live_chart, preload
+
+st.set_page_config(page_title="gradscape: optimizers on loss surfaces", page_icon="🧭",
+                   layout="wide", initial_sidebar_state="expanded")
+preload()        # first of all: the browser loads plotly.js while the rest below is imported and run
+
 import appstate as A
 import figures
 import insights
@@ -30,11 +36,8 @@ import surfaces
 from experiment import MAX_OPTIMIZERS, Config, ConfigError, Result, load, simulate
 from figures import export
 from figures.trajectory import stop_reason
-from livechart import live_chart, preload
 from optimizers.runner import MAX_STEPS
 
-st.set_page_config(page_title="gradscape: optimizers on loss surfaces", page_icon="🧭",
-                   layout="wide", initial_sidebar_state="expanded")
 ss = st.session_state
 
 PRESET_NAMES = {"textbook": "Textbook figure", "rosenbrock": "Rosenbrock's valley",
@@ -385,7 +388,6 @@ def results() -> None:
                            help="Load it back above, or run it: gradscape run gradscape-config.json")
 
 
-preload()             # plotly.js loads in the browser while the results are computed
 st.title("gradscape", anchor=False,
          help="torch.optim's update rules, step by step, on 2-D loss surfaces.")
 results()
