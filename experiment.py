@@ -23,7 +23,7 @@ import numpy as np
 
 import optimizers
 import surfaces
-from optimizers.runner import MAX_STEPS, Paths, run as run_batch
+from optimizers.runner import MAX_STEPS, Paths, run_many
 from surfaces import Surface
 
 MAX_OPTIMIZERS = 16
@@ -282,14 +282,14 @@ def simulate(config: Config) -> Result:
     """Run every optimizer line of the config from its start point."""
     surface = resolve_surface(config)
     start = config.start if config.start is not None else surface.start
-    runs = []
-    for line in config.lines:
-        optimizer, scheduler = line.build()
-        paths: Paths = run_batch(surface, optimizer, np.array([start]), config.steps, scheduler,
-                                 noise_std=config.noise_std, seed=config.noise_seed)
-        runs.append({"label": line.label,
-                     "optimizer": {"name": optimizer.name, "params": _plain(optimizer.params)},
-                     "scheduler": None if scheduler is None else
-                     {"name": scheduler.name, "params": _plain(scheduler.params)},
-                     **paths.run(0)})
+    built = [line.build() for line in config.lines]
+    # in lockstep: one evaluation of the surface per step for every line (a long formula costs
+    # once, not once per optimizer); each line's path is the one it has alone
+    every: list[Paths] = run_many(surface, built, np.array([start]), config.steps,
+                                  noise_std=config.noise_std, seed=config.noise_seed)
+    runs = [{"label": line.label,
+             "optimizer": {"name": optimizer.name, "params": _plain(optimizer.params)},
+             "scheduler": None if scheduler is None else {"name": scheduler.name, "params": _plain(scheduler.params)},
+             **paths.run(0)}
+            for line, (optimizer, scheduler), paths in zip(config.lines, built, every)]
     return Result(config, surface, tuple(start), tuple(runs))

@@ -11,7 +11,7 @@ An optimizer whose class sets ``needs_hessian = True`` (Newton) also gets
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -104,23 +104,37 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
     normal, drawn from ``numpy.random.default_rng(seed)`` for the whole batch each step. The
     recorded gradient is the true one. ``paths=False`` keeps only final states (``Finals``).
     """
+    return run_many(surface, [(optimizer, scheduler)], starts, steps, noise_std, seed, paths, gtol)[0]
+
+
+def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], starts: Array,
+             steps: int, noise_std: float = 0.0, seed: int = 0, paths: bool = True,
+             gtol: float = 1e-6) -> list[Paths | Finals]:
+    """``run`` for several (optimizer, scheduler) lines at once, in lockstep: each step evaluates
+    the surface once for the runs of every line. Each line's result is the one ``run`` gives it
+    alone (its noise too: every line draws from its own ``default_rng(seed)``)."""
     starts = np.array(starts, dtype=float).reshape(-1, 2)
-    n = max(len(starts), sweep_size(optimizer), sweep_size(scheduler))
-    if len(starts) not in (1, n):
-        raise ValueError(f"{len(starts)} start points for a sweep of {n} settings")
-    starts = np.broadcast_to(starts, (n, 2))
-    check_size(n, steps, paths)
     if not (np.isfinite(noise_std) and noise_std >= 0):
         raise ValueError(f"noise std must be a finite number >= 0, got {noise_std}")
-    lrs = learning_rates(optimizer, scheduler, steps, n)
-    rng = np.random.default_rng(seed) if noise_std > 0 else None
-
-    # One lr for every run (no sweep): pass a float, the cheapest thing to broadcast.
-    uniform = sweep_size(optimizer) == 1 and sweep_size(scheduler) == 1
-    needs_hessian = getattr(optimizer, "needs_hessian", False)
+    groups, rows = [], 0
+    for optimizer, scheduler in lines:
+        n = max(len(starts), sweep_size(optimizer), sweep_size(scheduler))
+        if len(starts) not in (1, n):
+            raise ValueError(f"{len(starts)} start points for a sweep of {n} settings")
+        check_size(n, steps, paths)
+        groups.append(_Line(optimizer, slice(rows, rows + n), learning_rates(optimizer, scheduler, steps, n),
+                            # one lr for every run (no sweep): a float, the cheapest to broadcast
+                            sweep_size(optimizer) == 1 and sweep_size(scheduler) == 1,
+                            np.random.default_rng(seed) if noise_std > 0 else None))
+        rows += n
+    check_size(rows, steps, paths)
+    n = rows
+    needs_hessian = any(getattr(line.optimizer, "needs_hessian", False) for line in groups)
     # Fortran order: θ stays (N, 2) but its x and y columns are contiguous, so the surface's
     # x, y (and every elementwise result from θ) are fast contiguous arrays. Values are unchanged.
-    theta = np.array(starts, order="F")
+    theta = np.empty((n, 2), order="F")
+    for line in groups:
+        theta[line.rows] = starts
     previous = theta                 # where each run stood before this step (a stopped run waits there)
     diverged_at = np.full(n, -1)
     dead = np.zeros(n, dtype=bool)
@@ -131,7 +145,7 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
         converged = np.full(n, -1)
 
     with np.errstate(all="ignore"):
-        state = optimizer.init(theta)
+        states = [line.optimizer.init(theta[line.rows]) for line in groups]
         for t in range(steps + 1):
             x, y = theta[:, 0], theta[:, 1]
             f = surface.value(x, y)
@@ -157,17 +171,26 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
                     converged[hit & (converged < 0) & ~dead] = t
             if t == steps:
                 break
-            lr = float(lrs[t, 0]) if uniform else lrs[t][:, None]
-            if paths:
-                lr_used[:, t] = lrs[t]
-            if rng is not None:
-                noisy = g + noise_std * rng.standard_normal(g.shape)
-                g = np.where(dead[:, None], 0.0, noisy) if dead.any() else noisy
-            previous = theta
-            if needs_hessian:
-                theta, state = optimizer.step(state, theta, g, lr, hessian=surface.hessian(x, y))
-            else:
-                theta, state = optimizer.step(state, theta, g, lr)
+            hessian = (tuple(np.broadcast_to(h, x.shape) for h in surface.hessian(x, y))
+                       if needs_hessian else None)
+            previous, moved = theta, []
+            for i, line in enumerate(groups):
+                r = line.rows
+                lr = float(line.lrs[t, 0]) if line.uniform else line.lrs[t][:, None]
+                if paths:
+                    lr_used[r, t] = line.lrs[t]
+                gr = g[r]
+                if line.rng is not None:
+                    gr = gr + noise_std * line.rng.standard_normal(gr.shape)
+                    gr[dead[r]] = 0.0
+                if getattr(line.optimizer, "needs_hessian", False):
+                    theta_r, states[i] = line.optimizer.step(states[i], previous[r], gr, lr,
+                                                             hessian=tuple(h[r] for h in hessian))
+                else:
+                    theta_r, states[i] = line.optimizer.step(states[i], previous[r], gr, lr)
+                moved.append(theta_r)
+            # one line (a grid of starts, a sweep): its new θ as it is, no copy
+            theta = moved[0] if len(moved) == 1 else np.concatenate(moved)
             if dead.any():
                 theta[dead] = previous[dead]
 
@@ -175,8 +198,21 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
         for i in np.flatnonzero(diverged_at >= 0):
             d = diverged_at[i]
             points[i, d:], loss[i, d:], grad[i, d:], lr_used[i, d:] = np.nan, np.nan, np.nan, np.nan
-        return Paths(points, loss, grad, lr_used, diverged_at)
+        return [Paths(points[r], loss[r], grad[r], lr_used[r], diverged_at[r])
+                for r in (line.rows for line in groups)]
     theta[diverged_at == 0] = np.nan   # no finite point at all
     with np.errstate(all="ignore"):
         final_loss = surface.value(theta[:, 0], theta[:, 1])
-    return Finals(np.ascontiguousarray(theta), final_loss, converged, diverged_at)
+    return [Finals(np.ascontiguousarray(theta[r]), final_loss[r], converged[r], diverged_at[r])
+            for r in (line.rows for line in groups)]
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One (optimizer, scheduler) line of ``run_many``: its rows of θ, lrs (steps, n), noise."""
+
+    optimizer: Optimizer
+    rows: slice
+    lrs: Array
+    uniform: bool
+    rng: np.random.Generator | None

@@ -7,7 +7,7 @@ import pytest
 
 import optimizers
 import surfaces
-from optimizers.runner import MAX_STEPS, Finals, Paths, run
+from optimizers.runner import MAX_STEPS, Finals, Paths, run, run_many
 
 ELLIPTIC = surfaces.get("elliptic")
 
@@ -83,6 +83,24 @@ def test_gradient_noise_is_seeded_and_reproducible():
     np.testing.assert_allclose(a.points[0, 1], expected, rtol=1e-14)
     # the recorded gradient is the true one
     np.testing.assert_allclose(a.grad[0, 0], [-0.7, 4.0])
+
+
+def test_lines_in_lockstep_are_each_the_run_alone():
+    """run_many: one surface evaluation per step for all lines; nothing of one line reaches another
+    (noise, divergence, a scheduler, a sweep, Newton's Hessian)."""
+    rosenbrock = surfaces.get("rosenbrock")
+    lines = [(optimizers.make("SGD", {"lr": 0.002, "momentum": 0.9}), None),
+             (optimizers.make("Adam", {"lr": 0.05}), optimizers.make_scheduler("StepLR", {"step_size": 20})),
+             (optimizers.make("SGD", {"lr": 0.5}), None),                            # diverges
+             (optimizers.make("Adagrad", {"lr": np.array([0.1, 0.5, 1.0])}), None),  # a sweep of 3
+             (optimizers.REFERENCE["Newton"](), None)]
+    together = run_many(rosenbrock, lines, [(-1.5, 2.0)], 80, noise_std=0.3, seed=7)
+    assert [p.points.shape[0] for p in together] == [1, 1, 1, 3, 1]
+    assert together[2].diverged_at[0] > 0 and together[0].diverged_at[0] == -1
+    for (optimizer, scheduler), paths in zip(lines, together):
+        alone = run(rosenbrock, optimizer, [(-1.5, 2.0)], 80, scheduler, noise_std=0.3, seed=7)
+        for field in ("points", "loss", "grad", "lr", "diverged_at"):
+            np.testing.assert_array_equal(getattr(paths, field), getattr(alone, field))
 
 
 def test_final_mode_keeps_last_point_and_convergence_step():
