@@ -3,7 +3,8 @@
     .venv/bin/python scripts/bench_latency.py [--changes 20] [--screenshot docs/screenshot.png]
 
 1. Time until interactive: from starting ``streamlit run app.py`` until the landing page shows
-   its 2x2 contour figure with the trajectories.
+   its 2x2 contour figure with the trajectories, its script run is over and every lr input of
+   the sidebar is there (``conftest.APP_READY``).
 2. Redraw latency, the default view: the first optimizer's lr is changed (typed, Enter); the
    clock starts at the Enter keydown, in the page, and stops at the first animation frame after
    the Plotly chart holds the new trajectory. Each change uses a new lr (no cache hits).
@@ -44,7 +45,7 @@ def main() -> None:
             page.wait_for_function(APP_READY, arg=["SGD", 4], timeout=60_000)  # the textbook's 4 lines
             ready = time.perf_counter()
             print(f"server answering: {answered - started:.2f} s after `streamlit run`")
-            print(f"time until interactive (figure drawn): {ready - started:.2f} s")
+            print(f"time until interactive (figure drawn, inputs ready): {ready - started:.2f} s")
 
             page.wait_for_timeout(1000)
             if args.screenshot:
