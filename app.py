@@ -61,7 +61,7 @@ def apply_state(config: Config, view: A.View) -> None:
     for key, value in A.widget_values(config, uids).items():
         ss[key] = value
     ss[A.VIEW] = A.VIEWS[view.tab]
-    ss[A.OVERLAY], ss[A.LOG_Y] = view.overlay, view.log_y
+    ss[A.OVERLAY], ss[A.LOG_Y], ss[A.CRITICAL_MARKS] = view.overlay, view.log_y, view.critical
     ss[A.PRESET] = view.preset or CUSTOM
     ss.update(A.insight_values(view.insights))
     ss["good_config"] = config
@@ -71,7 +71,8 @@ def current_view() -> A.View:
     tab = next((k for k, label in A.VIEWS.items() if label == ss.get(A.VIEW)), "paths")
     preset = ss.get(A.PRESET)
     return A.View(tab, bool(ss.get(A.OVERLAY)), bool(ss.get(A.LOG_Y, True)),
-                  preset if preset in presets.PRESETS else None, A.read_insights(ss))
+                  preset if preset in presets.PRESETS else None, A.read_insights(ss),
+                  bool(ss.get(A.CRITICAL_MARKS)))
 
 
 def ensure(values: dict[str, Any]) -> None:
@@ -83,7 +84,8 @@ def ensure(values: dict[str, Any]) -> None:
 def on_preset() -> None:
     name = ss[A.PRESET]
     if name in presets.PRESETS:
-        apply_state(presets.get(name), A.View(current_view().tab, ss[A.OVERLAY], ss[A.LOG_Y], name))
+        apply_state(presets.get(name), A.View(current_view().tab, ss[A.OVERLAY], ss[A.LOG_Y], name,
+                                              critical=current_view().critical))
 
 
 def on_surface() -> None:
@@ -143,7 +145,8 @@ def on_upload() -> None:
     except (ConfigError, UnicodeDecodeError) as exc:
         ss["notice"] = f"This file could not be loaded: {str(exc)[:300]}"
         return
-    apply_state(config, A.View(current_view().tab, ss[A.OVERLAY], ss[A.LOG_Y], None))
+    apply_state(config, A.View(current_view().tab, ss[A.OVERLAY], ss[A.LOG_Y], None,
+                               critical=current_view().critical))
     ss["notice"] = None
 
 
@@ -174,7 +177,7 @@ def run(config_json: str) -> Result:
 @st.cache_resource(max_entries=64, show_spinner=False)
 @limits.HEAVY
 def figure(kind: str, config_json: str, overlay: bool = False, log_y: bool = True,
-           upto: int | None = None, contours: str = "raster") -> Any:
+           upto: int | None = None, contours: str = "raster", critical: bool = False) -> Any:
     """A Plotly figure of the experiment, built once per (kind, config, options).
 
     The page draws contours as pictures (fast in the browser); files get vector lines.
@@ -182,7 +185,8 @@ def figure(kind: str, config_json: str, overlay: bool = False, log_y: bool = Tru
     """
     result = run(config_json)
     if kind == "paths":
-        return figures.trajectory_figure(result, overlay=overlay, upto=upto, contours=contours)
+        return figures.trajectory_figure(result, overlay=overlay, upto=upto, contours=contours,
+                                         critical=insights.critical_points_of(result) if critical else ())
     if kind == "loss":
         return figures.loss_figure(result, log_y=log_y)
     if kind == "distance":
@@ -261,11 +265,15 @@ def results() -> None:
             st.warning(A.md_escape(A.divergence_note(run_["label"], reason, run_["diverged_at"])),
                        icon=":material/trending_up:")
 
-    t1, t2, _ = st.columns([2, 1, 3])
+    t1, t2, t3, _ = st.columns([2, 2, 1, 2])
     with t1:
         st.toggle("Overlay all trajectories", key=A.OVERLAY,
                   help="One plot with every trajectory instead of a panel per optimizer.")
     with t2:
+        st.toggle("Critical points", key=A.CRITICAL_MARKS,
+                  help="Mark every point of the window where the gradient vanishes, by the Hessian's "
+                       "verdict: minimum, maximum, saddle or degenerate (details: the Critical points tab).")
+    with t3:
         st.toggle("Log scale", key=A.LOG_Y, help="Loss and distance on a logarithmic axis.")
 
     tabs = dict(zip(A.VIEWS, st.tabs(list(A.VIEWS.values()), key=A.VIEW, on_change="rerun")))
@@ -304,7 +312,8 @@ def results() -> None:
             st.slider("Step", 0, max(K, 1), key="upto", disabled=K == 0)
         upto = None if ss["upto"] >= K else ss["upto"]
         try:
-            fig = figure("paths", config_json, overlay=current_view().overlay, upto=upto)
+            view = current_view()
+            fig = figure("paths", config_json, overlay=view.overlay, upto=upto, critical=view.critical)
         except limits.Busy as exc:
             busy(exc)
             return
@@ -319,7 +328,8 @@ def results() -> None:
         if view.tab in insights.TABS:
             return insights.current_figure(view.tab, result, view.insights)
         kind = view.tab if view.tab in ("loss", "distance", "lr", "surface3d") else "paths"
-        return figure(kind, config_json, overlay=view.overlay, log_y=view.log_y, contours="lines")
+        return figure(kind, config_json, overlay=view.overlay, log_y=view.log_y, contours="lines",
+                      critical=view.critical)
 
     with tabs["paths"]:
         if tabs["paths"].open:

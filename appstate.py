@@ -59,7 +59,7 @@ WINDOW = ("xmin", "xmax", "ymin", "ymax")
 START_X, START_Y = "start_x", "start_y"
 STEPS = "steps"
 NOISE_STD, NOISE_SEED = "noise_std", "noise_seed"
-VIEW, OVERLAY, LOG_Y = "view", "overlay", "log_y"
+VIEW, OVERLAY, LOG_Y, CRITICAL_MARKS = "view", "overlay", "log_y", "critical_marks"
 LINES = "lines"                # list of line ids (not a widget)
 
 FORMULA_OPTION = "(formula)"   # the surface choice that reveals the formula input
@@ -98,19 +98,24 @@ class Insights:
 
 @dataclass(frozen=True)
 class View:
-    """How the results are shown: the tab, overlay toggle, loss scale and the preset named."""
+    """How the results are shown: the tab, overlay toggle, loss scale, the preset named, the
+    insight tabs' settings, and whether the contour panels mark the critical points."""
 
     tab: str = "paths"
     overlay: bool = False
     log_y: bool = True
     preset: str | None = presets.DEFAULT
     insights: Insights = Insights()
+    critical: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """The view as JSON data; the insight settings only when they are not the defaults."""
+        """The view as JSON data; the insight settings and the critical-point marks only when
+        they are not the defaults."""
         doc = asdict(self)
         if self.insights == Insights():
             del doc["insights"]
+        if not self.critical:
+            del doc["critical"]
         return doc
 
 
@@ -205,12 +210,12 @@ def _json_object(text: str) -> dict[str, Any]:
 
 
 def _view(doc: Any) -> View:
-    if not isinstance(doc, dict) or set(doc) - {"tab", "overlay", "log_y", "preset", "insights"}:
+    if not isinstance(doc, dict) or set(doc) - {"tab", "overlay", "log_y", "preset", "insights", "critical"}:
         raise _BadURL("invalid view")
     view = View(**{**doc, "insights": _insights(doc.get("insights", {}))})
     if not isinstance(view.tab, str) or view.tab not in VIEWS:
         raise _BadURL("unknown view")
-    if not isinstance(view.overlay, bool) or not isinstance(view.log_y, bool):
+    if not all(isinstance(v, bool) for v in (view.overlay, view.log_y, view.critical)):
         raise _BadURL("invalid view switches")
     if view.preset is not None and (not isinstance(view.preset, str)
                                     or view.preset not in presets.PRESETS):

@@ -148,6 +148,11 @@ def _critical(surface_json: str, _surface: Any) -> list[CriticalPoint]:
     return critical_points(_surface, max_points=A.MAX_POINTS)
 
 
+def critical_points_of(result: Result) -> list[CriticalPoint]:
+    """The critical points of the result's surface in its window (cached per surface)."""
+    return _critical(_surface_key(result), result.surface)
+
+
 def _surface_key(result: Result) -> str:
     return json.dumps(result.config.to_dict()["surface"], sort_keys=True)
 
@@ -156,7 +161,7 @@ def _minima(result: Result) -> tuple[list[tuple[float, float]], str]:
     """The minima a basin map sorts its runs by, and where they come from."""
     if result.surface.minima:
         return list(result.surface.minima), "the surface's known global minima"
-    found = [(p.x, p.y) for p in _critical(_surface_key(result), result.surface) if p.kind == "minimum"]
+    found = [(p.x, p.y) for p in critical_points_of(result) if p.kind == "minimum"]
     return found, "the local minima the critical-point search found"
 
 
@@ -194,7 +199,7 @@ def _figure(kind: str, config_json: str, settings_json: str, contours: str,
         return inside_figure(_result, s["line"], _trace(config_json, s["line"], _result), s["step"],
                              contours=contours)
     if kind == "critical":
-        return critical_figure(_result, _critical(_surface_key(_result), _result.surface),
+        return critical_figure(_result, critical_points_of(_result),
                                s["point"], contours=contours)
     if kind == "basin":
         return basin_figure(_basin(config_json, s["line"], s["resolution"], _result), _result.surface,
@@ -224,7 +229,7 @@ def resolve(kind: str, result: Result, chosen: A.Insights) -> tuple[dict[str, An
                           "is not a finite point of the surface."]
         return {"line": line, "step": min(chosen.step, k), "updates": k}, []
     if kind == "critical":
-        points = _critical(_surface_key(result), result.surface)
+        points = critical_points_of(result)
         if not points:
             return None, ["No critical point in the window: the gradient vanishes nowhere here "
                           "(or only on kinks and plateaus, which are not points)."]
@@ -349,7 +354,7 @@ def critical_tab(result: Result, chosen: A.Insights) -> None:
         st.info(notes[0], icon=":material/info:")
         return
     surface = result.surface
-    points = _critical(_surface_key(result), surface)
+    points = critical_points_of(result)
     counts = {k: sum(p.kind == k for p in points) for k in PLURAL}
     st.markdown(f"**{len(points)} critical point{'s' * (len(points) != 1)}**: " + ", ".join(
         f"{n} {k if n == 1 else PLURAL[k]}" for k, n in counts.items() if n))

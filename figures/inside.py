@@ -38,12 +38,6 @@ ARROW_SIZE = 14
 SEEN = (0.1, 0.5)       # the longest vector is drawn at 10–50 % of the window's diagonal ...
 TARGET = 0.25           # ... else scaled to at most 25 % of it
 EIGEN_LENGTH = 0.08     # eigenvector segments: ± this × the window's diagonal
-KIND_STYLE = {
-    "minimum": dict(symbol="circle", color="#2ca02c"),
-    "maximum": dict(symbol="triangle-up", color="#d62728"),
-    "saddle": dict(symbol="x", color="#ff7f0e"),
-    "degenerate": dict(symbol="square", color="#7f7f7f"),
-}
 CURVATURE_COLOUR = {1: "#1f77b4", -1: "#d62728", 0: "#7f7f7f"}   # by the eigenvalue's sign
 
 
@@ -180,7 +174,7 @@ def critical_figure(result: Any, points: list[Any], chosen: int | None = None,
     fig = trajectory_figure(replace(result, runs=()), overlay=True,
                             height=height or 560, contours=contours,
                             title=f"Critical points of {surface.name}: {len(points)}")
-    for kind, look in KIND_STYLE.items():
+    for kind, look in style.KIND_STYLE.items():
         index = [i for i, p in enumerate(points) if p.kind == kind]
         if not index:
             continue

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -48,7 +48,7 @@ def stop_reason(surface, run: dict[str, Any]) -> str | None:
 def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
                       resolution: int | None = None,
                       height: int | None = None, title: str | None = None,
-                      contours: str = "lines") -> go.Figure:
+                      contours: str = "lines", critical: Sequence[Any] = ()) -> go.Figure:
     """Contour lines of the surface with each run's path: a grid of panels, or one overlay.
 
     Every panel shows the same contour levels over the surface's window, the start (black
@@ -66,6 +66,8 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
         contours: "lines", Plotly contour traces (vector: for files), or "raster", the same
             levels as one picture per panel under the traces (``raster.contour_image``); a
             browser draws that about twice as fast, so the page uses it.
+        critical: critical points to mark in every panel (``surfaces.critical.CriticalPoint``:
+            x, y, kind, value), by kind.
     """
     if upto is not None and (isinstance(upto, bool) or not isinstance(upto, (int, np.integer)) or upto < 0):
         raise ValueError(f"upto must be a step number >= 0, got {upto!r}")
@@ -118,6 +120,16 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
 
     for p, (xa, ya) in enumerate(axes):
         legend = overlay and p == 0
+        for kind, look in style.KIND_STYLE.items():
+            marks = [c for c in critical if c.kind == kind]
+            if marks:
+                traces.append(dict(
+                    type="scatter", x=[c.x for c in marks], y=[c.y for c in marks], mode="markers",
+                    name=f"critical: {kind}", legendgroup=f"critical {kind}", showlegend=legend,
+                    xaxis=xa, yaxis=ya,
+                    marker=dict(size=10, opacity=0.85, line=dict(color="black", width=1), **look),
+                    customdata=[c.value for c in marks],
+                    hovertemplate=f"{kind} (%{{x:.4g}}, %{{y:.4g}})<br>f=%{{customdata:.4g}}<extra></extra>"))
         if surface.minima:
             mx, my = zip(*surface.minima)
             traces.append(dict(type="scatter", x=mx, y=my, mode="markers", name="minimum", legendgroup="minimum",

@@ -244,6 +244,18 @@ def test_a_diverging_run_is_explained():
     assert len(path(at, "SGD")) == 511                                 # up to the last finite point
 
 
+def test_the_saddle_is_marked_on_every_panel_when_asked():
+    at = start()
+    at.selectbox(key=A.PRESET).set_value("saddle").run()
+    assert not [t for t in chart(at)["data"] if t["name"].startswith("critical")]
+    at.toggle(key=A.CRITICAL_MARKS).set_value(True).run()
+    assert not at.exception, at.exception
+    saddles = [t for t in chart(at)["data"] if t["name"] == "critical: saddle"]
+    assert len(saddles) == panels(chart(at)) and len(saddles) == len(at.session_state[A.LINES])
+    assert all((array(t["x"])[0], array(t["y"])[0]) == pytest.approx((0, 0), abs=1e-9) for t in saddles)
+    assert A.decode_url({"s": at.query_params["s"]}).view.critical is True
+
+
 def test_overlay_puts_every_trajectory_in_one_panel():
     at = start()
     at.toggle(key=A.OVERLAY).set_value(True).run()

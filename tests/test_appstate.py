@@ -49,6 +49,13 @@ def test_every_preset_round_trips_through_the_url(name):
     assert decoded.config == config and decoded.view == view
 
 
+def test_the_critical_point_marks_round_trip_and_are_left_out_when_off():
+    view = A.View(preset="saddle", critical=True)
+    decoded = A.decode_url({"s": A.encode_url(presets.get("saddle"), view)})
+    assert decoded.warning is None and decoded.view.critical is True
+    assert "critical" not in A.View().to_dict()               # the links made before still read the same
+
+
 def test_the_url_is_plain_url_safe_text():
     encoded = A.encode_url(presets.get("schedules"), A.View())
     assert re.fullmatch(r"[A-Za-z0-9_-]+", encoded)
@@ -90,6 +97,7 @@ BAD_URLS = {
     "optimizers not a list": state_of({"surface": "elliptic", "optimizers": "SGD"}),
     "unknown tab": state_of(TEXTBOOK, {"tab": "<script>"}),
     "overlay as text": state_of(TEXTBOOK, {"overlay": "yes"}),
+    "critical marks as a number": state_of(TEXTBOOK, {"critical": 1}),
     "unknown preset in view": state_of(TEXTBOOK, {"preset": "nope"}),
     "preset as list": state_of(TEXTBOOK, {"preset": ["textbook"]}),
     "unknown view field": state_of(TEXTBOOK, {"html": "<b>"}),

@@ -19,6 +19,7 @@ from figures import distance_figure, loss_figure, lr_figure, surface_figure, tra
 from figures import raster
 from figures.grid import contour_grid
 from figures.style import PALETTE
+from surfaces.critical import critical_points
 
 PANEL_AXES = [("x", "y"), ("x2", "y2"), ("x3", "y3"), ("x4", "y4")]
 
@@ -112,6 +113,23 @@ def test_rosenbrock_levels_are_log_spaced():
     np.testing.assert_allclose(z[above], np.log10(f[above]), atol=1e-5)
     # evenly spaced in log10 f: each level a constant factor above the last, over >= 3 decades
     assert c.contours.end - c.contours.start >= 3
+
+
+def test_critical_points_are_marked_by_kind_in_every_panel():
+    himmelblau = experiment.simulate(presets.get("himmelblau"))
+    points = critical_points(himmelblau.surface)
+    fig = trajectory_figure(himmelblau, critical=points)
+    for kind, count in (("minimum", 4), ("maximum", 1), ("saddle", 4)):
+        marks = named(fig, f"critical: {kind}")
+        assert [m.xaxis for m in marks] == [x for x, _ in PANEL_AXES[:len(himmelblau.runs)]]
+        assert all(len(m.x) == count for m in marks)
+    # Himmelblau's one local maximum, published: f(-0.270845, -0.923039) = 181.617
+    (top, *_) = named(fig, "critical: maximum")
+    assert (top.x[0], top.y[0]) == pytest.approx((-0.270845, -0.923039), abs=1e-5)
+    assert top.customdata[0] == pytest.approx(181.617, abs=1e-3)
+    overlay = trajectory_figure(himmelblau, overlay=True, critical=points)
+    assert [m.showlegend for m in named(overlay, "critical: saddle")] == [True]
+    assert not named(trajectory_figure(himmelblau), "critical: saddle")
 
 
 def test_overlay_is_one_panel_with_a_legend(textbook):
