@@ -311,8 +311,8 @@ def results() -> None:
         with c_slider:
             st.slider("Step", 0, max(K, 1), key="upto", disabled=K == 0)
         upto = None if ss["upto"] >= K else ss["upto"]
+        view = current_view()
         try:
-            view = current_view()
             fig = figure("paths", config_json, overlay=view.overlay, upto=upto, critical=view.critical)
         except limits.Busy as exc:
             busy(exc)

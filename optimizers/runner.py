@@ -1,4 +1,5 @@
-"""Step many independent runs of one optimizer at once, as NumPy arrays.
+"""Step many independent runs of one optimizer at once, as NumPy arrays (``run``), or of several
+optimizers in lockstep (``run_many``: an experiment's lines share each step's evaluation of f).
 
 One call advances N runs (N start points, or N hyperparameter settings) through ``steps``
 updates of torch's cycle: evaluate f and ∇f at θ, ``optimizer.step``, then the scheduler's next
@@ -6,7 +7,8 @@ learning rate. A run that reaches a point whose coordinates, loss or gradient is
 stops there: ``diverged_at`` is that point's index and the point is not recorded.
 
 An optimizer whose class sets ``needs_hessian = True`` (Newton) also gets
-``hessian=(fxx, fxy, fyy)`` at θ, each (N,); the others never pay for it.
+``hessian=(fxx, fxy, fyy)`` at θ, each (N,); the others never pay for it (``run_many``
+evaluates it once per step, for every run, when any of its lines needs it).
 """
 from __future__ import annotations
 
@@ -121,7 +123,6 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
         n = max(len(starts), sweep_size(optimizer), sweep_size(scheduler))
         if len(starts) not in (1, n):
             raise ValueError(f"{len(starts)} start points for a sweep of {n} settings")
-        check_size(n, steps, paths)
         groups.append(_Line(optimizer, slice(rows, rows + n), learning_rates(optimizer, scheduler, steps, n),
                             # one lr for every run (no sweep): a float, the cheapest to broadcast
                             sweep_size(optimizer) == 1 and sweep_size(scheduler) == 1,
