@@ -12,14 +12,13 @@ CONTOUR_SCALE = [[0.0, "#33415c"], [0.5, "#7d8fb3"], [1.0, "#c9d2e3"]]
 START = dict(symbol="circle", size=10, color="black", line=dict(color="white", width=1))
 MINIMUM = dict(symbol="cross-thin", size=14, color="black", line=dict(color="black", width=2.5))
 END_SIZE = 15        # star at the end of a run
-# critical points by the Hessian's verdict
-KIND_STYLE = {
+DIVERGED_SIZE = 12   # 'x' at the last finite point of a run that diverged
+KIND_STYLE = {       # critical points, by the Hessian's verdict
     "minimum": dict(symbol="circle", color="#2ca02c"),
     "maximum": dict(symbol="triangle-up", color="#d62728"),
     "saddle": dict(symbol="x", color="#ff7f0e"),
     "degenerate": dict(symbol="square", color="#7f7f7f"),
 }
-DIVERGED_SIZE = 12   # 'x' at the last finite point of a run that diverged
 
 FONT = dict(family="Helvetica, Arial, sans-serif", size=13)
 
