@@ -342,7 +342,7 @@ def results() -> None:
                 except limits.Busy as exc:
                     busy(exc)
                     continue
-                st.plotly_chart(fig, key=f"chart_{kind}", config=export.TOOLBAR_CONFIG, width="stretch")
+                live_chart(fig, key=f"chart_{kind}", config=export.TOOLBAR_CONFIG)
     for kind in insights.TABS:
         with tabs[kind]:
             if tabs[kind].open:

@@ -274,7 +274,7 @@ def test_every_view_opens(tab):
     if tab == "data":
         assert len(at.dataframe) == 2
     else:
-        assert json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+        assert chart(at)["data"]
     assert A.decode_url({"s": at.query_params["s"]}).view.tab == tab
 
 

@@ -118,6 +118,25 @@ def test_a_double_click_or_a_zoom_leaves_the_start(page):
     assert page.locator('input[aria-label="x"]').first.input_value() == "-7"
 
 
+def test_other_views_draw_and_follow_a_change(page):
+    page.get_by_role("tab", name="Loss").click()
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')?._fullLayout?.yaxis?.title?.text"
+                           "?.startsWith('f')")
+    before = snapshot(page)
+    lr = page.locator('input[aria-label="lr"]').first
+    lr.fill("0.5")
+    lr.press("Enter")
+    wait_changed(page, before)
+    steps, losses = trace(page)
+    assert losses[1] == pytest.approx((-7 * 0.95) ** 2 / 20)             # f(θ1): y1 = 0, by hand
+    page.get_by_role("tab", name="3D surface").click()
+    page.wait_for_function("() => !!document.querySelector('.js-plotly-plot')?._fullLayout?.scene")
+    page.get_by_role("tab", name="Side by side").click()
+    page.wait_for_function(APP_READY, arg=["SGD", 4])
+    xs, ys = trace(page)
+    assert (xs[1], ys[1]) == pytest.approx((-7 * 0.95, 0.0))
+
+
 def test_the_shared_url_reproduces_the_view(page, chromium):
     before = snapshot(page, "Adam")
     lr = page.locator('input[aria-label="lr"]').nth(3)                   # Adam's
