@@ -1,4 +1,4 @@
-"""The page's live chart: a Plotly figure that is updated in place, never rebuilt.
+"""The page's live charts: Plotly figures that are updated in place, never rebuilt.
 
 ``st.plotly_chart`` mounts a new chart whenever the figure changes (Plotly.newPlot, the whole
 picture again); this component keeps one Plotly div and applies each new figure with
