@@ -342,7 +342,10 @@ def results() -> None:
                 except limits.Busy as exc:
                     busy(exc)
                     continue
-                live_chart(fig, key=f"chart_{kind}", config=export.TOOLBAR_CONFIG)
+                if kind == "surface3d":       # WebGL traces: Streamlit's chart, with the full plotly.js
+                    st.plotly_chart(fig, key=f"chart_{kind}", config=export.TOOLBAR_CONFIG, width="stretch")
+                else:
+                    live_chart(fig, key=f"chart_{kind}", config=export.TOOLBAR_CONFIG)
     for kind in insights.TABS:
         with tabs[kind]:
             if tabs[kind].open:
