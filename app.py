@@ -20,22 +20,22 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from livechart import live_chart, preload
+from gradscape.page.livechart import live_chart, preload
 
 st.set_page_config(page_title="gradscape: optimizers on loss surfaces", page_icon="🧭",
                    layout="wide", initial_sidebar_state="expanded")
 preload()        # first of all: the browser loads plotly.js while the rest below is imported and run
 
-import appstate as A
-import figures
-import insights
-import limits
+from gradscape.page import appstate as A
+from gradscape import figures
+from gradscape.page import insights
+from gradscape.page import limits
 import optimizers
-import presets
+from gradscape import presets
 import surfaces
-from experiment import MAX_OPTIMIZERS, Config, ConfigError, Result, load, simulate
-from figures import export
-from figures.trajectory import stop_reason
+from gradscape.experiment import MAX_OPTIMIZERS, Config, ConfigError, Result, load, simulate
+from gradscape.figures import export
+from gradscape.figures.trajectory import stop_reason
 from optimizers.runner import MAX_STEPS
 
 ss = st.session_state

@@ -3,7 +3,7 @@
 Prints, over several repetitions (best and median, since the CPU may be shared):
   * in-process seconds: ``grids.basin`` (one batched run) and making its JSON (as the CLI does:
     orjson when installed, else the json module);
-  * whole-command wall time of ``python cli.py basin CONFIG --resolution 200 -o out.json``,
+  * whole-command wall time of ``python -m gradscape basin CONFIG --resolution 200 -o out.json``,
     Python start-up and imports included (the target is at most 1 s).
 Usage: .venv/bin/python scripts/bench_basin.py [--repeat 5] [--resolution 200] [--steps 500]
 """
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import optimizers  # noqa: E402
 import surfaces  # noqa: E402
-from cli import _json_bytes  # noqa: E402
+from gradscape.cli import _json_bytes  # noqa: E402
 from optimizers.grids import basin  # noqa: E402
 
 LR = 0.01
@@ -40,7 +40,7 @@ def in_process(resolution: int, steps: int) -> tuple[float, float]:
 
 def whole_command(config: Path, out: Path, resolution: int) -> float:
     """Wall seconds of the CLI command, start-up included."""
-    cmd = [sys.executable, str(ROOT / "cli.py"), "basin", str(config), "--resolution", str(resolution),
+    cmd = [sys.executable, "-m", "gradscape", "basin", str(config), "--resolution", str(resolution),
            "-o", str(out)]
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=ROOT)
@@ -74,7 +74,7 @@ def main() -> None:
         walls = [whole_command(config, out, n) for _ in range(args.repeat)]
         size = out.stat().st_size
     print(summary("whole command (wall)", walls) + f"   ({size / 1e6:.1f} MB of JSON)")
-    print("command: python cli.py basin CONFIG --resolution "
+    print("command: python -m gradscape basin CONFIG --resolution "
           f"{n} -o out.json   with CONFIG = rosenbrock, {args.steps} steps, Adam lr={LR}")
 
 

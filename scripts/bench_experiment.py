@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import presets  # noqa: E402
-from experiment import load, simulate  # noqa: E402
+from gradscape import presets  # noqa: E402
+from gradscape.experiment import load, simulate  # noqa: E402
 
 FORMULA = "+".join(f"sin({i}*x+y)*cos(x-{i}*y)" for i in range(1, 12))     # 245 characters
 LINES, STEPS = 16, 2_500

@@ -16,9 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from apptest import array, chart, refresh, start
 
-import appstate as A
-from experiment import MAX_LABEL
-import presets
+from gradscape.page import appstate as A
+from gradscape.experiment import MAX_LABEL
+from gradscape import presets
 import surfaces
 
 

@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-import appstate as A
-import presets
-from experiment import Config, ConfigError, load, simulate
+from gradscape.page import appstate as A
+from gradscape import presets
+from gradscape.experiment import Config, ConfigError, load, simulate
 
 
 def b64(text: str) -> str:

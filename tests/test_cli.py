@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def gradscape(*args, stdin=None):
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "gradscape", *args], input=stdin,
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
@@ -74,6 +74,6 @@ def test_list_shows_everything_with_defaults():
 
 
 def test_cli_does_not_import_streamlit():
-    code = "import sys, cli; cli.main(['list', 'schedulers']); assert 'streamlit' not in sys.modules"
+    code = "import sys; from gradscape import cli; cli.main(['list', 'schedulers']); assert 'streamlit' not in sys.modules"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr

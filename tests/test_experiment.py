@@ -4,8 +4,8 @@ import json
 import numpy as np
 import pytest
 
-import presets
-from experiment import ConfigError, load, simulate
+from gradscape import presets
+from gradscape.experiment import ConfigError, load, simulate
 
 TEXTBOOK = presets.PRESETS["textbook"]["config"]
 

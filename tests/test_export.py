@@ -16,11 +16,11 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-import experiment
-import presets
-from cli import main
-from figures import TOOLBAR_CONFIG, ExportError, to_bytes, trajectory_figure
-from figures import export
+from gradscape import experiment
+from gradscape import presets
+from gradscape.cli import main
+from gradscape.figures import TOOLBAR_CONFIG, ExportError, to_bytes, trajectory_figure
+from gradscape.figures import export
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -158,7 +158,7 @@ def test_render_a_config_file_as_overlay(tmp_path):
 
 
 def gradscape(*args, env=None, timeout=60):
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "gradscape", *args], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT, env=env)
 
 
@@ -203,7 +203,7 @@ def test_a_browser_that_never_answers_times_out(tmp_path):
     fake.write_text("#!/bin/sh\nexec sleep 20\n")       # starts, then never speaks
     fake.chmod(0o755)
     code = ("import plotly.graph_objects as go\n"
-            "from figures import export\n"
+            "from gradscape.figures import export\n"
             "try:\n"
             "    export.to_bytes(go.Figure(), 'png', timeout=3)\n"
             "except export.ExportError as exc:\n"

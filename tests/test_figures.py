@@ -11,14 +11,14 @@ import math
 import numpy as np
 import pytest
 
-import experiment
-import presets
+from gradscape import experiment
+from gradscape import presets
 from PIL import Image
 
-from figures import distance_figure, loss_figure, lr_figure, surface_figure, trajectory_figure
-from figures import raster
-from figures.grid import contour_grid
-from figures.style import PALETTE
+from gradscape.figures import distance_figure, loss_figure, lr_figure, surface_figure, trajectory_figure
+from gradscape.figures import raster
+from gradscape.figures.grid import contour_grid
+from gradscape.figures.style import PALETTE
 from surfaces.critical import critical_points
 
 PANEL_AXES = [("x", "y"), ("x2", "y2"), ("x3", "y3"), ("x4", "y4")]

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 import optimizers
-import presets
+from gradscape import presets
 import surfaces
-from experiment import load, simulate
-from figures.inside import (arrow_scale, clickable_sweep_figure, critical_figure, ellipse_axes,
+from gradscape.experiment import load, simulate
+from gradscape.figures.inside import (arrow_scale, clickable_sweep_figure, critical_figure, ellipse_axes,
                             inside_figure, step_vectors)
 from optimizers.grids import Axis, sweep
 from optimizers.inspect import trace

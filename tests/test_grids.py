@@ -187,7 +187,7 @@ def test_parse_axis():
 # --- figures -------------------------------------------------------------------------------
 
 def test_basin_and_sweep_figures():
-    from figures.maps import basin_figure, sweep_figure
+    from gradscape.figures.maps import basin_figure, sweep_figure
     b = basin(HIMMELBLAU, make("Adam", {"lr": 0.1}), 100, resolution=12)
     fig = basin_figure(b, HIMMELBLAU)
     heat = [t for t in fig.data if t.type == "heatmap"]
@@ -206,7 +206,7 @@ def test_basin_and_sweep_figures():
 # --- the command line ----------------------------------------------------------------------
 
 def gradscape(*args, stdin=None):
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "gradscape", *args], input=stdin,
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
@@ -305,7 +305,7 @@ def test_an_axis_whose_span_overflows_is_refused_without_a_warning():
 
 
 def test_a_user_title_on_a_map_is_text_not_html():
-    from figures.maps import basin_figure
+    from gradscape.figures.maps import basin_figure
     b = basin(HIMMELBLAU, make("SGD", {"lr": 0.01}), resolution=4, steps=5)
     fig = basin_figure(b, HIMMELBLAU, title="<b>bold</b> %{x}")
     assert fig.layout.title.text == "&lt;b&gt;bold&lt;/b&gt; %&#123;x}"

@@ -19,10 +19,10 @@ from streamlit.testing.v1 import AppTest
 
 from apptest import start, chart, array
 
-import appstate as A
-import insights
-import presets
-from experiment import load, simulate
+from gradscape.page import appstate as A
+from gradscape.page import insights
+from gradscape import presets
+from gradscape.experiment import load, simulate
 
 G0 = np.array([-0.7, 4.0])
 TABS = ["inside", "critical", "basin", "sweep"]

@@ -19,10 +19,10 @@ from streamlit.testing.v1 import AppTest
 
 from apptest import chart, charts, refresh, start
 
-import appstate as A
-import limits
-from experiment import MAX_OPTIMIZERS, MAX_UPDATES, ConfigError, load
-from limits import Busy, Limiter
+from gradscape.page import appstate as A
+from gradscape.page import limits
+from gradscape.experiment import MAX_OPTIMIZERS, MAX_UPDATES, ConfigError, load
+from gradscape.page.limits import Busy, Limiter
 from optimizers.runner import MAX_STEPS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-import livechart
-from livechart import FULL, bundle, version
+from gradscape.page import livechart
+from gradscape.page.livechart import FULL, bundle, version
 
 
 def header(name: str, v: str) -> str:

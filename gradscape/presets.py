@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from experiment import Config, load
+from gradscape.experiment import Config, load
 
 
 def _opt(name: str, label: str, scheduler: dict[str, Any] | None = None, **params: Any) -> dict[str, Any]:

@@ -26,9 +26,9 @@ from typing import Any, Mapping
 import numpy as np
 
 import optimizers
-import presets
+from gradscape import presets
 import surfaces
-from experiment import MAX_OPTIMIZERS, Config, ConfigError, Line, load, resolve_surface, unique_label
+from gradscape.experiment import MAX_OPTIMIZERS, Config, ConfigError, Line, load, resolve_surface, unique_label
 from optimizers.base import Hyperparam
 from optimizers.grids import MIN_RESOLUTION, Axis, parse_axis, sweepable
 from optimizers.runner import MAX_STEPS

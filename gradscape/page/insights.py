@@ -23,14 +23,14 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-import appstate as A
-import limits
+from gradscape.page import appstate as A
+from gradscape.page import limits
 import optimizers
-from experiment import Result, load
-from figures import export
-from figures.inside import clickable_sweep_figure, critical_figure, inside_figure
-from figures.maps import basin_figure
-from figures.style import escape
+from gradscape.experiment import Result, load
+from gradscape.figures import export
+from gradscape.figures.inside import clickable_sweep_figure, critical_figure, inside_figure
+from gradscape.figures.maps import basin_figure
+from gradscape.figures.style import escape
 from optimizers.grids import Basin, Sweep, basin, sweep, sweepable
 from optimizers.inspect import Trace, trace
 from surfaces.critical import CriticalPoint, critical_points

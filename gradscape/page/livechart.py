@@ -22,7 +22,7 @@ import streamlit as st
 from streamlit.components.v1 import declare_component
 
 FULL = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-BASIC = Path(__file__).with_name("node_modules") / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
+BASIC = Path(__file__).parents[2] / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
 BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
 
 

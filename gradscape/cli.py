@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import optimizers
 import surfaces
-from experiment import ConfigError, load, resolve_surface, simulate
+from gradscape.experiment import ConfigError, load, resolve_surface, simulate
 
 
 class UsageError(Exception):
@@ -91,9 +91,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    import presets   # the figure stack loads only for this command
-    from figures import ExportError, to_bytes, trajectory_figure
-    from figures.export import FORMATS
+    from gradscape import presets   # the figure stack loads only for this command
+    from gradscape.figures import ExportError, to_bytes, trajectory_figure
+    from gradscape.figures.export import FORMATS
 
     fmt = args.output.rsplit(".", 1)[-1].lower() if "." in args.output else ""
     if fmt not in FORMATS:
@@ -231,7 +231,7 @@ def _output_format(path: str) -> str:
     fmt = path.rsplit(".", 1)[-1].lower() if "." in path else ""
     if path == "-" or fmt == "json":
         return "json"
-    from figures.export import FORMATS    # plotly loads only for figures
+    from gradscape.figures.export import FORMATS    # plotly loads only for figures
 
     if fmt not in FORMATS:
         raise UsageError(f"output '{path}' must be - or end in .json, "
@@ -252,7 +252,7 @@ def _write_result(path: str, fmt: str, result: Any, figure: Any) -> None:
             sys.stdout.buffer.write(data)
             return
     else:
-        from figures.export import ExportError, to_bytes
+        from gradscape.figures.export import ExportError, to_bytes
         try:
             data = to_bytes(figure(), fmt)
         except ExportError as exc:
@@ -297,7 +297,7 @@ def _basin(args: argparse.Namespace) -> int:
                    noise_std=config.noise_std, seed=config.noise_seed, gtol=args.gtol, tol=args.tol)
 
     def figure() -> Any:
-        from figures.maps import basin_figure
+        from gradscape.figures.maps import basin_figure
         return basin_figure(result, surface)
 
     _write_result(args.output, fmt, result, figure)
@@ -317,7 +317,7 @@ def _sweep(args: argparse.Namespace) -> int:
                    gtol=args.gtol)
 
     def figure() -> Any:
-        from figures.maps import sweep_figure
+        from gradscape.figures.maps import sweep_figure
         return sweep_figure(result, min_value=surface.min_value)
 
     _write_result(args.output, fmt, result, figure)
