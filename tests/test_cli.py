@@ -77,3 +77,19 @@ def test_cli_does_not_import_streamlit():
     code = "import sys; from gradscape import cli; cli.main(['list', 'schedulers']); assert 'streamlit' not in sys.modules"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
+
+
+GOLDEN = ROOT / "tests" / "golden" / "cli"
+CASES = json.loads((GOLDEN / "cases.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_output_is_byte_for_byte_what_it_was(name):
+    """The outputs recorded before the page was rebuilt (commit 8a9dabd): stdout, stderr and
+    status of run (with noise, a scheduler, Newton, divergence), basin, sweep and critical."""
+    case = CASES[name]
+    out = subprocess.run([sys.executable, "-m", "gradscape", *case["args"]], capture_output=True,
+                         timeout=120, cwd=GOLDEN)
+    assert out.returncode == case["status"]
+    assert out.stdout == (GOLDEN / f"{name}.out").read_bytes()
+    assert out.stderr == (GOLDEN / f"{name}.err").read_bytes()
