@@ -260,9 +260,9 @@ def results() -> None:
     if config_error is not None and formula_error is None:
         st.error(A.md_escape(config_error) + " — showing the last valid experiment.", icon=":material/error:")
     for run_ in result.runs:
-        if run_["diverged_at"] is not None:
+        if run_.diverged_at is not None:
             reason = stop_reason(result.surface, run_)
-            st.warning(A.md_escape(A.divergence_note(run_["label"], reason, run_["diverged_at"])),
+            st.warning(A.md_escape(A.divergence_note(run_.label, reason, run_.diverged_at)),
                        icon=":material/trending_up:")
 
     t1, t2, t3, _ = st.columns([2, 2, 1, 2])

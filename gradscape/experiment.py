@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -98,19 +98,44 @@ class Config:
         return json.dumps(self.to_dict(), separators=(",", ":"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class Run:
+    """One line's trajectory, cut before its first non-finite point.
+
+    points (K+1, 2) with the start first, loss (K+1,), grad (K+1, 2): f and ∇f at each point;
+    lr (K,): ``lr[t]`` moved ``points[t]`` to ``points[t+1]``. ``diverged_at`` is the index of
+    the first point whose coordinates, loss or gradient was not finite (not recorded), or None.
+    ``optimizer`` and ``scheduler`` carry every keyword argument the run used, defaults included.
+    """
+
+    label: str
+    optimizer: Part
+    scheduler: Part | None
+    points: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    lr: np.ndarray
+    diverged_at: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "optimizer": self.optimizer.to_dict(),
+                "scheduler": None if self.scheduler is None else self.scheduler.to_dict(),
+                "points": self.points.tolist(), "loss": self.loss.tolist(),
+                "grad": self.grad.tolist(), "lr": self.lr.tolist(), "diverged_at": self.diverged_at}
+
+
+@dataclass(frozen=True, eq=False)
 class Result:
-    """The runs of an experiment, one per line, cut at divergence."""
+    """The runs of an experiment, one per line, in the config's order."""
 
     config: Config
     surface: Surface
     start: tuple[float, float]
-    runs: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    runs: tuple[Run, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"surface": self.config.to_dict()["surface"], "start": list(self.start),
-                "steps": self.config.steps,
-                "runs": [_plain(r) for r in self.runs]}
+                "steps": self.config.steps, "runs": [r.to_dict() for r in self.runs]}
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -287,9 +312,12 @@ def simulate(config: Config) -> Result:
     # once, not once per optimizer); each line's path is the one it has alone
     every: list[Paths] = run_many(surface, built, np.array([start]), config.steps,
                                   noise_std=config.noise_std, seed=config.noise_seed)
-    runs = [{"label": line.label,
-             "optimizer": {"name": optimizer.name, "params": _plain(optimizer.params)},
-             "scheduler": None if scheduler is None else {"name": scheduler.name, "params": _plain(scheduler.params)},
-             **paths.run(0)}
+    runs = [Run(line.label, _used(optimizer), None if scheduler is None else _used(scheduler),
+                **paths.run(0))
             for line, (optimizer, scheduler), paths in zip(config.lines, built, every)]
     return Result(config, surface, tuple(start), tuple(runs))
+
+
+def _used(made: optimizers.Optimizer | optimizers.Scheduler) -> Part:
+    """Every keyword argument of a built optimizer or scheduler, defaults included."""
+    return Part(made.name, tuple((k, _hashable(v)) for k, v in made.params.items()))

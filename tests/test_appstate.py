@@ -232,7 +232,7 @@ def test_missing_defaults_fill_a_line_that_changed_class():
 def test_float_step():
     sgd = {h.name: h for h in A.hyperparams("opt", "SGD")}
     adam = {h.name: h for h in A.hyperparams("opt", "Adam")}
-    assert A.float_step(sgd["lr"]) == 0.01 and A.float_step(sgd["momentum"]) == 0.01
+    assert A.float_step(sgd.lr) == 0.01 and A.float_step(sgd["momentum"]) == 0.01
     assert A.float_step(adam["eps"]) == pytest.approx(1e-8)
 
 

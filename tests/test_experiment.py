@@ -12,10 +12,10 @@ TEXTBOOK = presets.PRESETS["textbook"]["config"]
 
 def test_textbook_preset_runs_the_seed_figure():
     result = simulate(load(TEXTBOOK))
-    assert [r["label"] for r in result.runs] == ["SGD", "Momentum", "AdaGrad", "Adam"]
-    assert all(len(r["points"]) == 31 and r["diverged_at"] is None for r in result.runs)
+    assert [r.label for r in result.runs] == ["SGD", "Momentum", "AdaGrad", "Adam"]
+    assert all(len(r.points) == 31 and r.diverged_at is None for r in result.runs)
     # SGD lr 0.95 on x²/20 + y²: x ← 0.905 x, y ← −0.9 y each step (by hand)
-    np.testing.assert_allclose(result.runs[0]["points"][30], [-7 * 0.905**30, 2 * 0.9**30], rtol=1e-12)
+    np.testing.assert_allclose(result.runs[0].points[30], [-7 * 0.905**30, 2 * 0.9**30], rtol=1e-12)
 
 
 def test_config_round_trips_through_json():
@@ -61,7 +61,7 @@ def test_every_preset_loads_and_runs_without_divergence_surprises():
         result = simulate(presets.get(name))
         assert len(result.runs) >= 3, name
         for r in result.runs:
-            assert np.isfinite(r["points"]).all(), (name, r["label"])
+            assert np.isfinite(r.points).all(), (name, r.label)
 
 
 @pytest.mark.parametrize("text, field", [

@@ -64,10 +64,10 @@ def test_textbook_is_a_2x2_grid_titled_by_the_labels(textbook):
 def test_each_panel_draws_its_own_run_exactly(textbook):
     fig = trajectory_figure(textbook)
     for i, ((xa, ya), run) in enumerate(zip(PANEL_AXES, textbook.runs)):
-        (path,) = named(fig, run["label"], xa)
+        (path,) = named(fig, run.label, xa)
         assert path.yaxis == ya and path.line.color == PALETTE[i]
-        np.testing.assert_array_equal(path.x, run["points"][:, 0])
-        np.testing.assert_array_equal(path.y, run["points"][:, 1])
+        np.testing.assert_array_equal(path.x, run.points[:, 0])
+        np.testing.assert_array_equal(path.y, run.points[:, 1])
         assert len(path.x) == 31
     # SGD lr 0.95 by hand: x ← 0.905x, y ← −0.9y
     sgd = named(fig, "SGD", "x")[0]
@@ -81,9 +81,9 @@ def test_start_end_and_minimum_markers(textbook):
         assert (start.x[0], start.y[0]) == (-7.0, 2.0) and start.marker.symbol == "circle"
         (minimum,) = named(fig, "minimum", xa)
         assert (minimum.x[0], minimum.y[0]) == (0, 0) and minimum.marker.symbol == "cross-thin"
-        (end,) = named(fig, f"{run['label']}: end", xa)
+        (end,) = named(fig, f"{run.label}: end", xa)
         assert end.marker.symbol == "star"
-        assert (end.x[0], end.y[0]) == tuple(run["points"][-1])
+        assert (end.x[0], end.y[0]) == tuple(run.points[-1])
 
 
 def test_all_panels_share_one_contour_grid_and_levels(textbook):
@@ -137,26 +137,26 @@ def test_overlay_is_one_panel_with_a_legend(textbook):
     assert len(named(fig, "contour")) == 1 and "xaxis2" not in fig.layout.to_plotly_json()
     assert fig.layout.showlegend
     for i, run in enumerate(textbook.runs):
-        (path,) = named(fig, run["label"], "x")
+        (path,) = named(fig, run.label, "x")
         assert path.showlegend and path.line.color == PALETTE[i]
-        np.testing.assert_array_equal(path.x, run["points"][:, 0])
+        np.testing.assert_array_equal(path.x, run.points[:, 0])
     assert len(named(fig, "start")) == 1
 
 
 def test_upto_cuts_every_path_at_that_step(textbook):
     fig = trajectory_figure(textbook, upto=5)
     for (xa, _), run in zip(PANEL_AXES, textbook.runs):
-        (path,) = named(fig, run["label"], xa)
-        np.testing.assert_array_equal(path.x, run["points"][:6, 0])
-        (end,) = named(fig, f"{run['label']}: end", xa)
-        assert (end.x[0], end.y[0]) == tuple(run["points"][5])
+        (path,) = named(fig, run.label, xa)
+        np.testing.assert_array_equal(path.x, run.points[:6, 0])
+        (end,) = named(fig, f"{run.label}: end", xa)
+        assert (end.x[0], end.y[0]) == tuple(run.points[5])
     full = trajectory_figure(textbook, upto=10_000)
     assert len(named(full, "SGD")[0].x) == 31
 
 
 def test_a_diverged_run_is_drawn_to_its_last_finite_point_and_labelled(diverging):
     run = diverging.runs[0]
-    assert run["diverged_at"] == 511 and len(run["points"]) == 511
+    assert run.diverged_at == 511 and len(run.points) == 511
     fig = trajectory_figure(diverging)
     (path,) = named(fig, "too fast", "x")
     assert len(path.x) == 511
@@ -311,7 +311,7 @@ def test_loss_figure_plots_the_gap_to_f_star_on_a_log_axis(textbook):
     assert fig.layout.yaxis.type == "log" and "f*" in fig.layout.yaxis.title.text
     sgd = named(fig, "SGD")[0]
     assert sgd.y[0] == pytest.approx(49 / 20 + 4)        # f(-7, 2) − 0
-    np.testing.assert_array_equal(sgd.y, textbook.runs[0]["loss"])     # f* = 0, every f > 0
+    np.testing.assert_array_equal(sgd.y, textbook.runs[0].loss)     # f* = 0, every f > 0
     assert [t.line.color for t in fig.data] == list(PALETTE[:4])
     linear = loss_figure(textbook, log_y=False)
     assert linear.layout.yaxis.type == "linear" and linear.layout.yaxis.title.text == "f(θ)"
@@ -361,11 +361,11 @@ def test_surface_figure_lifts_paths_onto_the_sheet(textbook):
     fig = surface_figure(textbook)
     assert fig.data[0].type == "surface"
     paths = [t for t in fig.data if t.type == "scatter3d" and t.name != "minimum"]
-    assert [p.name for p in paths] == [r["label"] for r in textbook.runs]
+    assert [p.name for p in paths] == [r.label for r in textbook.runs]
     sgd = paths[0]
-    np.testing.assert_array_equal(sgd.x, textbook.runs[0]["points"][:, 0])
+    np.testing.assert_array_equal(sgd.x, textbook.runs[0].points[:, 0])
     z = np.asarray(fig.data[0].z, float)
-    offset = sgd.z[-1] - textbook.runs[0]["loss"][-1]          # near the minimum: not clipped
+    offset = sgd.z[-1] - textbook.runs[0].loss[-1]          # near the minimum: not clipped
     assert 0 < offset < 0.05 * (np.nanmax(z) - np.nanmin(z))
     assert sgd.z[0] == pytest.approx(min(49 / 20 + 4, np.nanmax(z)) + offset)
 

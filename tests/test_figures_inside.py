@@ -82,8 +82,8 @@ def test_a_later_step_starts_at_the_previous_point(textbook):
     tr = traces[0]
     drawn = arrows(inside_figure(result, 0, tr, 5, scale=1.0))
     tail, tip, _ = drawn["update"]
-    assert tail == pytest.approx(result.runs[0]["points"][4])
-    assert tip == pytest.approx(result.runs[0]["points"][5])     # at scale 1 the update ends on the path
+    assert tail == pytest.approx(result.runs[0].points[4])
+    assert tip == pytest.approx(result.runs[0].points[5])     # at scale 1 the update ends on the path
     assert "momentum" not in drawn                                # plain SGD keeps none
 
 

@@ -20,7 +20,7 @@ def loss_figure(result, log_y: bool = True) -> go.Figure:
     linear axis. The y-axis title says which.
     """
     fstar = result.surface.min_value
-    losses = [np.asarray(r["loss"], dtype=float) for r in result.runs]
+    losses = [np.asarray(r.loss, dtype=float) for r in result.runs]
     values = np.concatenate(losses) if losses else np.zeros(0)
     title, ys, log = "f(θ)", losses, False
     if log_y and values.size:
@@ -30,7 +30,7 @@ def loss_figure(result, log_y: bool = True) -> go.Figure:
             ys, title, log = [np.maximum(v - fstar, tiny) for v in losses], "f(θ) − f*  (log scale)", True
         elif np.all(values > 0):
             title, log = "f(θ)  (log scale)", True
-    fig = _curves(result, ys, title, log, [np.asarray(r["loss"], dtype=float) for r in result.runs], "f")
+    fig = _curves(result, ys, title, log, [np.asarray(r.loss, dtype=float) for r in result.runs], "f")
     return fig
 
 
@@ -49,7 +49,7 @@ def distance_figure(result, log_y: bool = True) -> go.Figure:
     floor = EPS * float(np.hypot(x1 - x0, y1 - y0))
     ds = []
     for run in result.runs:
-        p = np.asarray(run["points"], dtype=float).reshape(-1, 2)
+        p = np.asarray(run.points, dtype=float).reshape(-1, 2)
         d = np.sqrt(((p[:, None, :] - minima[None, :, :]) ** 2).sum(axis=2)).min(axis=1) if len(p) else np.zeros(0)
         ds.append(np.maximum(d, floor) if log_y else d)
     title = "distance to nearest minimum" + ("  (log scale)" if log_y else "")
@@ -61,7 +61,7 @@ def lr_figure(result) -> go.Figure:
 
     The axis is logarithmic when every lr is positive and they span more than a factor 100.
     """
-    lrs = [np.asarray(r["lr"], dtype=float) for r in result.runs]
+    lrs = [np.asarray(r.lr, dtype=float) for r in result.runs]
     values = np.concatenate(lrs) if lrs else np.zeros(0)
     log = bool(values.size and np.all(values > 0) and values.max() / values.min() > 100)
     return _curves(result, lrs, "learning rate" + ("  (log scale)" if log else ""), log, lrs, "lr")
@@ -71,13 +71,13 @@ def _curves(result, ys: list[np.ndarray], title: str, log: bool, shown: list[np.
     """One line per run (ys[i] against its step), hover showing ``shown`` values."""
     fig = go.Figure()
     for i, (run, y, value) in enumerate(zip(result.runs, ys, shown)):
-        colour, label = style.colour(i), style.escape(run["label"])
+        colour, label = style.colour(i), style.escape(run.label)
         fig.add_trace(go.Scatter(x=np.arange(len(y)), y=y, mode="lines", name=label, legendgroup=label,
                                  line=dict(color=colour, width=2), customdata=value,
                                  hovertemplate=f"{label}: {what}=%{{customdata:.4g}}<extra></extra>"))
-        if run.get("diverged_at") is not None and len(y):
+        if run.diverged_at is not None and len(y):
             fig.add_trace(go.Scatter(x=[len(y) - 1], y=y[-1:], mode="markers", legendgroup=label,
-                                     name=f"{label}: diverged at step {run['diverged_at']}",
+                                     name=f"{label}: diverged at step {run.diverged_at}",
                                      showlegend=False, hoverinfo="name",
                                      marker=dict(symbol="x", size=style.DIVERGED_SIZE, color=colour,
                                                  line=dict(color="black", width=1))))

@@ -7,21 +7,16 @@ resolution): a rerun of the app with the same surface pays nothing.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+
+from gradscape.cache import memo
 
 DEFAULT_RESOLUTION = 80        # points per side: 2x2 panels redraw fast in the browser
 MIN_RESOLUTION, MAX_RESOLUTION = 10, 400
 LEVELS = 16                    # contour lines per panel
 SPAN_FOR_LOG = 50.0            # (p99 − floor) / (p50 − floor) above this: f spans decades
-
-_CACHE: OrderedDict[tuple, "Grid"] = OrderedDict()
-_CACHE_SIZE = 32
-_LOCK = threading.Lock()
-
 
 @dataclass(frozen=True)
 class Grid:
@@ -54,17 +49,7 @@ def contour_grid(surface, resolution: int | None = None) -> Grid:
     n = DEFAULT_RESOLUTION if resolution is None else resolution
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not MIN_RESOLUTION <= n <= MAX_RESOLUTION:
         raise ValueError(f"resolution must be an integer from {MIN_RESOLUTION} to {MAX_RESOLUTION}, got {n!r}")
-    key = (surface.id, surface.text, surface.window, int(n))
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    grid = _compute(surface, int(n))
-    with _LOCK:
-        _CACHE[key] = grid
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return grid
+    return _compute(surface, int(n))
 
 
 def sample(surface, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,6 +79,7 @@ def wants_log(surface, f: np.ndarray) -> bool:
     return bool(p50 > 0 and p99 / p50 > SPAN_FOR_LOG)
 
 
+@memo(32, key=lambda surface, n: (surface.id, surface.text, surface.window, n))
 def _compute(surface, n: int) -> Grid:
     x, y, f = sample(surface, n)
     finite = f[np.isfinite(f)]

@@ -104,10 +104,10 @@ def inside_figure(result: Any, index: int, trace: Any, step: int, scale: float |
     if not (math.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be a finite number > 0, got {scale}")
     colour = style.colour(index)
-    label = style.escape(run["label"])
+    label = style.escape(run.label)
     fig = trajectory_figure(replace(result, runs=(run,)), overlay=True, upto=step,
                             height=height or 560, contours=contours,
-                            title=f"{run['label']}: update {step} of {len(trace.update)}")
+                            title=f"{run.label}: update {step} of {len(trace.update)}")
     fig.update_traces(line_color=colour, marker_color=colour, selector={"legendgroup": label})
     # the end marker would hide the update's arrowhead
     fig.data = [t for t in fig.data

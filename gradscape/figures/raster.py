@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import base64
 import struct
-import threading
 import zlib
-from collections import OrderedDict
 
 import numpy as np
+
+from gradscape.cache import memo
 
 from . import style
 
@@ -31,11 +31,11 @@ FILL = ("#e3e8f1", "#ffffff")          # band fill from the innermost band to th
 UNDEFINED = "#ffffff"                  # where f is not finite
 MAX_PIXELS = 4_000_000
 
-_CACHE: OrderedDict[tuple, str] = OrderedDict()
-_CACHE_SIZE = 32
-_LOCK = threading.Lock()
 
 
+@memo(32, key=lambda surface, grid, width, height: (surface.id, surface.text, surface.window, grid.start,
+                                                    grid.end, grid.size, grid.log, grid.floor,
+                                                    int(width), int(height)))
 def contour_image(surface, grid, width: int, height: int) -> str:
     """The contour picture of ``surface`` over its window as a ``data:image/png`` URI (cached).
 
@@ -44,20 +44,9 @@ def contour_image(surface, grid, width: int, height: int) -> str:
         grid: its ``grid.Grid``: the levels ``start + k·size`` up to ``end`` and ``transform``.
         width, height: the image size in pixels (row 0 is the top of the window, y = y1).
     """
-    key = (surface.id, surface.text, surface.window, grid.start, grid.end, grid.size, grid.log,
-           grid.floor, int(width), int(height))
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
     index, palette = contour_pixels(surface, grid, width, height)
     data = png_indexed(index, palette) if len(palette) <= 256 else png(palette[index])
-    uri = "data:image/png;base64," + base64.b64encode(data).decode()
-    with _LOCK:
-        _CACHE[key] = uri
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return uri
+    return "data:image/png;base64," + base64.b64encode(data).decode()
 
 
 def levels(grid) -> np.ndarray:

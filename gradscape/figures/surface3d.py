@@ -35,11 +35,11 @@ def surface_figure(result, resolution: int = RESOLUTION) -> go.Figure:
                                opacity=0.85, showscale=False, name="f", hoverinfo="skip",
                                contours=dict(z=dict(show=False))))
     for i, run in enumerate(result.runs):
-        points, loss = np.asarray(run["points"], dtype=float).reshape(-1, 2), np.asarray(run["loss"], dtype=float)
+        points, loss = np.asarray(run.points, dtype=float).reshape(-1, 2), np.asarray(run.loss, dtype=float)
         if not len(points):
             continue
         zs = _lift(grid.transform(loss), low, cap) + offset
-        colour, label = style.colour(i), style.escape(run["label"])
+        colour, label = style.colour(i), style.escape(run.label)
         fig.add_trace(go.Scatter3d(x=points[:, 0], y=points[:, 1], z=zs, mode="lines+markers", name=label,
                                    line=dict(color=colour, width=5), marker=dict(color=colour, size=2.5),
                                    customdata=loss,

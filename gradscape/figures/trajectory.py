@@ -7,6 +7,8 @@ from typing import Any, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from gradscape.experiment import Run
+
 from . import style
 from .grid import contour_grid
 from .raster import contour_image
@@ -25,17 +27,17 @@ def panel_shape(n: int) -> tuple[int, int]:
     return math.ceil(max(n, 1) / cols), cols
 
 
-def stop_reason(surface, run: dict[str, Any]) -> str | None:
+def stop_reason(surface, run: Run) -> str | None:
     """"diverged at step k", "undefined at step k" or None for a run that finished.
 
     k is the index of the first non-finite point. A run whose last finite point is still near
     the window with a moderate loss left the function's domain (log of a negative, a kink's
     0/0): "undefined"; one that ran far away or overflowed "diverged".
     """
-    k = run.get("diverged_at")
+    k = run.diverged_at
     if k is None:
         return None
-    points, loss = np.asarray(run["points"]), np.asarray(run["loss"])
+    points, loss = np.asarray(run.points), np.asarray(run.loss)
     if len(points) == 0:
         return f"undefined at step {k}"
     (x0, x1), (y0, y1) = surface.window
@@ -93,8 +95,8 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
     for i, run in enumerate(runs):
         p = 0 if overlay else i
         xa, ya = axes[p]
-        colour, label = style.colour(i), style.escape(run["label"])
-        points, loss = np.asarray(run["points"], dtype=float).reshape(-1, 2), np.asarray(run["loss"], dtype=float)
+        colour, label = style.colour(i), style.escape(run.label)
+        points, loss = np.asarray(run.points, dtype=float).reshape(-1, 2), np.asarray(run.loss, dtype=float)
         shown = len(points) if upto is None else min(upto + 1, len(points))
         points, loss = points[:shown], loss[:shown]
         traces.append(dict(
@@ -106,7 +108,7 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
             hovertemplate=f"{label}<br>step %{{customdata[0]}}<br>"
                           "x=%{x:.4g}, y=%{y:.4g}<br>f=%{customdata[1]:.4g}<extra></extra>"))
         reason = stop_reason(surface, run)
-        stopped = reason is not None and (upto is None or upto >= run["diverged_at"])
+        stopped = reason is not None and (upto is None or upto >= run.diverged_at)
         if shown:
             symbol, size = ("x", style.DIVERGED_SIZE) if stopped else ("star", style.END_SIZE)
             traces.append(dict(
@@ -116,7 +118,7 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
                 marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1)),
                 hovertemplate=f"{label}: step {shown - 1}<extra></extra>"))
         if stopped:
-            notes[p].append((f"{run['label']}: {reason}" if overlay else reason, colour))
+            notes[p].append((f"{run.label}: {reason}" if overlay else reason, colour))
 
     for p, (xa, ya) in enumerate(axes):
         legend = overlay and p == 0
@@ -144,7 +146,7 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
                                     font=dict(color=colour, size=13), bgcolor="rgba(255,255,255,0.85)"))
 
     layout = _panels(surface.window, rows, cols, n_panels,
-                     None if overlay else [style.escape(r["label"]) for r in runs], annotations)
+                     None if overlay else [style.escape(r.label) for r in runs], annotations)
     height = height or (OVERLAY_HEIGHT if overlay else 80 + PANEL_HEIGHT * rows)
     margin = dict(l=55, r=20, t=75 if title else 45, b=50)
     if contours == "raster":

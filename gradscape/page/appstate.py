@@ -474,7 +474,7 @@ def describe(run: Mapping[str, Any]) -> str:
 def headline(run: Mapping[str, Any]) -> str:
     """ "Momentum: SGD lr=0.1, momentum=0.9", or "SGD lr=0.95" when the label is the class."""
     text = describe(run)
-    return text if text.split(" ")[0] == run["label"] else f"{run['label']}: {text}"
+    return text if text.split(" ")[0] == run.label else f"{run.label}: {text}"
 
 
 def _short(value: Any) -> str:
@@ -501,7 +501,7 @@ def summary_rows(result: Any) -> list[dict[str, Any]]:
     surface = result.surface
     rows = []
     for run in result.runs:
-        points, loss = run["points"], run["loss"]
+        points, loss = run.points, run.loss
         last = len(points) - 1
         reached = None
         if surface.min_value is not None and len(loss):
@@ -511,14 +511,14 @@ def summary_rows(result: Any) -> list[dict[str, Any]]:
         if surface.minima and len(points):
             dist = min(math.hypot(points[-1][0] - mx, points[-1][1] - my) for mx, my in surface.minima)
         rows.append({
-            "label": run["label"],
+            "label": run.label,
             "optimizer": describe(run),
             "final x": float(points[-1][0]) if len(points) else None,
             "final y": float(points[-1][1]) if len(points) else None,
             "final loss": float(loss[-1]) if len(loss) else None,
             "distance to minimum": dist,
             f"steps to within {TOLERANCE:g} of min": reached,
-            "diverged at step": run["diverged_at"],
+            "diverged at step": run.diverged_at,
             "steps drawn": max(last, 0),
         })
     return rows
@@ -532,15 +532,15 @@ def step_columns(result: Any) -> dict[str, list[Any]]:
     cols: dict[str, list[Any]] = {k: [] for k in
                                   ("label", "step", "x", "y", "loss", "grad_x", "grad_y", "lr")}
     for run in result.runs:
-        n = len(run["points"])
-        lr = list(map(float, run["lr"][:n])) + [None] * max(0, n - len(run["lr"]))
-        cols["label"] += [run["label"]] * n
+        n = len(run.points)
+        lr = list(map(float, run.lr[:n])) + [None] * max(0, n - len(run.lr))
+        cols["label"] += [run.label] * n
         cols["step"] += list(range(n))
-        cols["x"] += run["points"][:, 0].tolist()
-        cols["y"] += run["points"][:, 1].tolist()
-        cols["loss"] += run["loss"].tolist()
-        cols["grad_x"] += run["grad"][:, 0].tolist()
-        cols["grad_y"] += run["grad"][:, 1].tolist()
+        cols["x"] += run.points[:, 0].tolist()
+        cols["y"] += run.points[:, 1].tolist()
+        cols["loss"] += run.loss.tolist()
+        cols["grad_x"] += run.grad[:, 0].tolist()
+        cols["grad_y"] += run.grad[:, 1].tolist()
         cols["lr"] += lr[:n]
     return cols
 

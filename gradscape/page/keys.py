@@ -1,0 +1,92 @@
+"""Every session-state key of the page, declared once: a typo is an AttributeError, not a new widget.
+
+The page's state is Streamlit's session state, one flat mapping. Its fixed keys are the members
+of ``Key``, grouped by the module that owns them; the keys of one optimizer line (its widgets
+and buttons) come from ``line_key`` and ``param_key``. The string values are part of what a
+browser sees (Streamlit gives each keyed element the CSS class ``st-key-<key>``): keep them.
+"""
+from __future__ import annotations
+
+from enum import StrEnum, unique
+
+
+@unique
+class Key(StrEnum):
+    # state.py: the experiment as a whole
+    PRESET = "preset"
+    LINES = "lines"                    # the line ids, in order (not a widget)
+    NEXT_UID = "next_uid"              # the next line id (not a widget)
+    GOOD_CONFIG = "good_config"        # the last valid Config, shown while the inputs hold an error
+    NOTICE = "notice"                  # a warning for the next run (a bad URL, a bad upload)
+    RESULTS = "results"                # the fragment that shows the experiment
+    RESULTS_FOR = "results_for"        # the Config the results fragment last showed
+    BUSY_RETRY = "busy_retry"
+    # sidebar.py
+    SURFACE = "surface"
+    FORMULA = "formula"
+    XMIN, XMAX, YMIN, YMAX = "xmin", "xmax", "ymin", "ymax"
+    START_X, START_Y = "start_x", "start_y"
+    STEPS = "steps"
+    NOISE_STD, NOISE_SEED = "noise_std", "noise_seed"
+    ADD_NAME, ADD = "add_name", "add"
+    UPLOAD = "upload"
+    # header.py and views/__init__.py: how the results are shown
+    VIEW = "view"                      # the open tab (its label)
+    OVERLAY = "overlay"
+    LOG_Y = "log_y"
+    CRITICAL_MARKS = "critical_marks"
+    # views/paths.py
+    PATHS = "paths"                    # the chart's own fragment
+    CHART = "chart"
+    PLAY, PLAYING = "play", "playing"
+    UPTO, UPTO_FOR = "upto", "upto_for"
+    RERUN_APP = "rerun_app"            # a click moved the start: the sidebar must follow
+    # views/curves.py, views/surface3d.py
+    CHART_LOSS, CHART_DISTANCE, CHART_LR = "chart_loss", "chart_distance", "chart_lr"
+    CHART_3D = "chart_surface3d"
+    # views/inside.py, basin.py, sweep.py: the optimizer line they follow
+    INSIGHT_LINE = "insight.line"
+    # views/inside.py
+    INSIGHT_STEP = "insight.step"
+    CHART_INSIDE = "chart_inside"
+    # views/critical.py
+    CRITICAL_POINT = "insight.point"
+    CHART_CRITICAL = "chart_critical"
+    # views/basin.py
+    BASIN_RESOLUTION = "insight.resolution"
+    CHART_BASIN = "chart_basin"
+    # views/sweep.py (an axis has five widgets: axis_key)
+    SWEEP_X, SWEEP_Y = "insight.sweep_x", "insight.sweep_y"
+    SWEEP_PICK = "insight.pick"        # a clicked cell, applied before any widget is drawn
+    SWEEP_NOTE = "insight.note"        # what the last click did
+    CHART_SWEEP = "chart_sweep"
+    # share.py
+    DOWNLOAD = "dl"                    # + "_" + the file's extension: one key per button
+
+
+LINE_FIELDS = ("name", "label", "scheduler", "dup", "del", "box", "more")
+AXIS_FIELDS = ("name", "low", "high", "num", "log")
+
+
+def line_key(uid: int, field: str) -> str:
+    """Key of a per-line element: field is one of ``LINE_FIELDS``."""
+    if field not in LINE_FIELDS:
+        raise KeyError(field)
+    return f"line{uid}.{field}"
+
+
+def param_key(uid: int, role: str, owner: str, param: str, part: int | None = None) -> str:
+    """Key of one hyperparameter input; role "opt" or "sched", owner the class name.
+
+    The owner is part of the key, so switching a line from Adam to SGD and back never feeds
+    Adam's betas into SGD's inputs. A pair (betas) has two inputs, part 0 and 1.
+    """
+    key = f"line{uid}.{role}.{owner}.{param}"
+    return key if part is None else f"{key}.{part}"
+
+
+def axis_key(axis: Key, field: str) -> str:
+    """Key of one of the five widgets of a sweep axis (``Key.SWEEP_X`` or ``Key.SWEEP_Y``)."""
+    if field not in AXIS_FIELDS:
+        raise KeyError(field)
+    return f"{axis}.{field}"
