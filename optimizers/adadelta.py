@@ -45,8 +45,8 @@ class Adadelta(Optimizer):
         zeros = np.zeros_like(c.as_theta(theta))
         return AdadeltaState(0, zeros, zeros)
 
-    def step(self, state: AdadeltaState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, AdadeltaState]:
+    def step(self, state: AdadeltaState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, AdadeltaState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         rho, eps, wd, lr = c.col(self.rho), c.col(self.eps), c.col(self.weight_decay), c.col(lr)
         with np.errstate(all="ignore"):

@@ -50,8 +50,8 @@ class Adagrad(Optimizer):
         theta = c.as_theta(theta)
         return AdagradState(0, np.zeros_like(theta) + c.col(self.initial_accumulator_value))
 
-    def step(self, state: AdagradState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, AdagradState]:
+    def step(self, state: AdagradState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, AdagradState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         decay, wd, eps = c.col(self.lr_decay), c.col(self.weight_decay), c.col(self.eps)
         lr, t = c.col(lr), state.step + 1

@@ -41,8 +41,8 @@ class Adamax(Optimizer):
         zeros = np.zeros_like(c.as_theta(theta))
         return AdamaxState(0, zeros, zeros)
 
-    def step(self, state: AdamaxState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, AdamaxState]:
+    def step(self, state: AdamaxState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, AdamaxState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         b1, b2 = (c.col(b) for b in self.betas)
         eps, wd, lr, t = c.col(self.eps), c.col(self.weight_decay), c.col(lr), state.step + 1

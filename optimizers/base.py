@@ -1,8 +1,9 @@
 """What every optimizer and scheduler shares: hyperparameter descriptions and validation.
 
 An optimizer is torch's update rule as two pure functions over a batch of runs:
-``init(theta) -> state`` and ``step(state, theta, grad, lr) -> (theta, state)``, where
-``theta`` and ``grad`` have shape (N, 2) — N independent runs advanced by one call.
+``init(theta) -> state`` and ``step(state, theta, grad, lr, *, hessian=None) -> (theta, state)``,
+where ``theta`` and ``grad`` have shape (N, 2): N independent runs advanced by one call.
+``explain(before, after, lr)`` says what a step did (the effective learning rate, the momentum).
 """
 from __future__ import annotations
 
@@ -66,12 +67,40 @@ class Configurable:
 
 
 class Optimizer(Configurable):
-    """torch.optim's update rule, batched: state arrays carry a leading run axis."""
+    """torch.optim's update rule, batched: state arrays carry a leading run axis.
+
+    Abilities are declared here, so callers ask the class instead of probing:
+    ``needs_hessian`` (True: ``step`` uses ``hessian=(fxx, fxy, fyy)`` at θ, each (N,); the
+    runner evaluates it only then) and ``reference`` (True: not part of torch.optim, e.g. Newton).
+    """
+
+    needs_hessian: ClassVar[bool] = False
+    reference: ClassVar[bool] = False
 
     def init(self, theta: Array) -> NamedTuple:
+        """The state before the first update, for θ of shape (N, 2); its step counter is 0."""
         raise NotImplementedError
 
-    def step(self, state: NamedTuple, theta: Array, grad: Array, lr: Any) -> tuple[Array, NamedTuple]:
+    def step(self, state: NamedTuple, theta: Array, grad: Array, lr: Any, *,
+             hessian: tuple[Array, Array, Array] | None = None) -> tuple[Array, NamedTuple]:
+        """One update of every run: the new θ (N, 2) and state.
+
+        ``grad`` is ∇f at θ (N, 2); ``lr`` a float, or an (N, 1) column (one lr per run).
+        ``hessian`` is (fxx, fxy, fyy) at θ for an optimizer that ``needs_hessian``; the
+        others ignore it.
+        """
+        raise NotImplementedError
+
+    def explain(self, before: NamedTuple, after: NamedTuple, lr: Any) -> dict[str, Array]:
+        """What the update from state ``before`` to state ``after`` did, per coordinate.
+
+        Returns ``{"effective_lr": (N, 2)}`` and, for optimizers that keep one,
+        ``"momentum": (N, 2)``. ``effective_lr`` is the factor that turns the (bias-corrected)
+        first moment, or the gradient for methods without one, into the step: lr/(√v̂ + eps)
+        applied to m̂ = m/(1 − β1ᵗ) for Adam, lr applied to g for SGD without momentum.
+        ``momentum`` is the buffer as torch stores it (SGD's momentum_buffer, Adam's exp_avg).
+        Each optimizer's docstring states the identity that links them to its update.
+        """
         raise NotImplementedError
 
 

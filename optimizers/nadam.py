@@ -52,8 +52,8 @@ class NAdam(Optimizer):
         zeros = np.zeros_like(c.as_theta(theta))
         return NAdamState(0, 1.0, zeros, zeros)
 
-    def step(self, state: NAdamState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, NAdamState]:
+    def step(self, state: NAdamState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, NAdamState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         b1, b2 = (c.col(b) for b in self.betas)
         eps, wd, psi = c.col(self.eps), c.col(self.weight_decay), c.col(self.momentum_decay)

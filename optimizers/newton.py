@@ -49,7 +49,7 @@ class Newton(Optimizer):
     name = "Newton"
     summary = "Newton's method: steps by the inverse Hessian (a reference, not in torch.optim)."
     reference = True          # not one of torch.optim's optimizers
-    needs_hessian = True      # step() takes hessian=(fxx, fxy, fyy)
+    needs_hessian = True      # step() uses hessian=(fxx, fxy, fyy)
     hyperparams = (
         Hyperparam("lr", 1.0, low=0.0, log=True, help="Step size: 1 is the full Newton step."),
         Hyperparam("damping", 0.0, low=0.0,
@@ -65,7 +65,7 @@ class Newton(Optimizer):
         theta = c.as_theta(theta)
         return NewtonState(0, np.tile([1.0, 0.0, 1.0], (len(theta), 1)))
 
-    def step(self, state: NewtonState, theta: Array, grad: Array, lr: Any,
+    def step(self, state: NewtonState, theta: Array, grad: Array, lr: Any, *,
              hessian: tuple[Array, Array, Array] | None = None) -> tuple[Array, NewtonState]:
         """One update; ``hessian`` is (fxx, fxy, fyy) at θ, each (N,). ``lr``: float or (N, 1)."""
         if hessian is None:

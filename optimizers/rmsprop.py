@@ -51,8 +51,8 @@ class RMSprop(Optimizer):
         zeros = np.zeros_like(c.as_theta(theta))
         return RMSpropState(0, zeros, zeros, zeros)
 
-    def step(self, state: RMSpropState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, RMSpropState]:
+    def step(self, state: RMSpropState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, RMSpropState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         alpha, eps, wd, mu = (c.col(self.alpha), c.col(self.eps), c.col(self.weight_decay),
                               c.col(self.momentum))

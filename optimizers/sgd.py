@@ -50,7 +50,8 @@ class SGD(Optimizer):
     def init(self, theta: Array) -> SGDState:
         return SGDState(0, np.zeros_like(c.as_theta(theta)))
 
-    def step(self, state: SGDState, theta: Array, grad: Array, lr: Any) -> tuple[Array, SGDState]:
+    def step(self, state: SGDState, theta: Array, grad: Array, lr: Any, *,
+             hessian: Any = None) -> tuple[Array, SGDState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         mu, tau, wd = c.col(self.momentum), c.col(self.dampening), c.col(self.weight_decay)
         lr, t = c.col(lr), state.step + 1

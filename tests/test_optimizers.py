@@ -6,6 +6,7 @@ from the plain formulas below (not from surfaces/), so these tests pin the updat
 """
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -377,3 +378,27 @@ def test_torch_defaults_and_descriptions(name):
             for d in default:          # every default lies in the declared range
                 assert h.low is None or d > h.low or (d == h.low and not h.low_open)
                 assert h.high is None or d < h.high or (d == h.high and not h.high_open)
+
+
+# ---- abilities declared on the base ----------------------------------------------------------
+
+def test_abilities_are_declared_on_the_base():
+    assert Optimizer.needs_hessian is False and Optimizer.reference is False
+    with pytest.raises(NotImplementedError):
+        Optimizer().explain(None, None, 0.1)
+    assert [n for n, cls in optimizers.ALL_OPTIMIZERS.items() if cls.needs_hessian] == ["Newton"]
+    assert {n for n, cls in optimizers.ALL_OPTIMIZERS.items() if cls.reference} == {"Newton"}
+    assert all(not cls.reference for cls in OPTIMIZERS.values())
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_step_takes_a_hessian_keyword_and_ignores_it(name):
+    """Callers may always pass hessian=...; only an optimizer that needs_hessian reads it."""
+    parameter = inspect.signature(OPTIMIZERS[name].step).parameters["hessian"]
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is None
+    opt = make(name, {"lr": 0.1})
+    theta = np.array([[1.0, -2.0], [0.5, 0.25]])
+    g = grad_of("rosenbrock", theta)
+    plain, _ = opt.step(opt.init(theta), theta, g, 0.1)
+    given, _ = opt.step(opt.init(theta), theta, g, 0.1, hessian=(np.ones(2), np.zeros(2), np.ones(2)))
+    np.testing.assert_array_equal(plain, given)
