@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _common as c
-from .adam import BETAS, EPS, MAXIMIZE
+from .adam import BETAS, CHECK_ORDER, EPS, MAXIMIZE
 from .base import Array, Hyperparam, Optimizer
 
 
@@ -28,14 +28,13 @@ class Adamax(Optimizer):
     name = "Adamax"
     summary = "Adam with a decayed maximum of |g| in place of the root mean square."
     hyperparams = (
-        Hyperparam("lr", 2e-3, low=0.0, log=True, help="Learning rate."),
+        Hyperparam("lr", 2e-3, low=0.0, log=True, error="Invalid learning rate",
+                   help="Learning rate."),
         BETAS, EPS,
         Hyperparam("weight_decay", 0.0, low=0.0, help="L2 penalty λ added to the gradient as λθ."),
         MAXIMIZE,
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_adam_family(self.name, p)
+    check_order = CHECK_ORDER
 
     def init(self, theta: Array) -> AdamaxState:
         zeros = np.zeros_like(c.as_theta(theta))

@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _common as c
-from .adam import BETAS, EPS, MAXIMIZE
+from .adam import BETAS, CHECK_ORDER, EPS, MAXIMIZE
 from .base import Array, Hyperparam, Optimizer
 
 
@@ -34,7 +34,8 @@ class NAdam(Optimizer):
     name = "NAdam"
     summary = "Adam with Nesterov momentum: the step looks ahead along the averaged gradient."
     hyperparams = (
-        Hyperparam("lr", 2e-3, low=0.0, log=True, help="Learning rate."),
+        Hyperparam("lr", 2e-3, low=0.0, log=True, error="Invalid learning rate",
+                   help="Learning rate."),
         BETAS, EPS,
         Hyperparam("weight_decay", 0.0, low=0.0, help="Weight decay λ (L2 unless decoupled)."),
         Hyperparam("momentum_decay", 4e-3, low=0.0, log=True,
@@ -43,10 +44,7 @@ class NAdam(Optimizer):
                    help="Shrink θ by lr·λ directly (as AdamW) instead of adding λθ to g."),
         MAXIMIZE,
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_adam_family(self.name, p)
-        c.check(p["momentum_decay"], lambda v: v >= 0, "Invalid momentum_decay value")
+    check_order = CHECK_ORDER
 
     def init(self, theta: Array) -> NAdamState:
         zeros = np.zeros_like(c.as_theta(theta))

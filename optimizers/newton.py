@@ -51,15 +51,11 @@ class Newton(Optimizer):
     reference = True          # not one of torch.optim's optimizers
     needs_hessian = True      # step() uses hessian=(fxx, fxy, fyy)
     hyperparams = (
-        Hyperparam("lr", 1.0, low=0.0, log=True, help="Step size: 1 is the full Newton step."),
+        Hyperparam("lr", 1.0, low=0.0, log=True, error="Invalid learning rate",
+                   help="Step size: 1 is the full Newton step."),
         Hyperparam("damping", 0.0, low=0.0,
                    help="λ added to the Hessian's diagonal: large λ → gradient steps of lr/λ."),
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
-        c.check(p["damping"], lambda v: v >= 0, "Invalid damping value")
 
     def init(self, theta: Array) -> NewtonState:
         theta = c.as_theta(theta)
