@@ -97,23 +97,27 @@ class Hyperparam:
             return f"greater than {self.low:g}" if self.low_open else f"at least {self.low:g}"
         if self.low is None and self.high is not None:
             return f"less than {self.high:g}" if self.high_open else f"at most {self.high:g}"
-        return f"in {self.bounds_text()}"
+        return f"in {self._interval()}"
 
     def bounds_text(self) -> str:
-        """The valid range in math notation: "≥ 0", "[0, 1)", "(0, 1]", "any" when unbounded;
+        """The valid range in math notation: "≥ 0", "< 1", "∈ [0, 1)", "any" when unbounded;
         "each " first for a pair or a list; "" for a bool."""
         if self.kind == "bool":
             return ""
-        low, high = self.low, self.high
-        if low is None and high is None:
+        if self.low is None and self.high is None:
             text = "any"
-        elif high is None:
-            text = f"{'>' if self.low_open else '≥'} {low:g}"
-        elif low is None:
-            text = f"{'<' if self.high_open else '≤'} {high:g}"
+        elif self.high is None:
+            text = f"{'>' if self.low_open else '≥'} {self.low:g}"
+        elif self.low is None:
+            text = f"{'<' if self.high_open else '≤'} {self.high:g}"
         else:
-            text = f"{'(' if self.low_open else '['}{low:g}, {high:g}{')' if self.high_open else ']'}"
+            text = f"∈ {self._interval()}"
         return f"each {text}" if self.kind in ("pair", "ints") else text
+
+    def _interval(self) -> str:
+        """Both bounds as an interval: "[0, 1)", "(0, 1]", ..."""
+        return (f"{'(' if self.low_open else '['}{self.low:g}, "
+                f"{self.high:g}{')' if self.high_open else ']'}")
 
 
 class Configurable:
