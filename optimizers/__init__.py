@@ -4,8 +4,8 @@
 would behave; ``make_scheduler("StepLR", {"step_size": 30})`` likewise for a scheduler.
 
 ``OPTIMIZERS`` holds torch.optim's nine only. ``REFERENCE`` holds optimizers that are *not* part
-of torch.optim (Newton's method, which needs the Hessian); their classes set ``reference = True``
-so lists can say so. ``make`` accepts both; ``ALL_OPTIMIZERS`` is the two together.
+of torch.optim (Newton's method, which needs the Hessian): the classes whose ``reference`` is
+True. ``make`` accepts both; ``ALL_OPTIMIZERS`` is the two together.
 """
 from __future__ import annotations
 
@@ -23,11 +23,16 @@ from .schedulers import CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR,
 from .newton import Newton
 from .sgd import SGD
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam, Adadelta)
+ALL_OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls
+    for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam, Adadelta, Newton)
 }
-REFERENCE: dict[str, type[Optimizer]] = {cls.name: cls for cls in (Newton,)}   # not torch.optim
-ALL_OPTIMIZERS: dict[str, type[Optimizer]] = {**OPTIMIZERS, **REFERENCE}
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    name: cls for name, cls in ALL_OPTIMIZERS.items() if not cls.reference
+}
+REFERENCE: dict[str, type[Optimizer]] = {   # not torch.optim
+    name: cls for name, cls in ALL_OPTIMIZERS.items() if cls.reference
+}
 SCHEDULERS: dict[str, type[Scheduler]] = {
     cls.name: cls for cls in (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR)
 }

@@ -1,11 +1,11 @@
-"""Small helpers the optimizers share: sweep columns, torch's checks, torch's lerp.
+"""Small helpers the optimizers' steps share: sweep columns, weight decay, torch's lerp.
 
 A float hyperparameter is a Python float, or a 1-D array with one value per run (a sweep).
 Steps turn it into a column of shape (N, 1) so it broadcasts against θ of shape (N, 2).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -24,47 +24,6 @@ def power(base: Any, exponent: Any) -> Any:
     if isinstance(base, np.ndarray) or isinstance(exponent, np.ndarray):
         return np.power(base, exponent)
     return float(base) ** exponent
-
-
-def check_sweeps(owner: str, params: dict[str, Any]) -> None:
-    """Every array-valued hyperparameter is 1-D, non-empty, and all have one length."""
-    lengths = set()
-    for key, value in params.items():
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, np.ndarray):
-                if item.ndim != 1 or item.size == 0:
-                    raise ValueError(f"{owner}: a sweep of '{key}' must be a non-empty 1-D array, "
-                                     f"got shape {item.shape}")
-                lengths.add(item.size)
-    if len(lengths) > 1:
-        raise ValueError(f"{owner}: swept hyperparameters have different lengths {sorted(lengths)}")
-
-
-def check(value: Any, ok: Callable[[Array], Array], message: str) -> None:
-    """Raise ``ValueError(f"{message}: {v}")`` for the first element v of ``value`` not ``ok``.
-
-    torch checks one number; a sweep is checked element by element with the same message.
-    """
-    arr = np.asarray(value, dtype=float)
-    good = np.asarray(ok(arr), dtype=bool)
-    if not good.all():
-        bad = arr if arr.ndim == 0 else arr[~good].ravel()[0]
-        raise ValueError(f"{message}: {float(bad)}")
-
-
-def check_betas(betas: tuple[Any, Any]) -> None:
-    """torch's ``0 <= beta < 1`` for each of the two betas."""
-    for i, beta in enumerate(betas):
-        check(beta, lambda v: (v >= 0) & (v < 1), f"Invalid beta parameter at index {i}")
-
-
-def check_adam_family(owner: str, params: dict[str, Any]) -> None:
-    """torch's checks shared by Adam, AdamW, Adamax, NAdam and RAdam, in torch's order."""
-    check_sweeps(owner, params)
-    check(params["lr"], lambda v: v >= 0, "Invalid learning rate")
-    check(params["eps"], lambda v: v >= 0, "Invalid epsilon value")
-    check_betas(params["betas"])
-    check(params["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
 
 
 def ascent(grad: Array, maximize: bool) -> Array:

@@ -27,26 +27,21 @@ class Adadelta(Optimizer):
     name = "Adadelta"
     summary = "Scales each step by the RMS of past steps over the RMS of past gradients."
     hyperparams = (
-        Hyperparam("lr", 1.0, low=0.0, log=True, help="Coefficient that scales Δ before it is applied."),
+        Hyperparam("lr", 1.0, low=0.0, log=True, error="Invalid learning rate",
+                   help="Coefficient that scales Δ before it is applied."),
         Hyperparam("rho", 0.9, low=0.0, high=1.0, help="Decay rate ρ of both running averages."),
-        Hyperparam("eps", 1e-6, low=0.0, log=True, help="Added inside both roots for stability."),
+        Hyperparam("eps", 1e-6, low=0.0, log=True, error="Invalid epsilon value",
+                   help="Added inside both roots for stability."),
         Hyperparam("weight_decay", 0.0, low=0.0, help="L2 penalty λ added to the gradient as λθ."),
         Hyperparam("maximize", False, kind="bool", help="Ascend instead of descend."),
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
-        c.check(p["rho"], lambda v: (v >= 0) & (v <= 1), "Invalid rho value")
-        c.check(p["eps"], lambda v: v >= 0, "Invalid epsilon value")
-        c.check(p["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
 
     def init(self, theta: Array) -> AdadeltaState:
         zeros = np.zeros_like(c.as_theta(theta))
         return AdadeltaState(0, zeros, zeros)
 
-    def step(self, state: AdadeltaState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, AdadeltaState]:
+    def step(self, state: AdadeltaState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, AdadeltaState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         rho, eps, wd, lr = c.col(self.rho), c.col(self.eps), c.col(self.weight_decay), c.col(lr)
         with np.errstate(all="ignore"):

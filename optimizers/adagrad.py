@@ -28,30 +28,23 @@ class Adagrad(Optimizer):
     name = "Adagrad"
     summary = "Divides each coordinate's step by the root of its summed squared gradients."
     hyperparams = (
-        Hyperparam("lr", 1e-2, low=0.0, log=True, help="Learning rate."),
+        Hyperparam("lr", 1e-2, low=0.0, log=True, error="Invalid learning rate",
+                   help="Learning rate."),
         Hyperparam("lr_decay", 0.0, low=0.0, help="Step t uses lr / (1 + (t−1)·lr_decay)."),
         Hyperparam("weight_decay", 0.0, low=0.0, help="L2 penalty λ added to the gradient as λθ."),
         Hyperparam("initial_accumulator_value", 0.0, low=0.0,
                    help="Starting value of the sum of squared gradients."),
-        Hyperparam("eps", 1e-10, low=0.0, log=True, help="Added to √sum for numerical stability."),
+        Hyperparam("eps", 1e-10, low=0.0, log=True, error="Invalid epsilon value",
+                   help="Added to √sum for numerical stability."),
         Hyperparam("maximize", False, kind="bool", help="Ascend instead of descend."),
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
-        c.check(p["lr_decay"], lambda v: v >= 0, "Invalid lr_decay value")
-        c.check(p["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
-        c.check(p["initial_accumulator_value"], lambda v: v >= 0,
-                "Invalid initial_accumulator_value value")
-        c.check(p["eps"], lambda v: v >= 0, "Invalid epsilon value")
 
     def init(self, theta: Array) -> AdagradState:
         theta = c.as_theta(theta)
         return AdagradState(0, np.zeros_like(theta) + c.col(self.initial_accumulator_value))
 
-    def step(self, state: AdagradState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, AdagradState]:
+    def step(self, state: AdagradState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, AdagradState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         decay, wd, eps = c.col(self.lr_decay), c.col(self.weight_decay), c.col(self.eps)
         lr, t = c.col(lr), state.step + 1

@@ -18,13 +18,16 @@ class AdamState(NamedTuple):
     max_exp_avg_sq: Array
 
 
-LR = Hyperparam("lr", 1e-3, low=0.0, log=True, help="Learning rate.")
+LR = Hyperparam("lr", 1e-3, low=0.0, log=True, error="Invalid learning rate", help="Learning rate.")
 BETAS = Hyperparam("betas", (0.9, 0.999), kind="pair", low=0.0, high=1.0, high_open=True,
+                   error="Invalid beta parameter at index {index}",
                    help="Decay rates (β1, β2) of the gradient and squared-gradient averages.")
-EPS = Hyperparam("eps", 1e-8, low=0.0, log=True, help="Added to the denominator for stability.")
+EPS = Hyperparam("eps", 1e-8, low=0.0, log=True, error="Invalid epsilon value",
+                 help="Added to the denominator for stability.")
 AMSGRAD = Hyperparam("amsgrad", False, kind="bool",
                      help="Normalize by the largest v seen so far (AMSGrad).")
 MAXIMIZE = Hyperparam("maximize", False, kind="bool", help="Ascend instead of descend.")
+CHECK_ORDER = ("lr", "eps", "betas")   # torch's Adam family checks eps before betas
 
 
 class Adam(Optimizer):
@@ -47,18 +50,17 @@ class Adam(Optimizer):
         Hyperparam("decoupled_weight_decay", False, kind="bool",
                    help="Shrink θ by lr·λ directly (AdamW) instead of adding λθ to g."),
     )
+    check_order = CHECK_ORDER
 
     def _decoupled(self) -> bool:
         return self.decoupled_weight_decay
-
-    def validate(self, **p: Any) -> None:
-        c.check_adam_family(self.name, p)
 
     def init(self, theta: Array) -> AdamState:
         zeros = np.zeros_like(c.as_theta(theta))
         return AdamState(0, zeros, zeros, zeros)
 
-    def step(self, state: AdamState, theta: Array, grad: Array, lr: Any) -> tuple[Array, AdamState]:
+    def step(self, state: AdamState, theta: Array, grad: Array, lr: Any, *,
+             hessian: Any = None) -> tuple[Array, AdamState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         b1, b2 = (c.col(b) for b in self.betas)
         eps, wd, lr, t = c.col(self.eps), c.col(self.weight_decay), c.col(lr), state.step + 1

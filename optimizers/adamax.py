@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _common as c
-from .adam import BETAS, EPS, MAXIMIZE
+from .adam import BETAS, CHECK_ORDER, EPS, MAXIMIZE
 from .base import Array, Hyperparam, Optimizer
 
 
@@ -28,21 +28,20 @@ class Adamax(Optimizer):
     name = "Adamax"
     summary = "Adam with a decayed maximum of |g| in place of the root mean square."
     hyperparams = (
-        Hyperparam("lr", 2e-3, low=0.0, log=True, help="Learning rate."),
+        Hyperparam("lr", 2e-3, low=0.0, log=True, error="Invalid learning rate",
+                   help="Learning rate."),
         BETAS, EPS,
         Hyperparam("weight_decay", 0.0, low=0.0, help="L2 penalty λ added to the gradient as λθ."),
         MAXIMIZE,
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_adam_family(self.name, p)
+    check_order = CHECK_ORDER
 
     def init(self, theta: Array) -> AdamaxState:
         zeros = np.zeros_like(c.as_theta(theta))
         return AdamaxState(0, zeros, zeros)
 
-    def step(self, state: AdamaxState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, AdamaxState]:
+    def step(self, state: AdamaxState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, AdamaxState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         b1, b2 = (c.col(b) for b in self.betas)
         eps, wd, lr, t = c.col(self.eps), c.col(self.weight_decay), c.col(lr), state.step + 1

@@ -1,8 +1,9 @@
 """What every optimizer and scheduler shares: hyperparameter descriptions and validation.
 
 An optimizer is torch's update rule as two pure functions over a batch of runs:
-``init(theta) -> state`` and ``step(state, theta, grad, lr) -> (theta, state)``, where
-``theta`` and ``grad`` have shape (N, 2) — N independent runs advanced by one call.
+``init(theta) -> state`` and ``step(state, theta, grad, lr, *, hessian=None) -> (theta, state)``,
+where ``theta`` and ``grad`` have shape (N, 2): N independent runs advanced by one call.
+``explain(before, after, lr)`` says what a step did (the effective learning rate, the momentum).
 """
 from __future__ import annotations
 
@@ -17,11 +18,20 @@ Array = np.ndarray
 
 @dataclass(frozen=True)
 class Hyperparam:
-    """One keyword argument, described once for the app's inputs and the CLI's validation.
+    """One keyword argument, described once: for the app's inputs, the CLI, the README and the
+    validation that ``Configurable.__init__`` runs from it.
 
     kind: "float", "int", "bool", "pair" (two floats, e.g. betas) or "ints" (a list of ints,
     e.g. milestones). ``low``/``high`` bound the valid range (None: unbounded); ``low_open`` /
     ``high_open`` exclude the bound itself. ``log``: a log-scale input suits it.
+
+    ``error`` words the ValueError for a value out of bounds, as torch does (default
+    "Invalid {name} value"): the message is ``f"{error}: {value}"``, naming the first bad
+    element of a sweep (``Invalid learning rate: -1.0``). For a pair, ``{index}`` in ``error``
+    stands for the member's index 0 or 1 (``Invalid beta parameter at index {index}``). "int"
+    and "ints" (which torch does not check) add the requirement: ``Invalid step_size value: 0
+    (must be at least 1)``. ``show_value`` False: the message is ``error`` alone (torch's
+    LinearLR states its range in words).
     """
 
     name: str
@@ -33,14 +43,96 @@ class Hyperparam:
     high_open: bool = False
     log: bool = False
     help: str = ""
+    error: str = ""
+    show_value: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.error and self.bounded:
+            object.__setattr__(self, "error", f"Invalid {self.name} value")
+
+    @property
+    def bounded(self) -> bool:
+        """The value is checked: it has a lower or an upper bound."""
+        return self.low is not None or self.high is not None
+
+    def inside(self, value: Any) -> Array:
+        """Element by element, whether ``value`` (a number or an array) lies within the bounds."""
+        v = np.asarray(value, dtype=float)
+        ok = np.ones(v.shape, dtype=bool)
+        if self.low is not None:
+            ok &= (v > self.low) if self.low_open else (v >= self.low)
+        if self.high is not None:
+            ok &= (v < self.high) if self.high_open else (v <= self.high)
+        return ok
+
+    def check(self, value: Any) -> None:
+        """Raise ``ValueError(self.message(...))`` if ``value`` is out of bounds.
+
+        torch checks one number; a sweep (an array) is checked element by element and the
+        first bad element is named; a pair member by member (index 0 first); a list of ints
+        is named whole.
+        """
+        members = enumerate(value) if self.kind == "pair" else [(None, value)]
+        for index, member in members:
+            ok = self.inside(member)
+            if not ok.all():
+                bad = member if self.kind in ("int", "ints") else \
+                    float(np.asarray(member, dtype=float)[~ok].ravel()[0])
+                raise ValueError(self.message(bad, index))
+
+    def message(self, value: Any, index: int | None = None) -> str:
+        """The ValueError message for the out-of-bounds ``value`` (member ``index`` of a pair)."""
+        text = self.error.format(index=index) if self.kind == "pair" else self.error
+        if not self.show_value:
+            return text
+        if self.kind in ("int", "ints"):
+            return f"{text}: {value} (must be {self.requirement()})"
+        return f"{text}: {value}"
+
+    def requirement(self) -> str:
+        """The bounds in words: "non-negative", "at least 1", "in [0, 1)", ..."""
+        if self.high is None and self.low is not None:
+            if self.low == 0:
+                return "positive" if self.low_open else "non-negative"
+            return f"greater than {self.low:g}" if self.low_open else f"at least {self.low:g}"
+        if self.low is None and self.high is not None:
+            return f"less than {self.high:g}" if self.high_open else f"at most {self.high:g}"
+        return f"in {self._interval()}"
+
+    def bounds_text(self) -> str:
+        """The valid range in math notation: "≥ 0", "< 1", "∈ [0, 1)", "any" when unbounded;
+        "each " first for a pair or a list; "" for a bool."""
+        if self.kind == "bool":
+            return ""
+        if self.low is None and self.high is None:
+            text = "any"
+        elif self.high is None:
+            text = f"{'>' if self.low_open else '≥'} {self.low:g}"
+        elif self.low is None:
+            text = f"{'<' if self.high_open else '≤'} {self.high:g}"
+        else:
+            text = f"∈ {self._interval()}"
+        return f"each {text}" if self.kind in ("pair", "ints") else text
+
+    def _interval(self) -> str:
+        """Both bounds as an interval: "[0, 1)", "(0, 1]", ..."""
+        return (f"{'(' if self.low_open else '['}{self.low:g}, "
+                f"{self.high:g}{')' if self.high_open else ']'}")
 
 
 class Configurable:
-    """Base of optimizers and schedulers: torch's keyword arguments, defaults and checks."""
+    """Base of optimizers and schedulers: torch's keyword arguments, defaults and checks.
+
+    Construction coerces each value to its kind, checks the shapes of sweeps, then each
+    hyperparameter's bounds (``Hyperparam.check``) in torch's order, then ``validate``.
+    """
 
     name: ClassVar[str]
     summary: ClassVar[str] = ""
     hyperparams: ClassVar[tuple[Hyperparam, ...]] = ()
+    # torch's order of checks where it differs from the declaration's: these names are checked
+    # first, the others after them in declaration order.
+    check_order: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **params: Any) -> None:
         known = {h.name: h for h in self.hyperparams}
@@ -49,10 +141,14 @@ class Configurable:
                 raise ValueError(f"unknown parameter '{key}' for {self.name}")
         self.params = {h.name: _coerce(h, params.get(h.name, h.default), self.name)
                        for h in self.hyperparams}
+        check_sweeps(self.name, self.params)
+        order = [*self.check_order, *(h.name for h in self.hyperparams)]
+        for key in dict.fromkeys(order):
+            known[key].check(self.params[key])
         self.validate(**self.params)
 
     def validate(self, **params: Any) -> None:
-        """Raise ValueError with torch's message for an invalid value."""
+        """Raise ValueError for what the bounds alone do not catch (run after them)."""
 
     def __getattr__(self, key: str) -> Any:
         params = self.__dict__.get("params", {})
@@ -65,13 +161,55 @@ class Configurable:
         return f"{self.name}({args})"
 
 
+def check_sweeps(owner: str, params: dict[str, Any]) -> None:
+    """Every array-valued hyperparameter is 1-D, non-empty, and all have one length."""
+    lengths = set()
+    for key, value in params.items():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, np.ndarray):
+                if item.ndim != 1 or item.size == 0:
+                    raise ValueError(f"{owner}: a sweep of '{key}' must be a non-empty 1-D array, "
+                                     f"got shape {item.shape}")
+                lengths.add(item.size)
+    if len(lengths) > 1:
+        raise ValueError(f"{owner}: swept hyperparameters have different lengths {sorted(lengths)}")
+
+
 class Optimizer(Configurable):
-    """torch.optim's update rule, batched: state arrays carry a leading run axis."""
+    """torch.optim's update rule, batched: state arrays carry a leading run axis.
+
+    Abilities are declared here, so callers ask the class instead of probing:
+    ``needs_hessian`` (True: ``step`` uses ``hessian=(fxx, fxy, fyy)`` at θ, each (N,); the
+    runner evaluates it only then) and ``reference`` (True: not part of torch.optim, e.g. Newton).
+    """
+
+    needs_hessian: ClassVar[bool] = False
+    reference: ClassVar[bool] = False
 
     def init(self, theta: Array) -> NamedTuple:
+        """The state before the first update, for θ of shape (N, 2); its step counter is 0."""
         raise NotImplementedError
 
-    def step(self, state: NamedTuple, theta: Array, grad: Array, lr: Any) -> tuple[Array, NamedTuple]:
+    def step(self, state: NamedTuple, theta: Array, grad: Array, lr: Any, *,
+             hessian: tuple[Array, Array, Array] | None = None) -> tuple[Array, NamedTuple]:
+        """One update of every run: the new θ (N, 2) and state.
+
+        ``grad`` is ∇f at θ (N, 2); ``lr`` a float, or an (N, 1) column (one lr per run).
+        ``hessian`` is (fxx, fxy, fyy) at θ for an optimizer that ``needs_hessian``; the
+        others ignore it.
+        """
+        raise NotImplementedError
+
+    def explain(self, before: NamedTuple, after: NamedTuple, lr: Any) -> dict[str, Array]:
+        """What the update from state ``before`` to state ``after`` did, per coordinate.
+
+        Returns ``{"effective_lr": (N, 2)}`` and, for optimizers that keep one,
+        ``"momentum": (N, 2)``. ``effective_lr`` is the factor that turns the (bias-corrected)
+        first moment, or the gradient for methods without one, into the step: lr/(√v̂ + eps)
+        applied to m̂ = m/(1 − β1ᵗ) for Adam, lr applied to g for SGD without momentum.
+        ``momentum`` is the buffer as torch stores it (SGD's momentum_buffer, Adam's exp_avg).
+        Each optimizer's docstring states the identity that links them to its update.
+        """
         raise NotImplementedError
 
 

@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _common as c
-from .adam import BETAS, EPS, MAXIMIZE
+from .adam import BETAS, CHECK_ORDER, EPS, MAXIMIZE
 from .base import Array, Hyperparam, Optimizer
 
 
@@ -34,7 +34,8 @@ class NAdam(Optimizer):
     name = "NAdam"
     summary = "Adam with Nesterov momentum: the step looks ahead along the averaged gradient."
     hyperparams = (
-        Hyperparam("lr", 2e-3, low=0.0, log=True, help="Learning rate."),
+        Hyperparam("lr", 2e-3, low=0.0, log=True, error="Invalid learning rate",
+                   help="Learning rate."),
         BETAS, EPS,
         Hyperparam("weight_decay", 0.0, low=0.0, help="Weight decay λ (L2 unless decoupled)."),
         Hyperparam("momentum_decay", 4e-3, low=0.0, log=True,
@@ -43,17 +44,14 @@ class NAdam(Optimizer):
                    help="Shrink θ by lr·λ directly (as AdamW) instead of adding λθ to g."),
         MAXIMIZE,
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_adam_family(self.name, p)
-        c.check(p["momentum_decay"], lambda v: v >= 0, "Invalid momentum_decay value")
+    check_order = CHECK_ORDER
 
     def init(self, theta: Array) -> NAdamState:
         zeros = np.zeros_like(c.as_theta(theta))
         return NAdamState(0, 1.0, zeros, zeros)
 
-    def step(self, state: NAdamState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, NAdamState]:
+    def step(self, state: NAdamState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, NAdamState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         b1, b2 = (c.col(b) for b in self.betas)
         eps, wd, psi = c.col(self.eps), c.col(self.weight_decay), c.col(self.momentum_decay)

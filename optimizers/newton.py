@@ -49,23 +49,19 @@ class Newton(Optimizer):
     name = "Newton"
     summary = "Newton's method: steps by the inverse Hessian (a reference, not in torch.optim)."
     reference = True          # not one of torch.optim's optimizers
-    needs_hessian = True      # step() takes hessian=(fxx, fxy, fyy)
+    needs_hessian = True      # step() uses hessian=(fxx, fxy, fyy)
     hyperparams = (
-        Hyperparam("lr", 1.0, low=0.0, log=True, help="Step size: 1 is the full Newton step."),
+        Hyperparam("lr", 1.0, low=0.0, log=True, error="Invalid learning rate",
+                   help="Step size: 1 is the full Newton step."),
         Hyperparam("damping", 0.0, low=0.0,
                    help="λ added to the Hessian's diagonal: large λ → gradient steps of lr/λ."),
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
-        c.check(p["damping"], lambda v: v >= 0, "Invalid damping value")
 
     def init(self, theta: Array) -> NewtonState:
         theta = c.as_theta(theta)
         return NewtonState(0, np.tile([1.0, 0.0, 1.0], (len(theta), 1)))
 
-    def step(self, state: NewtonState, theta: Array, grad: Array, lr: Any,
+    def step(self, state: NewtonState, theta: Array, grad: Array, lr: Any, *,
              hessian: tuple[Array, Array, Array] | None = None) -> tuple[Array, NewtonState]:
         """One update; ``hessian`` is (fxx, fxy, fyy) at θ, each (N,). ``lr``: float or (N, 1)."""
         if hessian is None:

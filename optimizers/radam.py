@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _common as c
-from .adam import BETAS, EPS, MAXIMIZE
+from .adam import BETAS, CHECK_ORDER, EPS, MAXIMIZE
 from .base import Array, Hyperparam, Optimizer
 
 
@@ -30,23 +30,22 @@ class RAdam(Optimizer):
     name = "RAdam"
     summary = "Adam with a rectified adaptive step: plain momentum for the first few steps."
     hyperparams = (
-        Hyperparam("lr", 1e-3, low=0.0, log=True, help="Learning rate."),
+        Hyperparam("lr", 1e-3, low=0.0, log=True, error="Invalid learning rate",
+                   help="Learning rate."),
         BETAS, EPS,
         Hyperparam("weight_decay", 0.0, low=0.0, help="Weight decay λ (L2 unless decoupled)."),
         Hyperparam("decoupled_weight_decay", False, kind="bool",
                    help="Shrink θ by lr·λ directly (as AdamW) instead of adding λθ to g."),
         MAXIMIZE,
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_adam_family(self.name, p)
+    check_order = CHECK_ORDER
 
     def init(self, theta: Array) -> RAdamState:
         zeros = np.zeros_like(c.as_theta(theta))
         return RAdamState(0, zeros, zeros)
 
-    def step(self, state: RAdamState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, RAdamState]:
+    def step(self, state: RAdamState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, RAdamState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         b1, b2 = (c.col(b) for b in self.betas)
         eps, wd, lr, t = c.col(self.eps), c.col(self.weight_decay), c.col(lr), state.step + 1

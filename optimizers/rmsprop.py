@@ -29,30 +29,25 @@ class RMSprop(Optimizer):
     name = "RMSprop"
     summary = "Divides each step by a running root-mean-square of recent gradients."
     hyperparams = (
-        Hyperparam("lr", 1e-2, low=0.0, log=True, help="Learning rate."),
+        Hyperparam("lr", 1e-2, low=0.0, log=True, error="Invalid learning rate",
+                   help="Learning rate."),
         Hyperparam("alpha", 0.99, low=0.0, help="Smoothing constant α of the squared-gradient average."),
-        Hyperparam("eps", 1e-8, low=0.0, log=True, help="Added to the root for numerical stability."),
+        Hyperparam("eps", 1e-8, low=0.0, log=True, error="Invalid epsilon value",
+                   help="Added to the root for numerical stability."),
         Hyperparam("weight_decay", 0.0, low=0.0, help="L2 penalty λ added to the gradient as λθ."),
         Hyperparam("momentum", 0.0, low=0.0, help="Momentum factor μ on the scaled step; 0: none."),
         Hyperparam("centered", False, kind="bool",
                    help="Normalize by an estimate of the gradient's variance instead."),
         Hyperparam("maximize", False, kind="bool", help="Ascend instead of descend."),
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
-        c.check(p["eps"], lambda v: v >= 0, "Invalid epsilon value")
-        c.check(p["momentum"], lambda v: v >= 0, "Invalid momentum value")
-        c.check(p["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
-        c.check(p["alpha"], lambda v: v >= 0, "Invalid alpha value")
+    check_order = ("lr", "eps", "momentum", "weight_decay", "alpha")
 
     def init(self, theta: Array) -> RMSpropState:
         zeros = np.zeros_like(c.as_theta(theta))
         return RMSpropState(0, zeros, zeros, zeros)
 
-    def step(self, state: RMSpropState, theta: Array, grad: Array,
-             lr: Any) -> tuple[Array, RMSpropState]:
+    def step(self, state: RMSpropState, theta: Array, grad: Array, lr: Any,
+             *, hessian: Any = None) -> tuple[Array, RMSpropState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         alpha, eps, wd, mu = (c.col(self.alpha), c.col(self.eps), c.col(self.weight_decay),
                               c.col(self.momentum))

@@ -6,9 +6,9 @@ updates of torch's cycle: evaluate f and ∇f at θ, ``optimizer.step``, then th
 learning rate. A run that reaches a point whose coordinates, loss or gradient is not finite
 stops there: ``diverged_at`` is that point's index and the point is not recorded.
 
-An optimizer whose class sets ``needs_hessian = True`` (Newton) also gets
-``hessian=(fxx, fxy, fyy)`` at θ, each (N,); the others never pay for it (``run_many``
-evaluates it once per step, for every run, when any of its lines needs it).
+An optimizer whose class sets ``needs_hessian = True`` (Newton) gets ``hessian=(fxx, fxy, fyy)``
+at θ, each (N,); the others get ``hessian=None`` and never pay for it (``run_many`` evaluates it
+once per step, for every run, when any of its lines needs it).
 """
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
         rows += n
     check_size(rows, steps, paths)
     n = rows
-    needs_hessian = any(getattr(line.optimizer, "needs_hessian", False) for line in groups)
+    needs_hessian = any(line.optimizer.needs_hessian for line in groups)
     # Fortran order: θ stays (N, 2) but its x and y columns are contiguous, so the surface's
     # x, y (and every elementwise result from θ) are fast contiguous arrays. Values are unchanged.
     theta = np.empty((n, 2), order="F")
@@ -184,11 +184,8 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
                 if line.rng is not None:
                     gr = gr + noise_std * line.rng.standard_normal(gr.shape)
                     gr[dead[r]] = 0.0
-                if getattr(line.optimizer, "needs_hessian", False):
-                    theta_r, states[i] = line.optimizer.step(states[i], previous[r], gr, lr,
-                                                             hessian=tuple(h[r] for h in hessian))
-                else:
-                    theta_r, states[i] = line.optimizer.step(states[i], previous[r], gr, lr)
+                h = tuple(c[r] for c in hessian) if line.optimizer.needs_hessian else None
+                theta_r, states[i] = line.optimizer.step(states[i], previous[r], gr, lr, hessian=h)
                 moved.append(theta_r)
             # one line (a grid of starts, a sweep): its new θ as it is, no copy
             theta = moved[0] if len(moved) == 1 else np.concatenate(moved)

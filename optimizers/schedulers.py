@@ -54,12 +54,6 @@ class StepLR(Scheduler):
         Hyperparam("gamma", 0.1, low=0.0, help="Factor applied at each decay."),
     )
 
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        if p["step_size"] < 1:
-            raise ValueError(f"Invalid step_size value: {p['step_size']} (must be at least 1)")
-        c.check(p["gamma"], lambda v: v >= 0, "Invalid gamma value")
-
     def lrs(self, base_lr: Any, steps: int) -> Array:
         gamma, size = self.gamma, self.step_size
         return _recurse(self, base_lr, steps, lambda lr: lr,
@@ -81,12 +75,6 @@ class MultiStepLR(Scheduler):
         Hyperparam("gamma", 0.1, low=0.0, help="Factor applied at each milestone."),
     )
 
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        if any(m < 0 for m in p["milestones"]):
-            raise ValueError(f"Invalid milestones value: {p['milestones']} (must be non-negative)")
-        c.check(p["gamma"], lambda v: v >= 0, "Invalid gamma value")
-
     def lrs(self, base_lr: Any, steps: int) -> Array:
         gamma, counts = self.gamma, Counter(self.milestones)
 
@@ -105,10 +93,6 @@ class ExponentialLR(Scheduler):
         Hyperparam("gamma", 0.99, low=0.0,
                    help="Factor applied after every update (torch requires it; 0.99 is our default)."),
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["gamma"], lambda v: v >= 0, "Invalid gamma value")
 
     def lrs(self, base_lr: Any, steps: int) -> Array:
         gamma = self.gamma
@@ -129,12 +113,6 @@ class CosineAnnealingLR(Scheduler):
                    help="Updates from base to eta_min (torch requires it; 100 is our default)."),
         Hyperparam("eta_min", 0.0, low=0.0, help="Lowest learning rate, reached at T_max."),
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        if p["T_max"] < 1:
-            raise ValueError(f"Invalid T_max value: {p['T_max']} (must be at least 1)")
-        c.check(p["eta_min"], lambda v: v >= 0, "Invalid eta_min value")
 
     def lrs(self, base_lr: Any, steps: int) -> Array:
         T, eta_min = self.T_max, self.eta_min
@@ -160,22 +138,15 @@ class LinearLR(Scheduler):
     name = "LinearLR"
     summary = "Scale the learning rate by a factor moving linearly from start_factor to end_factor."
     hyperparams = (
-        Hyperparam("start_factor", 1.0 / 3, low=0.0, high=1.0, low_open=True,
+        Hyperparam("start_factor", 1.0 / 3, low=0.0, high=1.0, low_open=True, show_value=False,
+                   error="Starting multiplicative factor expected to be greater than 0 "
+                         "and less or equal to 1.",
                    help="Factor of the first update."),
-        Hyperparam("end_factor", 1.0, low=0.0, high=1.0, help="Factor from update total_iters + 1 on."),
+        Hyperparam("end_factor", 1.0, low=0.0, high=1.0, show_value=False,
+                   error="Ending multiplicative factor expected to be between 0 and 1.",
+                   help="Factor from update total_iters + 1 on."),
         Hyperparam("total_iters", 5, kind="int", low=0, help="Updates over which the factor moves."),
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        start, end = np.asarray(p["start_factor"]), np.asarray(p["end_factor"])
-        if np.any(start > 1.0) or np.any(start <= 0):
-            raise ValueError("Starting multiplicative factor expected to be greater than 0 "
-                             "and less or equal to 1.")
-        if np.any(end > 1.0) or np.any(end < 0):
-            raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
-        if p["total_iters"] < 0:
-            raise ValueError(f"Invalid total_iters value: {p['total_iters']} (must be non-negative)")
 
     def lrs(self, base_lr: Any, steps: int) -> Array:
         s, e, n = self.start_factor, self.end_factor, self.total_iters

@@ -30,7 +30,8 @@ class SGD(Optimizer):
     name = "SGD"
     summary = "Gradient descent, optionally with (Nesterov) momentum."
     hyperparams = (
-        Hyperparam("lr", 1e-3, low=0.0, log=True, help="Learning rate (torch 2.x default 1e-3)."),
+        Hyperparam("lr", 1e-3, low=0.0, log=True, error="Invalid learning rate",
+                   help="Learning rate (torch 2.x default 1e-3)."),
         Hyperparam("momentum", 0.0, low=0.0, help="Momentum factor μ; 0 turns momentum off."),
         Hyperparam("dampening", 0.0, help="Dampening τ: the new gradient enters the buffer as (1−τ)·g."),
         Hyperparam("weight_decay", 0.0, low=0.0, help="L2 penalty λ added to the gradient as λθ."),
@@ -39,10 +40,7 @@ class SGD(Optimizer):
     )
 
     def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
-        c.check(p["momentum"], lambda v: v >= 0, "Invalid momentum value")
-        c.check(p["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
+        """torch's one check beyond the bounds: Nesterov needs μ > 0 and τ = 0 (every run)."""
         if p["nesterov"] and (np.any(np.asarray(p["momentum"]) <= 0)
                               or np.any(np.asarray(p["dampening"]) != 0)):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
@@ -50,7 +48,8 @@ class SGD(Optimizer):
     def init(self, theta: Array) -> SGDState:
         return SGDState(0, np.zeros_like(c.as_theta(theta)))
 
-    def step(self, state: SGDState, theta: Array, grad: Array, lr: Any) -> tuple[Array, SGDState]:
+    def step(self, state: SGDState, theta: Array, grad: Array, lr: Any, *,
+             hessian: Any = None) -> tuple[Array, SGDState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
         mu, tau, wd = c.col(self.momentum), c.col(self.dampening), c.col(self.weight_decay)
         lr, t = c.col(lr), state.step + 1

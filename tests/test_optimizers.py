@@ -6,6 +6,7 @@ from the plain formulas below (not from surfaces/), so these tests pin the updat
 """
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -307,6 +308,135 @@ def test_sweep_values_checked_element_by_element():
         make("Adadelta", {"rho": np.array([0.5, 2.0])})
 
 
+# ---- bounds: one description drives validation -----------------------------------------------
+
+# torch's checks (/work/shared/reference/torch-optim-rules.md, "Validation torch performs", and
+# torch/optim/*.py): keyword -> (low, low_open, high, high_open, the message's start).
+TORCH_BOUNDS = {
+    "lr": (0.0, False, None, False, "Invalid learning rate"),
+    "momentum": (0.0, False, None, False, "Invalid momentum value"),
+    "weight_decay": (0.0, False, None, False, "Invalid weight_decay value"),
+    "eps": (0.0, False, None, False, "Invalid epsilon value"),
+    "betas": (0.0, False, 1.0, True, "Invalid beta parameter at index {index}"),
+    "alpha": (0.0, False, None, False, "Invalid alpha value"),
+    "rho": (0.0, False, 1.0, False, "Invalid rho value"),
+    "lr_decay": (0.0, False, None, False, "Invalid lr_decay value"),
+    "initial_accumulator_value": (0.0, False, None, False, "Invalid initial_accumulator_value value"),
+    "momentum_decay": (0.0, False, None, False, "Invalid momentum_decay value"),
+}
+# torch.optim.lr_scheduler.LinearLR's two checks (the other schedulers' arguments are unchecked
+# by torch; their bounds are ours).
+TORCH_LINEAR_LR = {
+    "start_factor": (0.0, True, 1.0, False, "Starting multiplicative factor expected to be "
+                                            "greater than 0 and less or equal to 1."),
+    "end_factor": (0.0, False, 1.0, False, "Ending multiplicative factor expected to be between "
+                                           "0 and 1."),
+}
+
+
+def declared(h: Hyperparam) -> tuple:
+    return (h.low, h.low_open, h.high, h.high_open, h.error)
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_declared_bounds_are_torchs(name):
+    """Every keyword torch checks is bounded as torch bounds it, with torch's words; the rest
+    (dampening, the flags) are unchecked, as in torch."""
+    for h in OPTIMIZERS[name].hyperparams:
+        if h.name in TORCH_BOUNDS:
+            assert declared(h) == TORCH_BOUNDS[h.name], (name, h.name)
+        else:
+            assert not h.bounded, (name, h.name)
+
+
+def test_linear_lr_bounds_are_torchs():
+    for h in SCHEDULERS["LinearLR"].hyperparams:
+        if h.name in TORCH_LINEAR_LR:
+            assert declared(h) == TORCH_LINEAR_LR[h.name] and not h.show_value, h.name
+
+
+def edges(h: Hyperparam) -> list[tuple[float, float]]:
+    """(just inside, just outside) at each stated bound: the bound or its nearest neighbour
+    (the next float, or the next integer for integer kinds)."""
+    if h.kind in ("int", "ints"):
+        def step(v, d): return int(v) + d
+    else:
+        def step(v, d): return float(np.nextafter(v, d * np.inf))
+    out = []
+    if h.low is not None:
+        out.append((step(h.low, +1), h.low) if h.low_open else (h.low, step(h.low, -1)))
+    if h.high is not None:
+        out.append((step(h.high, -1), h.high) if h.high_open else (h.high, step(h.high, +1)))
+    return out
+
+
+def bounded_keywords():
+    """(registry, class name, Hyperparam, pair index) for every bounded keyword."""
+    for registry, factory in ((optimizers.ALL_OPTIMIZERS, make), (SCHEDULERS, make_scheduler)):
+        for name, cls in registry.items():
+            for h in cls.hyperparams:
+                if h.bounded:
+                    for index in ((0, 1) if h.kind == "pair" else (None,)):
+                        yield pytest.param(factory, name, h, index,
+                                           id=f"{name}-{h.name}{'' if index is None else index}")
+
+
+def with_value(h: Hyperparam, index, value):
+    """The keyword argument setting ``value`` (in member ``index`` of a pair, in a list)."""
+    if h.kind == "pair":
+        pair = list(h.default)
+        pair[index] = value
+        return {h.name: tuple(pair)}
+    return {h.name: [value] if h.kind == "ints" else value}
+
+
+def expected_message(h: Hyperparam, index, value) -> str:
+    """The message the description promises, spelled out from its parts."""
+    if not h.show_value:
+        return h.error
+    error = h.error.replace("{index}", str(index)) if index is not None else h.error
+    shown = [value] if h.kind == "ints" else value
+    return f"{error}: {shown}"
+
+
+@pytest.mark.parametrize("factory,name,h,index", list(bounded_keywords()))
+def test_stated_bounds_are_what_validation_enforces(factory, name, h, index):
+    assert h.bounds_text() and h.error
+    for inside, outside in edges(h):
+        factory(name, with_value(h, index, inside))
+        with pytest.raises(ValueError) as err:
+            factory(name, with_value(h, index, outside))
+        message = str(err.value)
+        if h.kind in ("int", "ints"):       # ours: the requirement follows in parentheses
+            assert message.startswith(expected_message(h, index, outside) + " (must be "), message
+        else:
+            assert message == expected_message(h, index, outside)
+        if h.kind in ("float", "pair"):     # a sweep is checked element by element
+            factory(name, with_value(h, index, np.array([inside, inside])))
+            with pytest.raises(ValueError) as err:
+                factory(name, with_value(h, index, np.array([inside, outside, outside])))
+            assert str(err.value) == expected_message(h, index, outside)
+
+
+@pytest.mark.parametrize("name,params,message", [
+    ("SGD", {"momentum": -1.0, "weight_decay": -1.0}, "Invalid momentum value: -1.0"),
+    ("Adagrad", {"eps": -1.0, "lr_decay": -1.0}, "Invalid lr_decay value: -1.0"),
+    ("RMSprop", {"alpha": -1.0, "eps": -1.0}, "Invalid epsilon value: -1.0"),
+    ("RMSprop", {"alpha": -1.0, "weight_decay": -2.0}, "Invalid weight_decay value: -2.0"),
+    ("RMSprop", {"weight_decay": -1.0, "momentum": -2.0}, "Invalid momentum value: -2.0"),
+    ("Adam", {"betas": (1.0, 0.999), "eps": -1.0}, "Invalid epsilon value: -1.0"),
+    ("Adam", {"betas": (1.0, 2.0), "weight_decay": -1.0}, "Invalid beta parameter at index 0: 1.0"),
+    ("NAdam", {"momentum_decay": -1.0, "weight_decay": -1.0}, "Invalid weight_decay value: -1.0"),
+    ("Adadelta", {"eps": -1.0, "rho": 2.0}, "Invalid rho value: 2.0"),
+])
+def test_several_bad_values_fail_in_torchs_order(name, params, message):
+    """torch/optim/*.py check in their own order (RMSprop: lr, eps, momentum, weight_decay,
+    alpha; the Adam family: lr, eps, betas, weight_decay, momentum_decay)."""
+    with pytest.raises(ValueError) as err:
+        make(name, params)
+    assert str(err.value) == message
+
+
 def test_sweeps_must_be_one_dimensional_and_agree_in_length():
     with pytest.raises(ValueError, match="different lengths"):
         make("Adam", {"lr": np.array([0.1, 0.2]), "eps": np.array([1e-8, 1e-6, 1e-4])})
@@ -377,3 +507,27 @@ def test_torch_defaults_and_descriptions(name):
             for d in default:          # every default lies in the declared range
                 assert h.low is None or d > h.low or (d == h.low and not h.low_open)
                 assert h.high is None or d < h.high or (d == h.high and not h.high_open)
+
+
+# ---- abilities declared on the base ----------------------------------------------------------
+
+def test_abilities_are_declared_on_the_base():
+    assert Optimizer.needs_hessian is False and Optimizer.reference is False
+    with pytest.raises(NotImplementedError):
+        Optimizer.explain(make("SGD"), None, None, 0.1)
+    assert [n for n, cls in optimizers.ALL_OPTIMIZERS.items() if cls.needs_hessian] == ["Newton"]
+    assert {n for n, cls in optimizers.ALL_OPTIMIZERS.items() if cls.reference} == {"Newton"}
+    assert all(not cls.reference for cls in OPTIMIZERS.values())
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_step_takes_a_hessian_keyword_and_ignores_it(name):
+    """Callers may always pass hessian=...; only an optimizer that needs_hessian reads it."""
+    parameter = inspect.signature(OPTIMIZERS[name].step).parameters["hessian"]
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is None
+    opt = make(name, {"lr": 0.1})
+    theta = np.array([[1.0, -2.0], [0.5, 0.25]])
+    g = grad_of("rosenbrock", theta)
+    plain, _ = opt.step(opt.init(theta), theta, g, 0.1)
+    given, _ = opt.step(opt.init(theta), theta, g, 0.1, hessian=(np.ones(2), np.zeros(2), np.ones(2)))
+    np.testing.assert_array_equal(plain, given)

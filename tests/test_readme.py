@@ -1,8 +1,12 @@
-"""The README stays true: it names every surface, optimizer and scheduler, and the two commands."""
+"""The README stays true: it names every surface, optimizer and scheduler, and the two commands;
+its optimizer and scheduler tables give each keyword's default and valid range as the
+hyperparameter descriptions state them."""
+from fractions import Fraction
 from pathlib import Path
 
 import optimizers
 import surfaces
+from optimizers import Hyperparam
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -10,9 +14,52 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 def test_readme_lists_everything_that_exists():
     for sid in surfaces.names():
         assert f"`{sid}`" in README and surfaces.get(sid).text in README, sid
-    for name in [*optimizers.OPTIMIZERS, *optimizers.SCHEDULERS]:
+    for name in [*optimizers.ALL_OPTIMIZERS, *optimizers.SCHEDULERS]:
         assert f"`{name}`" in README, name
 
 
 def test_readme_gives_the_two_commands():
     assert "make run" in README and "make test" in README
+
+
+def default_text(value) -> str:
+    """A default as Python would echo it, but 1/3 rather than 0.3333333333333333."""
+    if isinstance(value, float) and len(repr(value)) > 8:
+        fraction = Fraction(value).limit_denominator(100)
+        if float(fraction) == value:
+            return f"{fraction.numerator}/{fraction.denominator}"
+    return repr(value)
+
+
+def keyword_text(h: Hyperparam) -> str:
+    """`name=default`, then the valid range (none for flags): `lr=0.001` ≥ 0."""
+    bounds = h.bounds_text()
+    return f"`{h.name}={default_text(h.default)}`" + (f" {bounds}" if bounds else "")
+
+
+def expected_rows(registry) -> list[str]:
+    rows = []
+    for name, cls in registry.items():
+        label = f"`{name}`" + (" (reference, not torch.optim)" if name in optimizers.REFERENCE else "")
+        rows.append(f"| {label} | {', '.join(keyword_text(h) for h in cls.hyperparams)} |")
+    return rows
+
+
+def table_rows(header: str) -> list[str]:
+    """The body rows of the README table whose header row starts with ``header``."""
+    lines = README.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append(line)
+    return rows
+
+
+def test_optimizer_table_gives_defaults_and_ranges():
+    assert table_rows("| optimizer |") == expected_rows(optimizers.ALL_OPTIMIZERS)
+
+
+def test_scheduler_table_gives_defaults_and_ranges():
+    assert table_rows("| scheduler |") == expected_rows(optimizers.SCHEDULERS)

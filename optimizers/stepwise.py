@@ -56,8 +56,6 @@ def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
     """
     if sweep_size(optimizer) > 1 or sweep_size(scheduler) > 1:
         raise ValueError("trace follows one run: give single values, not swept hyperparameters")
-    if not callable(getattr(optimizer, "explain", None)):
-        raise ValueError(f"{optimizer.name} cannot explain its steps")
     start = np.asarray(start, dtype=float)
     if start.shape != (2,):
         raise ValueError(f"start must be one point (x, y), got shape {start.shape}")
@@ -66,7 +64,6 @@ def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
     k = max(len(points) - 1, 0)
     lrs = one["lr"][:k]
     rng = np.random.default_rng(seed) if noise_std > 0 else None
-    needs_hessian = getattr(optimizer, "needs_hessian", False)
 
     effective, momentum = np.empty((k, 2)), np.empty((k, 2))
     has_momentum = False
@@ -75,8 +72,8 @@ def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
         theta, g, lr = points[t:t + 1], grad[t:t + 1], float(lrs[t])
         if rng is not None:      # the runner draws the batch's noise once per update, in order
             g = g + noise_std * rng.standard_normal(g.shape)
-        extra = {"hessian": surface.hessian(theta[:, 0], theta[:, 1])} if needs_hessian else {}
-        _, after = optimizer.step(state, theta, g, lr, **extra)
+        hessian = surface.hessian(theta[:, 0], theta[:, 1]) if optimizer.needs_hessian else None
+        _, after = optimizer.step(state, theta, g, lr, hessian=hessian)
         info = optimizer.explain(state, after, lr)
         effective[t] = info["effective_lr"][0]
         if "momentum" in info:

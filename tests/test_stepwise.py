@@ -8,8 +8,8 @@ import pytest
 import optimizers
 import surfaces
 from optimizers import make, make_scheduler
-from optimizers.inspect import trace
 from optimizers.runner import run
+from optimizers.stepwise import trace
 
 ELLIPTIC, HIMMELBLAU = surfaces.get("elliptic"), surfaces.get("himmelblau")
 G1 = np.array([-0.7, 4.0])
