@@ -15,6 +15,7 @@ def _opt(name: str, label: str, scheduler: dict[str, Any] | None = None, **param
 
 PRESETS: dict[str, dict[str, Any]] = {
     "textbook": {
+        "name": "Textbook figure",
         "title": "The textbook figure: x²/20 + y² from (-7, 2)",
         "config": {"surface": "elliptic", "start": [-7.0, 2.0], "steps": 30, "optimizers": [
             _opt("SGD", "SGD", lr=0.95),
@@ -23,6 +24,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("Adam", "Adam", lr=0.3)]},
     },
     "rosenbrock": {
+        "name": "Rosenbrock's valley",
         "title": "Rosenbrock's valley: easy to find, hard to follow",
         "config": {"surface": "rosenbrock", "start": [-1.5, 2.0], "steps": 500, "optimizers": [
             _opt("SGD", "SGD", lr=0.001),
@@ -31,6 +33,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("Adam", "Adam", lr=0.05)]},
     },
     "saddle": {
+        "name": "Saddle x² − y²",
         "title": "The saddle x² − y²: who escapes?",
         "config": {"surface": "saddle", "start": [-1.8, 1e-3], "steps": 60, "optimizers": [
             _opt("SGD", "SGD", lr=0.05),
@@ -39,6 +42,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("Adam", "Adam", lr=0.1)]},
     },
     "learning_rates": {
+        "name": "Learning rate too small / right / too large",
         "title": "Learning rate too small, right, too large on 4x² + y² (the seeds' y = 4x²)",
         "config": {"surface": {"expr": "4*x^2 + y^2", "window": [[-2, 2], [-2, 2]]},
                    "start": [1.5, 1.5], "steps": 40, "optimizers": [
@@ -47,6 +51,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("SGD", "lr 0.26: too large", lr=0.26)]},
     },
     "schedules": {
+        "name": "Schedules compared",
         "title": "Learning-rate schedules compared on one optimizer",
         "config": {"surface": "rosenbrock", "start": [-1.5, 2.0], "steps": 300, "optimizers": [
             _opt("Adam", "constant", lr=0.1),
@@ -56,6 +61,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("Adam", "ExponentialLR", {"name": "ExponentialLR", "params": {"gamma": 0.99}}, lr=0.1)]},
     },
     "himmelblau": {
+        "name": "Himmelblau's four minima",
         "title": "Himmelblau's four minima: where you start decides where you end",
         "config": {"surface": "himmelblau", "start": [-0.27, -0.92], "steps": 200, "optimizers": [
             _opt("SGD", "SGD", lr=0.01),
@@ -80,4 +86,10 @@ def get(name: str) -> Config:
 
 
 def title(name: str) -> str:
+    """The preset's headline, e.g. "The textbook figure: x²/20 + y² from (-7, 2)"."""
     return PRESETS[name]["title"]
+
+
+def short_name(name: str) -> str:
+    """The preset as the preset menu lists it, e.g. "Textbook figure"."""
+    return PRESETS[name]["name"]

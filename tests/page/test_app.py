@@ -16,7 +16,12 @@ from streamlit.testing.v1 import AppTest
 
 from apptest import array, chart, refresh, start
 
-from gradscape.page import appstate as A
+from gradscape.page.form import FORMULA_OPTION, canonical, read_config
+from gradscape.page.url import decode_url
+from gradscape.page.keys import Key, line_key, param_key
+from gradscape.page.views import BY_ID
+
+VIEW_LABELS = {tab_id: tab.label for tab_id, tab in BY_ID.items()}
 from gradscape.experiment import MAX_LABEL
 from gradscape import presets
 import surfaces
@@ -41,7 +46,7 @@ def number(at: AppTest, label: str, i: int = 0):
 
 
 def lines(at: AppTest) -> list[int]:
-    return at.session_state[A.LINES]
+    return at.session_state[Key.LINES]
 
 
 def markdown_texts(at: AppTest) -> list[str]:
@@ -55,7 +60,7 @@ def test_landing_page_is_the_textbook_figure():
     at = start()
     assert at.subheader[0].value == presets.title("textbook")
     assert not at.warning and not at.error
-    assert [at.session_state[A.line_key(u, "label")] for u in lines(at)] == \
+    assert [at.session_state[line_key(u, "label")] for u in lines(at)] == \
         ["SGD", "Momentum", "AdaGrad", "Adam"]
     fig = chart(at)
     assert panels(fig) == 4                                               # 2x2 panels
@@ -77,7 +82,7 @@ def test_the_formula_is_shown_in_latex():
 
 def test_the_url_holds_the_state_from_the_start():
     at = start()
-    decoded = A.decode_url({"s": at.query_params["s"]})
+    decoded = decode_url({"s": at.query_params["s"]})
     assert decoded.warning is None and decoded.config == presets.get("textbook")
 
 
@@ -86,13 +91,13 @@ def test_the_url_holds_the_state_from_the_start():
 @pytest.mark.parametrize("name", list(presets.PRESETS))
 def test_every_preset_opens(name):
     at = start()
-    at.selectbox(key=A.PRESET).set_value(name).run()
+    at.selectbox(key=Key.PRESET).set_value(name).run()
     assert not at.exception, at.exception
     assert at.subheader[0].value == presets.title(name)
     config = presets.get(name)
     traces = [t["name"] for t in chart(at)["data"]]
     assert all(line.label in traces for line in config.lines)
-    assert A.canonical(A.decode_url({"s": at.query_params["s"]}).config) == A.canonical(config)
+    assert canonical(decode_url({"s": at.query_params["s"]}).config) == canonical(config)
 
 
 # --- widgets -> figure ----------------------------------------------------------------------
@@ -103,7 +108,7 @@ def test_changing_lr_redraws_that_trajectory():
     assert path(at, "SGD")[1] == pytest.approx([-7 * 0.95, 0.0])         # 1 − 2·0.5 = 0
     refresh(at)                                                         # the rest follows
     assert "(modified)" in at.subheader[0].value
-    decoded = A.decode_url({"s": at.query_params["s"]})
+    decoded = decode_url({"s": at.query_params["s"]})
     assert dict(decoded.config.lines[0].optimizer.params)["lr"] == 0.5    # the URL follows
 
 
@@ -122,7 +127,7 @@ def test_a_value_change_reruns_only_the_chart_first():
 
 def test_on_another_tab_a_value_change_reruns_the_results():
     at = start()
-    at.session_state[A.VIEW] = A.VIEWS["loss"]
+    at.session_state[Key.VIEW] = VIEW_LABELS["loss"]
     refresh(at)
     number(at, "lr").set_value(0.5).run()
     assert not at.exception, at.exception
@@ -133,9 +138,9 @@ def test_on_another_tab_a_value_change_reruns_the_results():
 
 def test_steps_and_start():
     at = start()
-    refresh(at.number_input(key=A.STEPS).set_value(5).run())
-    refresh(at.number_input(key=A.START_X).set_value(4.0).run())
-    at.number_input(key=A.START_Y).set_value(-1.0).run()
+    refresh(at.number_input(key=Key.STEPS).set_value(5).run())
+    refresh(at.number_input(key=Key.START_X).set_value(4.0).run())
+    at.number_input(key=Key.START_Y).set_value(-1.0).run()
     sgd = path(at, "SGD")
     assert len(sgd) == 6 and sgd[0] == pytest.approx([4.0, -1.0])
 
@@ -143,17 +148,17 @@ def test_steps_and_start():
 def test_duplicate_rename_remove():
     at = start()
     first = lines(at)[0]
-    at.button(key=f"dup{first}").click().run()
+    at.button(key=line_key(first, "dup")).click().run()
     assert len(lines(at)) == 5
     copy = lines(at)[1]
-    assert at.session_state[A.line_key(copy, "label")] == "SGD (2)"
-    refresh(at.text_input(key=A.line_key(copy, "label")).set_value("SGD fast").run())
-    at.number_input(key=A.param_key(copy, "opt", "SGD", "lr")).set_value(0.5).run()
+    assert at.session_state[line_key(copy, "label")] == "SGD (2)"
+    refresh(at.text_input(key=line_key(copy, "label")).set_value("SGD fast").run())
+    at.number_input(key=param_key(copy, "opt", "SGD", "lr")).set_value(0.5).run()
     assert path(at, "SGD fast")[1] == pytest.approx([-7 * 0.95, 0.0])
     assert path(at, "SGD")[1] == pytest.approx([-7 * 0.905, 2 * -0.9])  # the original is untouched
     assert panels(chart(at)) == 5
     refresh(at)
-    at.button(key=f"del{first}").click().run()
+    at.button(key=line_key(first, "del")).click().run()
     assert len(lines(at)) == 4
     assert "SGD" not in [t["name"] for t in chart(at)["data"]]
 
@@ -161,9 +166,9 @@ def test_duplicate_rename_remove():
 def test_two_adams_side_by_side():
     at = start()
     adam = lines(at)[3]
-    at.button(key=f"dup{adam}").click().run()
+    at.button(key=line_key(adam, "dup")).click().run()
     second = lines(at)[4]
-    at.number_input(key=A.param_key(second, "opt", "Adam", "lr")).set_value(0.05).run()
+    at.number_input(key=param_key(second, "opt", "Adam", "lr")).set_value(0.05).run()
     first_step = path(at, "Adam")[1] - path(at, "Adam")[0]
     second_step = path(at, "Adam (2)")[1] - path(at, "Adam (2)")[0]
     # Adam's first step is −lr·sign(g) (m̂/√v̂ = g/|g| up to eps): g0 = (−0.7, 4)
@@ -173,32 +178,32 @@ def test_two_adams_side_by_side():
 
 def test_add_an_optimizer_with_torch_defaults():
     at = start()
-    at.selectbox(key="add_name").set_value("RMSprop").run()
-    at.button(key="add").click().run()
+    at.selectbox(key=Key.ADD_NAME).set_value("RMSprop").run()
+    at.button(key=Key.ADD).click().run()
     assert len(lines(at)) == 5
     new = lines(at)[4]
-    assert at.session_state[A.param_key(new, "opt", "RMSprop", "alpha")] == 0.99
-    assert at.session_state[A.param_key(new, "opt", "RMSprop", "lr")] == 0.01
+    assert at.session_state[param_key(new, "opt", "RMSprop", "alpha")] == 0.99
+    assert at.session_state[param_key(new, "opt", "RMSprop", "lr")] == 0.01
     assert "RMSprop" in [t["name"] for t in chart(at)["data"]]
 
 
 def test_switching_the_optimizer_class_gives_its_inputs():
     at = start()
     first = lines(at)[0]
-    at.selectbox(key=A.line_key(first, "name")).set_value("Adam").run()
+    at.selectbox(key=line_key(first, "name")).set_value("Adam").run()
     assert not at.exception
     labels = [w.label for w in at.number_input]
     assert "betas[0]" in labels and "eps" in labels
-    assert at.session_state[A.param_key(first, "opt", "Adam", "lr")] == 1e-3
+    assert at.session_state[param_key(first, "opt", "Adam", "lr")] == 1e-3
 
 
 def test_a_scheduler_and_its_inputs():
     at = start()
     first = lines(at)[0]
-    at.selectbox(key=A.line_key(first, "scheduler")).set_value("StepLR").run()
-    refresh(at.number_input(key=A.param_key(first, "sched", "StepLR", "step_size")).set_value(2).run())
-    at.number_input(key=A.param_key(first, "sched", "StepLR", "gamma")).set_value(0.5).run()
-    doc = A.read_config(at.session_state, lines(at))
+    at.selectbox(key=line_key(first, "scheduler")).set_value("StepLR").run()
+    refresh(at.number_input(key=param_key(first, "sched", "StepLR", "step_size")).set_value(2).run())
+    at.number_input(key=param_key(first, "sched", "StepLR", "gamma")).set_value(0.5).run()
+    doc = read_config(at.session_state, lines(at))
     assert doc["optimizers"][0]["scheduler"] == {"name": "StepLR", "params": {"step_size": 2, "gamma": 0.5}}
     sgd = path(at, "SGD")
     # lrs 0.95, 0.95, 0.475: y factors −0.9, −0.9, 0.05
@@ -207,9 +212,9 @@ def test_a_scheduler_and_its_inputs():
 
 def test_surface_change_moves_the_start_to_its_default():
     at = start()
-    at.selectbox(key=A.SURFACE).set_value("himmelblau").run()
+    at.selectbox(key=Key.SURFACE).set_value("himmelblau").run()
     assert not at.exception
-    assert (at.session_state[A.START_X], at.session_state[A.START_Y]) == \
+    assert (at.session_state[Key.START_X], at.session_state[Key.START_Y]) == \
         tuple(map(float, surfaces.get("himmelblau").start))
     fig = chart(at)
     assert fig["layout"]["xaxis"]["range"] == [-5, 5]                   # Himmelblau's window
@@ -218,11 +223,11 @@ def test_surface_change_moves_the_start_to_its_default():
 
 def test_a_typed_formula():
     at = start()
-    at.selectbox(key=A.SURFACE).set_value(A.FORMULA_OPTION).run()
-    at.text_input(key=A.FORMULA).set_value("x^2 + 3*y^2").run()
+    at.selectbox(key=Key.SURFACE).set_value(FORMULA_OPTION).run()
+    at.text_input(key=Key.FORMULA).set_value("x^2 + 3*y^2").run()
     assert not at.exception and not at.error
-    refresh(at.number_input(key=A.START_X).set_value(1.0).run())
-    at.number_input(key=A.START_Y).set_value(1.0).run()
+    refresh(at.number_input(key=Key.START_X).set_value(1.0).run())
+    at.number_input(key=Key.START_Y).set_value(1.0).run()
     sgd = path(at, "SGD")
     assert sgd[1] == pytest.approx([1 - 0.95 * 2, 1 - 0.95 * 6])       # ∇f = (2x, 6y)
 
@@ -230,7 +235,7 @@ def test_a_typed_formula():
 def test_an_invalid_value_is_explained_not_raised():
     at = start()
     first = lines(at)[0]
-    refresh(at.checkbox(key=A.param_key(first, "opt", "SGD", "nesterov")).check().run())
+    refresh(at.checkbox(key=param_key(first, "opt", "SGD", "nesterov")).check().run())
     assert at.error and "Nesterov" in at.error[0].value
     assert path(at, "SGD")[1] == pytest.approx([-7 * 0.905, 2 * -0.9])  # the last valid experiment
 
@@ -238,7 +243,7 @@ def test_an_invalid_value_is_explained_not_raised():
 def test_a_diverging_run_is_explained():
     at = start()
     refresh(number(at, "lr").set_value(1.5).run())
-    refresh(at.number_input(key=A.STEPS).set_value(600).run())
+    refresh(at.number_input(key=Key.STEPS).set_value(600).run())
     notes = [w.value for w in at.warning]
     assert any("diverged at step 511" in n for n in notes)
     assert len(path(at, "SGD")) == 511                                 # up to the last finite point
@@ -246,41 +251,41 @@ def test_a_diverging_run_is_explained():
 
 def test_the_saddle_is_marked_on_every_panel_when_asked():
     at = start()
-    at.selectbox(key=A.PRESET).set_value("saddle").run()
+    at.selectbox(key=Key.PRESET).set_value("saddle").run()
     assert not [t for t in chart(at)["data"] if t["name"].startswith("critical")]
-    at.toggle(key=A.CRITICAL_MARKS).set_value(True).run()
+    at.toggle(key=Key.CRITICAL_MARKS).set_value(True).run()
     assert not at.exception, at.exception
     saddles = [t for t in chart(at)["data"] if t["name"] == "critical: saddle"]
-    assert len(saddles) == panels(chart(at)) and len(saddles) == len(at.session_state[A.LINES])
+    assert len(saddles) == panels(chart(at)) and len(saddles) == len(at.session_state[Key.LINES])
     assert all((array(t["x"])[0], array(t["y"])[0]) == pytest.approx((0, 0), abs=1e-9) for t in saddles)
-    assert A.decode_url({"s": at.query_params["s"]}).view.critical is True
+    assert decode_url({"s": at.query_params["s"]}).view.critical is True
 
 
 def test_overlay_puts_every_trajectory_in_one_panel():
     at = start()
-    at.toggle(key=A.OVERLAY).set_value(True).run()
+    at.toggle(key=Key.OVERLAY).set_value(True).run()
     fig = chart(at)
     assert panels(fig) == 1
     assert {"SGD", "Momentum", "AdaGrad", "Adam"} <= {t["name"] for t in fig["data"]}
-    assert A.decode_url({"s": at.query_params["s"]}).view.overlay is True
+    assert decode_url({"s": at.query_params["s"]}).view.overlay is True
 
 
 @pytest.mark.parametrize("tab", ["loss", "distance", "lr", "surface3d", "data"])
 def test_every_view_opens(tab):
     at = start()
-    at.session_state[A.VIEW] = A.VIEWS[tab]
+    at.session_state[Key.VIEW] = VIEW_LABELS[tab]
     at.run()
     assert not at.exception, at.exception
     if tab == "data":
         assert len(at.dataframe) == 2
     else:
         assert chart(at)["data"]
-    assert A.decode_url({"s": at.query_params["s"]}).view.tab == tab
+    assert decode_url({"s": at.query_params["s"]}).view.tab == tab
 
 
 def test_playback_draws_part_of_the_path():
     at = start()
-    at.slider(key="upto").set_value(5).run()
+    at.slider(key=Key.UPTO).set_value(5).run()
     assert len(path(at, "SGD")) == 6
 
 
@@ -288,15 +293,15 @@ def test_playback_draws_part_of_the_path():
 
 def test_url_round_trip_reproduces_the_view():
     at = start()
-    at.selectbox(key=A.PRESET).set_value("himmelblau").run()
+    at.selectbox(key=Key.PRESET).set_value("himmelblau").run()
     refresh(number(at, "lr", 3).set_value(0.05).run())
-    at.toggle(key=A.OVERLAY).set_value(True).run()
+    at.toggle(key=Key.OVERLAY).set_value(True).run()
     shared = at.query_params["s"]
     other = start(s=shared)
     assert not other.warning
     assert chart(other) == chart(at)
     assert other.subheader[0].value == at.subheader[0].value
-    for key in (A.START_X, A.START_Y, A.STEPS, A.OVERLAY, A.PRESET):
+    for key in (Key.START_X, Key.START_Y, Key.STEPS, Key.OVERLAY, Key.PRESET):
         assert other.session_state[key] == at.session_state[key]
 
 
@@ -304,7 +309,7 @@ def test_a_bad_url_gives_a_warning_and_the_defaults():
     at = start(s="not base64 at all <script>")
     assert at.warning and at.warning[0].value.startswith("This link could not be used")
     assert path(at, "SGD")[1] == pytest.approx([-7 * 0.905, 2 * -0.9])
-    assert A.decode_url({"s": at.query_params["s"]}).warning is None  # and the URL is repaired
+    assert decode_url({"s": at.query_params["s"]}).warning is None  # and the URL is repaired
 
 
 def test_a_hostile_label_is_only_text():
@@ -322,4 +327,4 @@ def test_a_hostile_label_is_only_text():
     fig = chart(at)
     names = json.dumps([a.get("text") for a in fig["layout"].get("annotations", [])])
     assert "<img" not in names                                          # subplot title escaped
-    assert at.text_input(key=A.line_key(lines(at)[0], "label")).value == hostile[:MAX_LABEL]
+    assert at.text_input(key=line_key(lines(at)[0], "label")).value == hostile[:MAX_LABEL]

@@ -19,13 +19,15 @@ from streamlit.testing.v1 import AppTest
 
 from apptest import chart, charts, refresh, start
 
-from gradscape.page import appstate as A
+from gradscape.page.form import FORMULA_OPTION
+from gradscape.page.url import decode_url
+from gradscape.page.keys import Key, line_key
 from gradscape.page import limits
 from gradscape.experiment import MAX_OPTIMIZERS, MAX_UPDATES, ConfigError, load
 from gradscape.page.limits import Busy, Limiter
 from optimizers.runner import MAX_STEPS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- the limiter ----------------------------------------------------------------------------
@@ -147,7 +149,7 @@ def test_steps_times_optimizers_is_bounded():
 def test_uploads_are_bounded_by_the_server_and_the_app():
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert settings["server"]["maxUploadSize"] <= 1                     # MB, checked by Streamlit
-    assert "MAX_UPLOAD = 200_000" in (ROOT / "app.py").read_text()      # bytes, checked by on_upload
+    assert "MAX_UPLOAD = 200_000" in (ROOT / "gradscape" / "page" / "state.py").read_text()      # bytes, checked by on_upload
 
 
 # --- the app ---------------------------------------------------------------------------------
@@ -175,9 +177,9 @@ FORMULA_CONFIG = {"surface": {"expr": "x^2 + 3*y^2", "window": [[-2, 2], [-2, 2]
 
 def test_a_bound_in_the_app_is_a_clear_message_and_the_last_experiment_stays():
     at = start()                                                          # 4 optimizers
-    at.button(key=f"dup{at.session_state[A.LINES][0]}").click().run()      # a fifth
+    at.button(key=line_key(at.session_state[Key.LINES][0], "dup")).click().run()      # a fifth
     before = chart(at)
-    refresh(at.number_input(key=A.STEPS).set_value(MAX_STEPS).run())      # 50 000 updates
+    refresh(at.number_input(key=Key.STEPS).set_value(MAX_STEPS).run())      # 50 000 updates
     assert [e.value.replace("\\", "") for e in at.error] == [
         "steps: 5 optimizers x 10000 steps is 50,000 updates, more than the 40,000 one experiment "
         "may run; use fewer steps or fewer optimizers — showing the last valid experiment."]
@@ -186,8 +188,8 @@ def test_a_bound_in_the_app_is_a_clear_message_and_the_last_experiment_stays():
 
 def test_a_typed_formula_is_shown():
     at = start()
-    at.selectbox(key=A.SURFACE).set_value(A.FORMULA_OPTION).run()
-    at.text_input(key=A.FORMULA).set_value("x^2/20 + y^2").run()
+    at.selectbox(key=Key.SURFACE).set_value(FORMULA_OPTION).run()
+    at.text_input(key=Key.FORMULA).set_value("x^2/20 + y^2").run()
     assert at.latex[0].value.replace("\n", "") == r"$$f(x, y) = \frac{x^{2}}{20} + y^{2}$$"
     assert not at.error and not at.warning
 
@@ -195,21 +197,21 @@ def test_a_typed_formula_is_shown():
 def test_a_bad_formula_is_one_message_beside_the_input_and_the_surface_stays():
     at = start(s=url(FORMULA_CONFIG))
     before, latex = chart(at), at.latex[0].value
-    at.text_input(key=A.FORMULA).set_value("x^2 + (3*y^2").run()
+    at.text_input(key=Key.FORMULA).set_value("x^2 + (3*y^2").run()
     assert not at.exception
     assert not at.main.error and not at.warning
     assert [e.value for e in at.sidebar.error] == [
         r"\'\(\' at column 7 is never closed — the last valid surface stays on screen."]
     assert at.latex[0].value == latex and chart(at) == before
-    assert A.decode_url({"s": at.query_params["s"]}).config.surface[0] == "x^2 + 3*y^2"
-    at.text_input(key=A.FORMULA).set_value("x^2 + 3*y^2 + 1").run()     # fixed: the message goes
+    assert decode_url({"s": at.query_params["s"]}).config.surface[0] == "x^2 + 3*y^2"
+    at.text_input(key=Key.FORMULA).set_value("x^2 + 3*y^2 + 1").run()     # fixed: the message goes
     assert not at.sidebar.error and "+ 1" in at.latex[0].value
 
 
 def test_a_formula_in_a_shared_url_works():
     at = start(s=url(FORMULA_CONFIG))
     assert not at.warning and not at.error
-    assert at.text_input(key=A.FORMULA).value == "x^2 + 3*y^2"
+    assert at.text_input(key=Key.FORMULA).value == "x^2 + 3*y^2"
     assert at.latex[0].value.replace("\n", "") == "$$f(x, y) = x^{2} + 3 y^{2}$$"
     assert first_step(at) == pytest.approx([1 - 2 * 0.1, 1 - 6 * 0.1])
 
@@ -232,31 +234,34 @@ def test_a_hostile_formula_in_the_url_is_refused_with_a_warning(expr, why):
     assert len(at.warning) == 1
     text = at.warning[0].value.replace("\\", "")
     assert text.startswith("This link could not be used (invalid surface.expr: ") and why in text
-    assert at.session_state[A.PRESET] == "textbook"                       # the default figure
+    assert at.session_state[Key.PRESET] == "textbook"                       # the default figure
     assert first_step(at) == pytest.approx([-7 * 0.905, 2 * -0.9])
 
 
 def test_the_app_says_busy_instead_of_piling_up(monkeypatch):
-    monkeypatch.setattr(limits, "HEAVY", Limiter(slots=1, wait=0.05))
-    holding, release = threading.Event(), threading.Event()
+    monkeypatch.setattr(limits.HEAVY, "wait", 0.05)
+    holding = [threading.Event() for _ in range(limits.HEAVY.slots)]
+    release = threading.Event()
 
-    def hold() -> None:                   # another visitor's long computation
+    def hold(held: threading.Event) -> None:      # other visitors' long computations, one per slot
         with limits.HEAVY.slot():
-            holding.set()
+            held.set()
             release.wait(30)
 
-    holder = threading.Thread(target=hold)
-    holder.start()
+    holders = [threading.Thread(target=hold, args=(held,)) for held in holding]
+    for holder in holders:
+        holder.start()
     try:
-        assert holding.wait(10)
+        assert all(held.wait(10) for held in holding)
         unseen = {**FORMULA_CONFIG, "steps": 13}                          # not in the cache yet
         at = start(s=url(unseen))
         assert [w.value for w in at.warning] == [limits.BUSY]
         assert not charts(at)
     finally:
         release.set()
-        holder.join(10)
-    at.button(key="busy_retry").click().run()
+        for holder in holders:
+            holder.join(10)
+    at.button(key=Key.BUSY_RETRY).click().run()
     assert not at.exception and not at.warning
     assert first_step(at) == pytest.approx([0.8, 0.4])
 

@@ -19,8 +19,15 @@ from streamlit.testing.v1 import AppTest
 
 from apptest import start, chart, array
 
-from gradscape.page import appstate as A
-from gradscape.page import insights
+from gradscape.page.form import FORMULA_OPTION
+from gradscape.page.settings import Insights, View, axis_values, default_axes, read_insights, sweep_axis
+from gradscape.page.views.sweep import sweep_choice
+from gradscape.page.url import Decoded, decode_url, encode_url
+from gradscape.page.keys import Key, line_key, param_key
+from gradscape.page.views import basin, sweep
+from gradscape.page.views import BY_ID
+
+VIEW_LABELS = {tab_id: tab.label for tab_id, tab in BY_ID.items()}
 from gradscape import presets
 from gradscape.experiment import load, simulate
 
@@ -31,7 +38,7 @@ TABS = ["inside", "critical", "basin", "sweep"]
 
 
 def open_tab(at: AppTest, tab: str, **settings) -> AppTest:
-    at.session_state[A.VIEW] = A.VIEWS[tab]
+    at.session_state[Key.VIEW] = VIEW_LABELS[tab]
     for key, value in settings.items():
         at.session_state[key] = value
     at.run()
@@ -49,17 +56,17 @@ def rows(at: AppTest, i: int = 0) -> dict[str, np.ndarray]:
     return {q: np.array([x, y]) for q, x, y in zip(frame["quantity"], frame["x"], frame["y"])}
 
 
-def url_state(at: AppTest) -> A.Decoded:
-    return A.decode_url({"s": at.query_params["s"]})
+def url_state(at: AppTest) -> Decoded:
+    return decode_url({"s": at.query_params["s"]})
 
 
 def lines(at: AppTest) -> list[int]:
-    return at.session_state[A.LINES]
+    return at.session_state[Key.LINES]
 
 
 def formula(at: AppTest, text: str) -> AppTest:
-    at.selectbox(key=A.SURFACE).set_value(A.FORMULA_OPTION).run()
-    at.text_input(key=A.FORMULA).set_value(text).run()
+    at.selectbox(key=Key.SURFACE).set_value(FORMULA_OPTION).run()
+    at.text_input(key=Key.FORMULA).set_value(text).run()
     assert not at.exception and not at.error
     return at
 
@@ -85,7 +92,7 @@ def test_each_view_opens_for_a_typed_formula(tab):
 # --- inside the optimizer -------------------------------------------------------------------
 
 def test_adam_first_update_numbers_are_the_hand_calculation():
-    at = open_tab(start(), "inside", **{A.INSIGHT_LINE: 3, A.INSIGHT_STEP: 1})
+    at = open_tab(start(), "inside", **{Key.INSIGHT_LINE: 3, Key.INSIGHT_STEP: 1})
     got = rows(at)
     assert got["point θ (before)"] == pytest.approx([-7.0, 2.0])
     assert got["gradient ∇f"] == pytest.approx(G0)
@@ -99,8 +106,8 @@ def test_adam_first_update_numbers_are_the_hand_calculation():
 
 
 def test_the_step_slider_moves_to_a_later_update():
-    at = open_tab(start(), "inside", **{A.INSIGHT_LINE: 0})
-    at.slider(key=A.INSIGHT_STEP).set_value(2).run()
+    at = open_tab(start(), "inside", **{Key.INSIGHT_LINE: 0})
+    at.slider(key=Key.INSIGHT_STEP).set_value(2).run()
     got = rows(at)
     # SGD lr = 0.95: (x, y) ↦ (0.905·x, −0.9·y); update 2 leaves (−6.335, −1.8)
     assert got["point θ (before)"] == pytest.approx([-7 * 0.905, -1.8])
@@ -110,14 +117,14 @@ def test_the_step_slider_moves_to_a_later_update():
 
 
 def test_a_step_past_the_end_shows_the_last_update():
-    at = open_tab(start(), "inside", **{A.INSIGHT_LINE: 1, A.INSIGHT_STEP: 500})
-    assert at.slider(key=A.INSIGHT_STEP).value == 30
+    at = open_tab(start(), "inside", **{Key.INSIGHT_LINE: 1, Key.INSIGHT_STEP: 500})
+    assert at.slider(key=Key.INSIGHT_STEP).value == 30
     assert chart(at)["layout"]["title"]["text"] == "Momentum: update 30 of 30"
 
 
 def test_zero_steps_is_explained():
     at = start()
-    at.number_input(key=A.STEPS).set_value(0).run()
+    at.number_input(key=Key.STEPS).set_value(0).run()
     open_tab(at, "inside")
     assert at.info and "no update" in at.info[0].value
 
@@ -129,7 +136,7 @@ HIMMELBLAU_MINIMA = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), 
 
 def test_himmelblau_lists_its_nine_critical_points():
     at = start()
-    at.selectbox(key=A.PRESET).set_value("himmelblau").run()
+    at.selectbox(key=Key.PRESET).set_value("himmelblau").run()
     open_tab(at, "critical")
     table = at.dataframe[0].value
     assert len(table) == 9
@@ -146,9 +153,9 @@ def test_himmelblau_lists_its_nine_critical_points():
 
 def test_choosing_a_point_shows_its_hessian():
     at = start()
-    at.selectbox(key=A.PRESET).set_value("himmelblau").run()
+    at.selectbox(key=Key.PRESET).set_value("himmelblau").run()
     open_tab(at, "critical")
-    at.selectbox(key=A.CRITICAL_POINT).set_value(8).run()              # the maximum, highest f
+    at.selectbox(key=Key.CRITICAL_POINT).set_value(8).run()              # the maximum, highest f
     assert not at.exception
     tex = " ".join(e.value for e in at.latex)
     assert "181.6" in tex and r"\nabla f" in tex and "pmatrix" in tex
@@ -170,8 +177,8 @@ def test_a_typed_formula_has_its_critical_points_classified():
 
 def test_basin_map_at_the_chosen_resolution():
     at = start()
-    at.selectbox(key=A.PRESET).set_value("himmelblau").run()
-    open_tab(at, "basin", **{A.BASIN_RESOLUTION: 20})
+    at.selectbox(key=Key.PRESET).set_value("himmelblau").run()
+    open_tab(at, "basin", **{Key.BASIN_RESOLUTION: 20})
     heat = [t for t in chart(at)["data"] if t["type"] == "heatmap"]
     assert len(heat) == 3
     assert array(heat[0]["x"]) == pytest.approx(np.linspace(-5, 5, 20))     # Himmelblau's window
@@ -181,72 +188,72 @@ def test_basin_map_at_the_chosen_resolution():
 
 
 def test_basin_resolution_is_bounded_by_the_work():
-    result = simulate(load({**presets.get("textbook").to_dict(), "steps": 2000}))
-    settings, notes = insights.resolve("basin", result, A.Insights(resolution=150))
-    assert settings["resolution"] == 100                 # 100² · 2000 = 2·10⁷ run-steps
-    assert notes and notes[0].startswith("Showing 100 × 100 starts")
-    settings, notes = insights.resolve("basin", result, A.Insights(resolution=80))
-    assert settings["resolution"] == 80 and not notes
+    config = load({**presets.get("textbook").to_dict(), "steps": 2000})
+    shown = basin.shown(config, Insights(resolution=150))
+    assert shown.resolution == 100                       # 100² · 2000 = 2·10⁷ run-steps
+    assert shown.note.startswith("Showing 100 × 100 starts")
+    shown = basin.shown(config, Insights(resolution=80))
+    assert shown.resolution == 80 and shown.note is None
 
 
 # --- hyperparameter sweep -------------------------------------------------------------------
 
 def test_sweep_axes_follow_the_lines_optimizer():
-    at = open_tab(start(), "sweep", **{A.INSIGHT_LINE: 1})              # Momentum: SGD lr 0.1
-    assert at.session_state[f"{A.SWEEP_X}.name"] == "lr"
-    assert at.session_state[f"{A.SWEEP_Y}.name"] == "momentum"
-    assert (at.session_state[f"{A.SWEEP_X}.low"], at.session_state[f"{A.SWEEP_X}.high"]) == \
+    at = open_tab(start(), "sweep", **{Key.INSIGHT_LINE: 1})              # Momentum: SGD lr 0.1
+    assert at.session_state[f"{Key.SWEEP_X}.name"] == "lr"
+    assert at.session_state[f"{Key.SWEEP_Y}.name"] == "momentum"
+    assert (at.session_state[f"{Key.SWEEP_X}.low"], at.session_state[f"{Key.SWEEP_X}.high"]) == \
         pytest.approx((1e-3, 1.0))
-    at.selectbox(key=A.INSIGHT_LINE).set_value(3).run()                # Adam: β1 instead
+    at.selectbox(key=Key.INSIGHT_LINE).set_value(3).run()                # Adam: β1 instead
     assert not at.exception
-    assert at.session_state[f"{A.SWEEP_Y}.name"] == "betas[0]"
+    assert at.session_state[f"{Key.SWEEP_Y}.name"] == "betas[0]"
     titles = [a["text"] for a in chart(at)["layout"]["annotations"]]
     assert "Final loss" in titles
 
 
 def test_clicking_a_sweep_cell_sets_the_hyperparameters():
-    at = open_tab(start(), "sweep", **{A.INSIGHT_LINE: 1})
+    at = open_tab(start(), "sweep", **{Key.INSIGHT_LINE: 1})
     # the click's callback stores the clicked point; the next run applies it
-    at.session_state[insights.PICK] = {"x": 0.0105, "y": 0.5}
+    at.session_state[Key.SWEEP_PICK] = {"x": 0.0105, "y": 0.5}
     at.run()
     assert not at.exception
     uid = lines(at)[1]
     lrs = np.geomspace(1e-3, 1.0, 30)                      # the default lr axis of lr = 0.1
     lr = lrs[np.argmin(np.abs(np.log(lrs / 0.0105)))]
     momentum = 15 * 0.99 / 29                              # linspace(0, 0.99, 30) nearest 0.5
-    assert at.session_state[A.param_key(uid, "opt", "SGD", "lr")] == pytest.approx(lr, rel=1e-15)
-    assert at.session_state[A.param_key(uid, "opt", "SGD", "momentum")] == pytest.approx(momentum)
+    assert at.session_state[param_key(uid, "opt", "SGD", "lr")] == pytest.approx(lr, rel=1e-15)
+    assert at.session_state[param_key(uid, "opt", "SGD", "momentum")] == pytest.approx(momentum)
     assert at.success and "Momentum now runs with" in at.success[0].value
     params = dict(url_state(at).config.lines[1].optimizer.params)
     assert params["lr"] == pytest.approx(lr) and params["momentum"] == pytest.approx(momentum)
 
 
 def test_clicking_an_adam_cell_sets_beta1():
-    at = open_tab(start(), "sweep", **{A.INSIGHT_LINE: 3})
-    at.session_state[insights.PICK] = {"x": 0.3, "y": 0.0}
+    at = open_tab(start(), "sweep", **{Key.INSIGHT_LINE: 3})
+    at.session_state[Key.SWEEP_PICK] = {"x": 0.3, "y": 0.0}
     at.run()
     uid = lines(at)[3]
-    assert at.session_state[A.param_key(uid, "opt", "Adam", "betas", 0)] == 0.0
-    assert at.session_state[A.param_key(uid, "opt", "Adam", "betas", 1)] == 0.999   # untouched
+    assert at.session_state[param_key(uid, "opt", "Adam", "betas", 0)] == 0.0
+    assert at.session_state[param_key(uid, "opt", "Adam", "betas", 1)] == 0.999   # untouched
 
 
 def test_bad_sweep_values_give_a_warning_not_an_exception():
-    at = open_tab(start(), "sweep", **{A.INSIGHT_LINE: 1})
-    at.number_input(key=f"{A.SWEEP_X}.low").set_value(5.0).run()       # from 5 to 1
+    at = open_tab(start(), "sweep", **{Key.INSIGHT_LINE: 1})
+    at.number_input(key=f"{Key.SWEEP_X}.low").set_value(5.0).run()       # from 5 to 1
     assert not at.exception
     assert at.warning and "This sweep cannot run" in at.warning[0].value
-    at.number_input(key=f"{A.SWEEP_X}.low").set_value(1e-3).run()
-    at.selectbox(key=f"{A.SWEEP_Y}.name").set_value("lr").run()         # lr twice
+    at.number_input(key=f"{Key.SWEEP_X}.low").set_value(1e-3).run()
+    at.selectbox(key=f"{Key.SWEEP_Y}.name").set_value("lr").run()         # lr twice
     assert at.warning and "two different" in at.warning[0].value
-    at.selectbox(key=f"{A.SWEEP_Y}.name").set_value("dampening").run()
+    at.selectbox(key=f"{Key.SWEEP_Y}.name").set_value("dampening").run()
     assert not at.warning and chart(at)["data"]
 
 
 def test_a_sweep_failing_torchs_checks_is_explained():
     at = start()
     first = lines(at)[0]
-    open_tab(at, "sweep", **{A.INSIGHT_LINE: 0, A.param_key(first, "opt", "SGD", "momentum"): 0.5,
-                             A.param_key(first, "opt", "SGD", "nesterov"): True})
+    open_tab(at, "sweep", **{Key.INSIGHT_LINE: 0, param_key(first, "opt", "SGD", "momentum"): 0.5,
+                             param_key(first, "opt", "SGD", "nesterov"): True})
     assert not at.error                                       # the experiment itself is valid ...
     assert at.warning and "Nesterov" in at.warning[0].value  # ... the sweep's momentum 0 is not
 
@@ -254,26 +261,26 @@ def test_a_sweep_failing_torchs_checks_is_explained():
 # --- URL ------------------------------------------------------------------------------------
 
 def test_url_round_trip_of_the_insight_settings():
-    at = open_tab(start(), "inside", **{A.INSIGHT_LINE: 3})
-    at.slider(key=A.INSIGHT_STEP).set_value(5).run()
+    at = open_tab(start(), "inside", **{Key.INSIGHT_LINE: 3})
+    at.slider(key=Key.INSIGHT_STEP).set_value(5).run()
     at.run()                                                   # the URL is written at the top
     shared = url_state(at)
     assert shared.view.tab == "inside"
     assert (shared.view.insights.line, shared.view.insights.step) == (3, 5)
     other = start(s=at.query_params["s"])
     assert not other.warning
-    assert (other.session_state[A.INSIGHT_LINE], other.session_state[A.INSIGHT_STEP]) == (3, 5)
+    assert (other.session_state[Key.INSIGHT_LINE], other.session_state[Key.INSIGHT_STEP]) == (3, 5)
     assert chart(other) == chart(at)
 
 
 def test_url_round_trip_of_the_sweep_axes():
-    at = open_tab(start(), "sweep", **{A.INSIGHT_LINE: 1})
-    at.number_input(key=f"{A.SWEEP_X}.num").set_value(12).run()
+    at = open_tab(start(), "sweep", **{Key.INSIGHT_LINE: 1})
+    at.number_input(key=f"{Key.SWEEP_X}.num").set_value(12).run()
     at.run()
     spec = url_state(at).view.insights.sweep_x
     assert spec == "lr:0.001:1.0:12:log"
     other = start(s=at.query_params["s"])
-    assert other.session_state[f"{A.SWEEP_X}.num"] == 12
+    assert other.session_state[f"{Key.SWEEP_X}.num"] == 12
     assert chart(other) == chart(at)
 
 
@@ -289,9 +296,9 @@ def url_with(insight: dict) -> str:
     {"zoom": 2}, ["not", "an", "object"],
 ])
 def test_bad_insight_settings_in_a_url_give_a_warning(insight):
-    decoded = A.decode_url({"s": url_with(insight)})
+    decoded = decode_url({"s": url_with(insight)})
     assert decoded.warning and decoded.warning.startswith("This link could not be used")
-    assert decoded.view == A.View()
+    assert decoded.view == View()
 
 
 def test_a_bad_insight_url_opens_the_default_page_with_a_warning():
@@ -300,40 +307,40 @@ def test_a_bad_insight_url_opens_the_default_page_with_a_warning():
 
 
 def test_default_insight_settings_stay_out_of_the_url():
-    assert "insights" not in A.View(tab="inside").to_dict()
-    assert A.View(insights=A.Insights(step=2)).to_dict()["insights"]["step"] == 2
+    assert "insights" not in View(tab="inside").to_dict()
+    assert View(insights=Insights(step=2)).to_dict()["insights"]["step"] == 2
 
 
 # --- appstate's pure helpers ------------------------------------------------------------------
 
 def test_read_insights_is_always_valid():
-    state = {A.INSIGHT_LINE: 99, A.INSIGHT_STEP: -4, A.BASIN_RESOLUTION: 5000,
-             A.CRITICAL_POINT: float("nan"), **A.axis_values(A.SWEEP_X, "lr:0.1:1:5"),
-             f"{A.SWEEP_Y}.name": "momentum", f"{A.SWEEP_Y}.low": 1.0, f"{A.SWEEP_Y}.high": 0.0,
-             f"{A.SWEEP_Y}.num": 5, f"{A.SWEEP_Y}.log": False}
-    got = A.read_insights(state)
-    assert got == A.Insights(line=15, step=1, resolution=200, point=0,
+    state = {Key.INSIGHT_LINE: 99, Key.INSIGHT_STEP: -4, Key.BASIN_RESOLUTION: 5000,
+             Key.CRITICAL_POINT: float("nan"), **axis_values(Key.SWEEP_X, "lr:0.1:1:5"),
+             f"{Key.SWEEP_Y}.name": "momentum", f"{Key.SWEEP_Y}.low": 1.0, f"{Key.SWEEP_Y}.high": 0.0,
+             f"{Key.SWEEP_Y}.num": 5, f"{Key.SWEEP_Y}.log": False}
+    got = read_insights(state)
+    assert got == Insights(line=15, step=1, resolution=200, point=0,
                              sweep_x="lr:0.1:1.0:5", sweep_y=None)
-    assert A.decode_url({"s": A.encode_url(presets.get("textbook"), A.View(insights=got))}).warning is None
+    assert decode_url({"s": encode_url(presets.get("textbook"), View(insights=got))}).warning is None
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adamax", "NAdam",
                                   "RAdam", "Adadelta", "Newton"])
 def test_default_sweep_axes_are_valid_for_every_optimizer(name):
-    x, y = A.default_axes(name, 0.1)
+    x, y = default_axes(name, 0.1)
     assert x == "lr:0.001:1.0:30:log"
-    assert A.sweep_axis(y).name != "lr" and A.sweep_axis(y).values.size == 30
+    assert sweep_axis(y).name != "lr" and sweep_axis(y).values.size == 30
 
 
 def test_sweep_choice_snaps_to_the_nearest_cell():
-    x, y = A.sweep_axis("lr:0.001:1:4:log"), A.sweep_axis("betas[0]:0:0.9:4")
-    values = A.sweep_choice(7, "Adam", x, y, 0.02, 0.55)
-    assert values == {A.param_key(7, "opt", "Adam", "lr"): 0.01,       # log-nearest of 1e-3..1
-                      A.param_key(7, "opt", "Adam", "betas", 0): 0.6}
+    x, y = sweep_axis("lr:0.001:1:4:log"), sweep_axis("betas[0]:0:0.9:4")
+    values = sweep_choice(7, "Adam", x, y, 0.02, 0.55)
+    assert values == {param_key(7, "opt", "Adam", "lr"): 0.01,       # log-nearest of 1e-3..1
+                      param_key(7, "opt", "Adam", "betas", 0): 0.6}
     with pytest.raises(ValueError):
-        A.sweep_choice(7, "Adam", x, y, -1.0, 0.5)                     # not on a log axis
+        sweep_choice(7, "Adam", x, y, -1.0, 0.5)                     # not on a log axis
     with pytest.raises(ValueError):
-        A.sweep_choice(7, "Adam", x, y, 0.1, math.inf)
+        sweep_choice(7, "Adam", x, y, 0.1, math.inf)
 
 
 # --- Newton in the app ----------------------------------------------------------------------
@@ -341,7 +348,7 @@ def test_sweep_choice_snaps_to_the_nearest_cell():
 def test_newton_is_offered_and_marked_as_not_torch():
     at = start()
     first = lines(at)[0]
-    box = at.selectbox(key=A.line_key(first, "name"))
+    box = at.selectbox(key=line_key(first, "name"))
     assert "Newton (reference, not torch.optim)" in box.options
     box.set_value("Newton").run()
     assert not at.exception and not at.error
@@ -350,7 +357,7 @@ def test_newton_is_offered_and_marked_as_not_torch():
     assert [array(trace["x"])[1], array(trace["y"])[1]] == pytest.approx([0.0, 0.0], abs=1e-12)
     assert dict(url_state(at).config.lines[0].optimizer.params) == {}
     assert url_state(at).config.lines[0].optimizer.name == "Newton"
-    open_tab(at, "inside", **{A.INSIGHT_LINE: 0})
+    open_tab(at, "inside", **{Key.INSIGHT_LINE: 0})
     assert rows(at)["effective lr"] == pytest.approx([10.0, 0.5])          # lr·diag(H⁻¹)
 
 
@@ -365,7 +372,7 @@ def test_the_html_export_is_the_open_views_figure(monkeypatch):
         return add(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
-    at = open_tab(start(), "inside", **{A.INSIGHT_LINE: 3, A.INSIGHT_STEP: 4})
+    at = open_tab(start(), "inside", **{Key.INSIGHT_LINE: 3, Key.INSIGHT_STEP: 4})
     html = exports["gradscape-inside.html"]().decode()     # run as a click would: outside the script
     assert "Adam: update 4 of 30" in html and "update Δθ" in html
     open_tab(at, "critical")

@@ -1,0 +1,180 @@
+"""How the results are shown (``View``) and the insight views' settings (``Insights``).
+
+Plain data, no Streamlit: the URL carries both (``url``), the widgets show them (``read_insights``
+and ``insight_values`` map them to and from session-state keys), and the views read them.
+A sweep axis is text ``NAME:LOW:HIGH:NUM[:log]`` (``optimizers.grids.parse_axis``), written
+one canonical way (``normal_axis``) so that equal axes compare equal.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, Mapping
+
+import optimizers
+from gradscape import presets
+from gradscape.experiment import MAX_OPTIMIZERS
+from optimizers.grids import MIN_RESOLUTION, Axis, parse_axis, sweepable
+from optimizers.runner import MAX_STEPS
+
+from .keys import Key, axis_key
+
+MAX_MAP_RESOLUTION = 200       # basin maps in the app: at most 200 x 200 starts
+MAX_SWEEP_VALUES = 200         # sweeps in the app: at most 200 values per axis
+MAX_POINTS = 500               # critical points listed (critical_points' max_points)
+MAX_WORK = 20_000_000          # runs × steps of one basin map or sweep: about 1–3 s here
+MAX_AXIS_CHARS = 100
+SWEEP_VALUES = 30              # values per axis of a default sweep
+SECOND_AXES = (("momentum", 0.0, 0.99), ("betas[0]", 0.0, 0.99), ("rho", 0.0, 0.99),
+               ("lr_decay", 0.0, 0.1), ("damping", 0.0, 10.0))
+
+
+@dataclass(frozen=True)
+class Insights:
+    """Settings of the insight views.
+
+    line: index of the optimizer line the inside, basin and sweep views follow.
+    step: the update the inside view shows, 1-based like torch's step count (update k moves
+        point k − 1 to point k).
+    resolution: starts per side of the basin map.
+    point: index of the chosen critical point (in ``critical_points``' order).
+    sweep_x, sweep_y: the sweep's axes as ``NAME:LOW:HIGH:NUM[:log]``, or None for the defaults
+        of the line's optimizer (``default_axes``).
+    """
+
+    line: int = 0
+    step: int = 1
+    resolution: int = 100
+    point: int = 0
+    sweep_x: str | None = None
+    sweep_y: str | None = None
+
+    # whole-number settings and their ranges, checked in URLs and clamped from widgets
+    RANGES = {"line": (0, MAX_OPTIMIZERS - 1), "step": (1, MAX_STEPS),
+              "resolution": (MIN_RESOLUTION, MAX_MAP_RESOLUTION), "point": (0, MAX_POINTS - 1)}
+
+
+@dataclass(frozen=True)
+class View:
+    """How the results are shown: the tab, overlay toggle, loss scale, the preset named, the
+    insight tabs' settings, and whether the contour panels mark the critical points."""
+
+    tab: str = "paths"
+    overlay: bool = False
+    log_y: bool = True
+    preset: str | None = presets.DEFAULT
+    insights: Insights = Insights()
+    critical: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The view as JSON data; the insight settings and the critical-point marks only when
+        they are not the defaults."""
+        doc = asdict(self)
+        if self.insights == Insights():
+            del doc["insights"]
+        if not self.critical:
+            del doc["critical"]
+        return doc
+
+
+# --- sweep axes ----------------------------------------------------------------------------
+
+def sweep_axis(text: str) -> Axis:
+    """A sweep axis of the app from ``NAME:LOW:HIGH:NUM[:log]`` (``grids.parse_axis``).
+
+    Besides parse_axis' checks: at most 100 characters, LOW < HIGH (or NUM = 1 and LOW = HIGH),
+    at most ``MAX_SWEEP_VALUES`` values. Raises ValueError saying what is wrong.
+    """
+    if not isinstance(text, str) or len(text) > MAX_AXIS_CHARS:
+        raise ValueError(f"a sweep axis is text NAME:LOW:HIGH:NUM[:log] of at most "
+                         f"{MAX_AXIS_CHARS} characters")
+    axis = parse_axis(text)
+    if axis.values.size > MAX_SWEEP_VALUES:
+        raise ValueError(f"{axis.name}: at most {MAX_SWEEP_VALUES} values, got {axis.values.size}")
+    low, high = axis.values[0], axis.values[-1]
+    if not (low < high or (axis.values.size == 1 and low == high)):
+        raise ValueError(f"{axis.name}: the range must go from low to high, got {low:g} to {high:g}")
+    return axis
+
+
+def normal_axis(spec: str) -> str:
+    """``spec`` written as the widgets write it ("lr:1e-3:1:20:log" -> "lr:0.001:1.0:20:log")."""
+    axis = sweep_axis(spec)
+    return axis_text(axis.name, axis.values[0], axis.values[-1], axis.values.size, axis.log)
+
+
+def axis_text(name: str, low: float, high: float, num: int, log: bool) -> str:
+    return f"{name}:{float(low)!r}:{float(high)!r}:{int(num)}" + (":log" if log else "")
+
+
+def default_axes(name: str, lr: float) -> tuple[str, str]:
+    """The sweep to try first for optimizer ``name`` whose current learning rate is ``lr``.
+
+    Across: lr, 30 log-spaced values from lr/100 to 10·lr. Up: the method's second knob,
+    30 values: momentum 0–0.99 (SGD, RMSprop), β1 0–0.99 (the Adam family), ρ 0–0.99
+    (Adadelta), lr_decay 0–0.1 (Adagrad), damping 0–10 (Newton).
+    """
+    allowed = sweepable(optimizers.ALL_OPTIMIZERS[name])
+    lr = lr if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0 else 0.01
+    x = f"lr:{lr / 100:.3g}:{lr * 10:.3g}:{SWEEP_VALUES}:log"
+    y = next((f"{n}:{lo:g}:{hi:g}:{SWEEP_VALUES}" for n, lo, hi in SECOND_AXES if n in allowed),
+             f"{allowed[-1]}:0:1:{SWEEP_VALUES}")
+    return normal_axis(x), normal_axis(y)
+
+
+# --- widgets <-> settings --------------------------------------------------------------------
+
+def axis_values(axis: Key, spec: str) -> dict[str, Any]:
+    """The five widget values (name, low, high, num, log) that show the sweep axis ``spec``."""
+    parsed = sweep_axis(spec)
+    return {axis_key(axis, "name"): parsed.name, axis_key(axis, "low"): float(parsed.values[0]),
+            axis_key(axis, "high"): float(parsed.values[-1]),
+            axis_key(axis, "num"): int(parsed.values.size), axis_key(axis, "log"): bool(parsed.log)}
+
+
+def axis_spec(state: Mapping[str, Any], axis: Key) -> str:
+    """The ``NAME:LOW:HIGH:NUM[:log]`` the five widgets of an axis show; ValueError if invalid."""
+    try:
+        name, low, high, num, log = (state[axis_key(axis, f)] for f in ("name", "low", "high", "num", "log"))
+    except KeyError:
+        raise ValueError("the sweep axis is not set") from None
+    if isinstance(num, bool) or not isinstance(num, (int, float)) or not math.isfinite(num) \
+            or num != int(num):
+        raise ValueError(f"{name}: the number of values must be a whole number")
+    spec = axis_text(name, low, high, num, log)
+    sweep_axis(spec)
+    return spec
+
+
+def insight_values(settings: Insights) -> dict[str, Any]:
+    """Every widget value that shows the insight settings (sweep axes only when set)."""
+    values: dict[str, Any] = {Key.INSIGHT_LINE: settings.line, Key.INSIGHT_STEP: settings.step,
+                              Key.BASIN_RESOLUTION: settings.resolution,
+                              Key.CRITICAL_POINT: settings.point}
+    for axis, spec in ((Key.SWEEP_X, settings.sweep_x), (Key.SWEEP_Y, settings.sweep_y)):
+        if spec is not None:
+            values.update(axis_values(axis, spec))
+    return values
+
+
+def read_insights(state: Mapping[str, Any]) -> Insights:
+    """The insight settings the widgets hold, always valid: out-of-range numbers are clamped,
+    an invalid sweep axis (or a second axis repeating the first) reads as None."""
+    keys = {"line": Key.INSIGHT_LINE, "step": Key.INSIGHT_STEP,
+            "resolution": Key.BASIN_RESOLUTION, "point": Key.CRITICAL_POINT}
+    whole = {}
+    for name, (low, high) in Insights.RANGES.items():
+        value = state.get(keys[name], getattr(Insights, name))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            value = getattr(Insights, name)
+        whole[name] = min(max(int(value), low), high)
+    axes: list[str | None] = []
+    for axis in (Key.SWEEP_X, Key.SWEEP_Y):
+        try:
+            axes.append(axis_spec(state, axis))
+        except ValueError:
+            axes.append(None)
+    if axes[0] is not None and axes[1] is not None \
+            and sweep_axis(axes[0]).name == sweep_axis(axes[1]).name:
+        axes[1] = None
+    return Insights(**whole, sweep_x=axes[0], sweep_y=axes[1])

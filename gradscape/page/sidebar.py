@@ -1,0 +1,189 @@
+"""The sidebar: the experiment's inputs. Preset, surface (or a typed formula and its window),
+start and steps, gradient noise, the list of optimizer lines, and loading a configuration.
+
+Inputs that change only values (lr, start, steps, ...) rerun only the results
+(``state.on_value``); inputs that change which inputs exist (an optimizer's class, a scheduler,
+the surface) rerun the page. Every input's value was set before the run (``state.begin``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import optimizers
+import surfaces
+from gradscape import presets
+from gradscape.experiment import MAX_OPTIMIZERS, unique_label
+from optimizers.base import Hyperparam
+from optimizers.runner import MAX_STEPS
+
+from . import form, state
+from .keys import Key, line_key, param_key
+from .text import md_escape
+
+ss = st.session_state
+
+
+def draw(now: state.Current) -> None:
+    st.selectbox("Preset", [*presets.PRESETS, state.CUSTOM], key=Key.PRESET, on_change=state.on_preset,
+                 format_func=lambda n: presets.short_name(n) if n != state.CUSTOM else "—")
+    _surface(now.formula_error)
+    _start()
+    st.subheader("Optimizers")
+    uids = ss[Key.LINES]
+    for uid in uids:
+        _line(uid, len(uids))
+    add, button = st.columns([3, 2], vertical_alignment="bottom")
+    with add:
+        st.selectbox("Add an optimizer", list(optimizers.ALL_OPTIMIZERS), key=Key.ADD_NAME,
+                     format_func=form.optimizer_label)
+    with button:
+        st.button("Add", key=Key.ADD, icon=":material/add:", on_click=on_add, width="stretch",
+                  disabled=len(uids) >= MAX_OPTIMIZERS)
+    st.subheader("Load a configuration")
+    st.file_uploader("A JSON file exported from here (or for `gradscape run`)", type=["json"],
+                     key=Key.UPLOAD, on_change=state.on_upload)
+
+
+# --- the optimizer list -----------------------------------------------------------------------
+
+def on_add() -> None:
+    uid = _new_uid()
+    name = ss[Key.ADD_NAME]
+    labels = [ss[line_key(u, "label")] for u in ss[Key.LINES]]
+    ss.update({line_key(uid, "name"): name, line_key(uid, "label"): unique_label(name, labels),
+               line_key(uid, "scheduler"): form.NO_SCHEDULER, **form.part_values(uid, "opt", name, {})})
+    ss[Key.LINES] = [*ss[Key.LINES], uid]
+
+
+def on_duplicate(uid: int) -> None:
+    new = _new_uid()
+    labels = [ss[line_key(u, "label")] for u in ss[Key.LINES]]
+    ss.update(form.copy_line(ss, uid, new, labels))
+    at = ss[Key.LINES].index(uid) + 1
+    ss[Key.LINES] = [*ss[Key.LINES][:at], new, *ss[Key.LINES][at:]]
+
+
+def on_remove(uid: int) -> None:
+    if len(ss[Key.LINES]) > 1:
+        ss[Key.LINES] = [u for u in ss[Key.LINES] if u != uid]
+
+
+def _new_uid() -> int:
+    uid = ss[Key.NEXT_UID]
+    ss[Key.NEXT_UID] = uid + 1
+    return uid
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+def number(label: str, key: str, h: Hyperparam | None = None, **kwargs: Any) -> None:
+    """A number input; with a Hyperparam h its bounds, step and tooltip come from the core."""
+    real = h is None or h.kind in ("float", "pair")
+    if h is not None:
+        kind = float if real else int
+        if h.low is not None and not h.low_open:
+            kwargs.setdefault("min_value", kind(h.low))
+        if h.high is not None and not h.high_open:
+            kwargs.setdefault("max_value", kind(h.high))
+        kwargs.setdefault("help", h.help or None)
+        kwargs.setdefault("step", form.float_step(h) if real else 1)
+    if real:
+        kwargs.setdefault("format", "%g")
+    st.number_input(label, key=key, **kwargs)
+
+
+def _surface(formula_error: str | None) -> None:
+    st.subheader("Surface")
+    st.selectbox("Surface", [*surfaces.names(), form.FORMULA_OPTION], key=Key.SURFACE,
+                 on_change=state.on_surface, label_visibility="collapsed",
+                 format_func=lambda s: "Your formula…" if s == form.FORMULA_OPTION else surfaces.get(s).name)
+    if ss[Key.SURFACE] != form.FORMULA_OPTION:
+        return
+    st.text_input("f(x, y)", key=Key.FORMULA, max_chars=300,
+                  help="Operators + - * / ^, functions sin cos exp log sqrt abs ...; x and y.")
+    if formula_error is not None:
+        st.error(md_escape(formula_error.removeprefix("surface.expr: "))
+                 + " — the last valid surface stays on screen.", icon=":material/error:")
+    cx, cy = st.columns(2)
+    with cx:
+        number("x from", Key.XMIN)
+        number("x to", Key.XMAX)
+    with cy:
+        number("y from", Key.YMIN)
+        number("y to", Key.YMAX)
+
+
+def _start() -> None:
+    st.subheader("Start and steps")
+    cx, cy, cs = st.columns(3)
+    with cx:
+        number("x", Key.START_X, help="Or click a panel of the plot.", on_change=state.on_value)
+    with cy:
+        number("y", Key.START_Y, help="Or click a panel of the plot.", on_change=state.on_value)
+    with cs:
+        st.number_input("steps", 0, MAX_STEPS, key=Key.STEPS, step=10, on_change=state.on_value)
+    with st.expander("Gradient noise (mini-batch view)"):
+        st.caption("Each update sees ∇f + σ·ξ, ξ standard normal: what a mini-batch gradient "
+                   "looks like. The drawn loss is the true one.")
+        cn, cs = st.columns(2)
+        with cn:
+            number("std σ", Key.NOISE_STD, min_value=0.0, max_value=1e6, step=0.1,
+                   on_change=state.on_value)
+        with cs:
+            st.number_input("seed", 0, 2**32 - 1, key=Key.NOISE_SEED, step=1, on_change=state.on_value)
+
+
+def _line(uid: int, n_lines: int) -> None:
+    """One optimizer of the list: label, class and lr; the rest and a scheduler in a popover."""
+    name_key, sched_key = line_key(uid, "name"), line_key(uid, "scheduler")
+    with st.container(border=True, key=line_key(uid, "box")):
+        label, dup, rem = st.columns([5, 1, 1], vertical_alignment="center", gap="small")
+        with label:
+            st.text_input("Label", key=line_key(uid, "label"), max_chars=60,
+                          label_visibility="collapsed", placeholder="label",
+                          help="The name shown in legends and tables.", on_change=state.on_value)
+        with dup:
+            st.button("", key=line_key(uid, "dup"), icon=":material/content_copy:", help="Duplicate",
+                      type="tertiary", on_click=on_duplicate, args=(uid,),
+                      disabled=n_lines >= MAX_OPTIMIZERS)
+        with rem:
+            st.button("", key=line_key(uid, "del"), icon=":material/delete:", help="Remove",
+                      type="tertiary", on_click=on_remove, args=(uid,), disabled=n_lines <= 1)
+        left, right = st.columns([3, 2])
+        with left:
+            st.selectbox("Optimizer", list(optimizers.ALL_OPTIMIZERS), key=name_key,
+                         format_func=form.optimizer_label,
+                         help=optimizers.ALL_OPTIMIZERS[ss[name_key]].summary or None)
+        name = ss[name_key]
+        with right:
+            lr = next(h for h in form.hyperparams("opt", name) if h.name == "lr")
+            number("lr", param_key(uid, "opt", name, "lr"), lr, on_change=state.on_value)
+        with st.popover("More settings", icon=":material/tune:", width="stretch",
+                        key=line_key(uid, "more"),
+                        help="Every other hyperparameter, and a learning-rate scheduler."):
+            _hyperparams(uid, "opt", name, skip=("lr",))
+            st.selectbox("Scheduler", [form.NO_SCHEDULER, *optimizers.SCHEDULERS], key=sched_key,
+                         help="torch.optim.lr_scheduler: how lr changes from step to step.")
+            if ss[sched_key] != form.NO_SCHEDULER:
+                _hyperparams(uid, "sched", ss[sched_key])
+
+
+def _hyperparams(uid: int, role: str, owner: str, skip: tuple[str, ...] = ()) -> None:
+    """One input per hyperparameter, labelled with torch's keyword, in two columns."""
+    params = [h for h in form.hyperparams(role, owner) if h.name not in skip]
+    cols = st.columns(2)
+    for i, h in enumerate(params):
+        key = param_key(uid, role, owner, h.name)
+        with cols[i % 2]:
+            if h.kind == "bool":
+                st.checkbox(h.name, key=key, help=h.help or None, on_change=state.on_value)
+            elif h.kind == "ints":
+                st.text_input(h.name, key=key, help=h.help or None, on_change=state.on_value)
+            elif h.kind == "pair":
+                for part in (0, 1):
+                    number(f"{h.name}[{part}]", param_key(uid, role, owner, h.name, part), h,
+                           on_change=state.on_value)
+            else:
+                number(h.name, key, h, on_change=state.on_value)

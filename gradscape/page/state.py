@@ -1,0 +1,131 @@
+"""The page's session state: read once from the URL, made complete before anything is drawn,
+written back to the URL, and the callbacks that change it as a whole.
+
+``begin()`` runs first in every run of the page: on a session's first run it reads the URL,
+then it gives every input its value (an optimizer line that just changed class gets torch's
+defaults), so the results and the sidebar may be drawn in either order. ``current()`` is what
+the inputs show: the Config (or the last valid one and the error) and the View.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from gradscape import presets
+from gradscape.experiment import Config, ConfigError, load
+import surfaces
+
+from . import form, views
+from .keys import Key
+from .settings import View, insight_values, read_insights
+from .url import URL_PARAM, decode_url, encode_url
+
+ss = st.session_state
+CUSTOM = "(custom)"            # the preset choice once the experiment is the visitor's own
+MAX_UPLOAD = 200_000           # bytes of an uploaded configuration
+
+
+@dataclass(frozen=True)
+class Current:
+    """What the inputs show: the experiment (the last valid one if ``error``) and the view."""
+
+    config: Config
+    view: View
+    error: str | None
+
+    @property
+    def formula_error(self) -> str | None:
+        """The error, when it is the typed formula's or its window's (shown beside the input)."""
+        formula = ss.get(Key.SURFACE) == form.FORMULA_OPTION
+        return self.error if formula and (self.error or "").startswith("surface") else None
+
+
+def begin() -> None:
+    """First in every run: the URL on a session's first run, then a value for every input."""
+    if Key.LINES not in ss:
+        decoded = decode_url(st.query_params.to_dict())
+        apply_state(decoded.config, decoded.view)
+        ss[Key.NOTICE] = decoded.warning
+    for key, value in form.missing_defaults(ss, ss[Key.LINES]).items():
+        ss[key] = value
+
+
+def current() -> Current:
+    config, error = form.current(ss, ss[Key.LINES])
+    return Current(config, current_view(), error)
+
+
+def current_view() -> View:
+    preset = ss.get(Key.PRESET)
+    return View(views.open_tab().id, bool(ss.get(Key.OVERLAY)), bool(ss.get(Key.LOG_Y, True)),
+                preset if preset in presets.PRESETS else None, read_insights(ss),
+                bool(ss.get(Key.CRITICAL_MARKS)))
+
+
+def write_url(now: Current) -> None:
+    """The URL holds the whole state, written back after every change (a valid one only)."""
+    if now.error is None:
+        encoded = encode_url(now.config, now.view)
+        if st.query_params.get(URL_PARAM) != encoded or len(st.query_params) != 1:
+            st.query_params.from_dict({URL_PARAM: encoded})
+
+
+def apply_state(config: Config, view: View) -> None:
+    """Show a whole state: put it into every input (preset, URL or uploaded file)."""
+    first = ss.get(Key.NEXT_UID, 0)
+    uids = list(range(first, first + len(config.lines)))
+    ss[Key.NEXT_UID] = first + len(uids)
+    ss[Key.LINES] = uids
+    ss.update(form.widget_values(config, uids))
+    ss[Key.VIEW] = views.BY_ID[view.tab].label
+    ss[Key.OVERLAY], ss[Key.LOG_Y], ss[Key.CRITICAL_MARKS] = view.overlay, view.log_y, view.critical
+    ss[Key.PRESET] = view.preset or CUSTOM
+    ss.update(insight_values(view.insights))
+    ss[Key.GOOD_CONFIG] = config
+
+
+# --- callbacks --------------------------------------------------------------------------------
+
+def on_value() -> None:
+    """A value changed that decides only the results, not which inputs exist: rerun just them,
+    the chart first when it is shown (it then reruns the rest: ``views.paths.on_drawn``)."""
+    st.rerun(Key.PATHS if views.open_tab() is views.paths.TAB else Key.RESULTS)
+
+
+def on_preset() -> None:
+    name = ss[Key.PRESET]
+    if name in presets.PRESETS:
+        view = current_view()
+        apply_state(presets.get(name), View(view.tab, view.overlay, view.log_y, name,
+                                            critical=view.critical))
+
+
+def on_surface() -> None:
+    """A new surface starts from its own default start point."""
+    if ss[Key.SURFACE] == form.FORMULA_OPTION:
+        for key, value in ((Key.FORMULA, "x^2 + y^2"), (Key.XMIN, -5.0), (Key.XMAX, 5.0),
+                           (Key.YMIN, -5.0), (Key.YMAX, 5.0)):
+            ss.setdefault(key, value)
+        ss[Key.START_X], ss[Key.START_Y] = 4.0, 3.0
+    else:
+        ss[Key.START_X], ss[Key.START_Y] = map(float, surfaces.get(ss[Key.SURFACE]).start)
+
+
+def on_upload() -> None:
+    """A configuration file (Config.to_dict() JSON, as exported) replaces the experiment."""
+    file: Any = ss.get(Key.UPLOAD)
+    if file is None:
+        return
+    try:
+        raw = file.getvalue()
+        if len(raw) > MAX_UPLOAD:
+            raise ConfigError(f"config: the file is larger than {MAX_UPLOAD // 1000} KB")
+        config = load(raw.decode("utf-8"))
+    except (ConfigError, UnicodeDecodeError) as exc:
+        ss[Key.NOTICE] = f"This file could not be loaded: {str(exc)[:300]}"
+        return
+    view = current_view()
+    apply_state(config, View(view.tab, view.overlay, view.log_y, None, critical=view.critical))
+    ss[Key.NOTICE] = None

@@ -1,0 +1,150 @@
+"""The page's whole state in its URL, one query parameter, and the only door for URL input:
+
+    ?s=<URL-safe base64 of {"v": 1, "config": Config.to_dict(), "view": View.to_dict()}>
+
+``decode_url`` never raises: anything tampered, garbled, too long, non-finite or unknown gives
+the landing page and a warning in plain words. ``?preset=name`` opens a preset. No Streamlit here.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Mapping
+
+from gradscape import presets
+from gradscape.experiment import Config, ConfigError, load
+
+from . import views
+from .settings import Insights, View, normal_axis, sweep_axis
+
+URL_VERSION = 1
+URL_PARAM = "s"
+MAX_URL_CHARS = 12_000         # 16 optimizers with every parameter spelled out fit in ~6 000
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What a URL held, validated: a Config, a View and a warning (None if all was well)."""
+
+    config: Config
+    view: View
+    warning: str | None = None
+
+
+def encode_url(config: Config, view: View) -> str:
+    """The value of the ``s`` query parameter for this state (URL-safe base64, no padding)."""
+    doc = {"v": URL_VERSION, "config": config.to_dict(), "view": view.to_dict()}
+    raw = json.dumps(doc, separators=(",", ":"), allow_nan=False).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def default_state() -> Decoded:
+    """The landing page: the default preset."""
+    return Decoded(presets.get(presets.DEFAULT), View())
+
+
+def decode_url(params: Mapping[str, Any]) -> Decoded:
+    """Validate query parameters into a state; never raises.
+
+    ``?s=...`` is a full state (see ``encode_url``); ``?preset=name`` opens a preset. No
+    parameter: the landing page. Anything else: the landing page and a warning.
+    """
+    try:
+        return _decode(params)
+    except _BadURL as exc:
+        return replace(default_state(), warning=f"This link could not be used ({exc}); "
+                                                "showing the default figure instead.")
+
+
+class _BadURL(Exception):
+    pass
+
+
+def _first(value: Any) -> str:
+    """A query parameter's value as one string (Streamlit may hand a list of repeats)."""
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else ""
+    if not isinstance(value, str):
+        raise _BadURL("a parameter is not text")
+    return value
+
+
+def _decode(params: Mapping[str, Any]) -> Decoded:
+    if URL_PARAM in params:
+        text = _first(params[URL_PARAM])
+        if len(text) > MAX_URL_CHARS:
+            raise _BadURL(f"the state is longer than {MAX_URL_CHARS} characters")
+        doc = _json_object(text)
+        if doc.get("v") != URL_VERSION or set(doc) - {"v", "config", "view"}:
+            raise _BadURL(f"unknown format; expected version {URL_VERSION}")
+        try:
+            config = load(doc.get("config"))
+        except ConfigError as exc:
+            raise _BadURL(f"invalid {str(exc)[:200]}") from None
+        except (ValueError, TypeError, OverflowError, RecursionError):
+            raise _BadURL("invalid configuration") from None
+        return Decoded(config, _view(doc.get("view", {})))
+    if "preset" in params:
+        name = _first(params["preset"])
+        if name not in presets.PRESETS:
+            raise _BadURL("unknown preset")
+        return Decoded(presets.get(name), View(preset=name))
+    return default_state()
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """Decode URL-safe base64 of a JSON object; NaN and Infinity are refused."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", text):
+        raise _BadURL("the state is not URL-safe base64")
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        doc = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (binascii.Error, UnicodeDecodeError, ValueError, RecursionError):
+        raise _BadURL("the state is not valid base64-encoded JSON") from None
+    if not isinstance(doc, dict):
+        raise _BadURL("the state is not a JSON object")
+    return doc
+
+
+def _view(doc: Any) -> View:
+    if not isinstance(doc, dict) or set(doc) - {"tab", "overlay", "log_y", "preset", "insights", "critical"}:
+        raise _BadURL("invalid view")
+    view = View(**{**doc, "insights": _insights(doc.get("insights", {}))})
+    if not isinstance(view.tab, str) or view.tab not in views.BY_ID:
+        raise _BadURL("unknown view")
+    if not all(isinstance(v, bool) for v in (view.overlay, view.log_y, view.critical)):
+        raise _BadURL("invalid view switches")
+    if view.preset is not None and (not isinstance(view.preset, str)
+                                    or view.preset not in presets.PRESETS):
+        raise _BadURL("unknown preset")
+    return view
+
+
+def _insights(doc: Any) -> Insights:
+    """Validate the insight settings of a URL (whole numbers in range, parseable sweep axes)."""
+    names = set(Insights.__dataclass_fields__)
+    if not isinstance(doc, dict) or set(doc) - names:
+        raise _BadURL("invalid insight settings")
+    settings = Insights(**doc)
+    for name, (low, high) in Insights.RANGES.items():
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _BadURL(f"insight setting {name} must be a whole number from {low} to {high}")
+    for name in ("sweep_x", "sweep_y"):
+        value = getattr(settings, name)
+        if value is not None:
+            try:
+                settings = replace(settings, **{name: normal_axis(value)})
+            except (ValueError, TypeError) as exc:
+                raise _BadURL(f"invalid {name}: {str(exc)[:120]}") from None
+    if settings.sweep_x is not None and settings.sweep_y is not None \
+            and sweep_axis(settings.sweep_x).name == sweep_axis(settings.sweep_y).name:
+        raise _BadURL("the sweep's two axes must be different hyperparameters")
+    return settings

@@ -1,0 +1,150 @@
+"""Inside the optimizer: one update of one line, with its gradient, update, momentum buffer and
+effective per-coordinate learning rate, drawn as arrows and listed as numbers."""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+import streamlit as st
+
+from gradscape.cache import memo
+from gradscape.experiment import Config
+from gradscape.figures.inside import inside_figure
+from optimizers.stepwise import Trace, trace
+
+from .. import compute, limits, ui
+from ..context import Context, Tab
+from ..keys import Key
+from ..settings import Insights
+from ..text import fmt, md_escape
+
+# How each optimizer's effective per-coordinate learning rate η turns into its update.
+RULES = {
+    "SGD": "η = lr on both coordinates: the update is −lr·∇f, or −lr·b with momentum "
+           "(b the momentum buffer).",
+    "Adagrad": "η = lr/(√s + eps), s the sum of every squared gradient so far (lr becomes "
+               "lr/(1 + (t − 1)·lr_decay)): the update is −η ⊙ ∇f.",
+    "RMSprop": "η = lr/(√v + eps), v the running average of squared gradients (√(v − ḡ²) when "
+               "centered): the update is −η ⊙ ∇f; with momentum −lr·b, b the buffer of scaled steps.",
+    "Adam": "η = lr/(√v̂ + eps), v̂ = v/(1 − β2ᵗ): the update is −η ⊙ m̂, m̂ = m/(1 − β1ᵗ).",
+    "AdamW": "η = lr/(√v̂ + eps), v̂ = v/(1 − β2ᵗ): the update is −η ⊙ m̂ − lr·λ·θ, "
+             "m̂ = m/(1 − β1ᵗ).",
+    "Adamax": "η = lr/u, u the running maximum of |∇f|: the update is −η ⊙ m/(1 − β1ᵗ).",
+    "NAdam": "η = lr/(√v̂ + eps), v̂ = v/(1 − β2ᵗ): the update is −η times a Nesterov-style mix "
+             "of ∇f and m.",
+    "RAdam": "η = lr·r·√(1 − β2ᵗ)/(√v + eps) once the variance estimate is usable (ρₜ > 5), "
+             "before that lr: the update is −η ⊙ m̂.",
+    "Adadelta": "η = lr·√(u + eps)/√(v + eps), u and v running averages of squared updates and "
+                "squared gradients: the update is −η ⊙ ∇f.",
+    "Newton": "η = the diagonal of lr·(H + λI)⁻¹; the update is −lr·(H + λI)⁻¹·∇f, so η alone "
+              "describes it only where the Hessian H is diagonal.",
+}
+
+
+# --- session state --------------------------------------------------------------------------
+
+
+
+class Shown(NamedTuple):
+    """The line and update shown, and how many updates that line's run made."""
+
+    line: int
+    step: int
+    updates: int
+
+
+@memo(16)
+@limits.HEAVY
+def trace_of(config: Config, line: int) -> Trace:
+    """What line ``line``'s run saw and did at every update (the run the page draws)."""
+    result = compute.result(config)
+    optimizer, scheduler = config.lines[line].build()
+    return trace(result.surface, optimizer, result.start, config.steps, scheduler,
+                 config.noise_std, config.noise_seed)
+
+
+@memo(32)
+@limits.HEAVY
+def figure(config: Config, line: int, step: int, contours: str) -> Any:
+    """Update ``step`` of line ``line`` as arrows on the contours; shared: do not change it."""
+    return inside_figure(compute.result(config), line, trace_of(config, line), step,
+                         contours=contours)
+
+
+def shown(config: Config, chosen: Insights) -> Shown | str:
+    """The line and update to show (clamped to the experiment), or why there is none."""
+    line = min(chosen.line, len(config.lines) - 1)
+    updates = len(trace_of(config, line).update)
+    if updates == 0:
+        return (f"{md_escape(config.lines[line].label)} made no update to look inside: it has 0 "
+                "steps, or its start is not a finite point of the surface.")
+    return Shown(line, min(chosen.step, updates), updates)
+
+
+def inside_rows(tr: Trace, step: int) -> list[dict[str, Any]]:
+    """The numbers of update ``step`` (1-based) of a Trace, per coordinate.
+
+    Rows: the point the update left, the gradient there, the update, the momentum buffer after
+    it (if the optimizer keeps one) and the effective per-coordinate learning rate.
+    """
+    t = step - 1
+    if not 0 <= t < len(tr.update):
+        raise ValueError(f"step must be from 1 to {len(tr.update)}, got {step}")
+    rows = [("point θ (before)", tr.points[t]), ("gradient ∇f", tr.grad[t]),
+            ("update Δθ", tr.update[t])]
+    if tr.momentum is not None:
+        rows.append(("momentum buffer", tr.momentum[t]))
+    rows.append(("effective lr", tr.effective_lr[t]))
+    return [{"quantity": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows]
+
+
+def draw(context: Context) -> None:
+    """One update of one optimizer: gradient, update, momentum and effective lr, drawn and listed."""
+    config, chosen = context.config, context.view.insights
+    s = shown(config, chosen)
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    with left:
+        ui.line_select(context.result, min(chosen.line, len(config.lines) - 1),
+                       "The optimizer to look inside.")
+    if isinstance(s, str):
+        st.info(s, icon=":material/info:")
+        return
+    with right:
+        if s.updates >= 2:
+            ui.sync(Key.INSIGHT_STEP, s.step)
+            st.slider("Update", 1, s.updates, key=Key.INSIGHT_STEP,
+                      help="Update k moves the point k − 1 to point k (torch's step count k).")
+        else:
+            st.caption("The run made one update.")
+    chart, numbers = st.columns([5, 2])
+    with chart:
+        ui.chart(figure(config, s.line, s.step, "raster"), Key.CHART_INSIDE)
+    with numbers:
+        _numbers(trace_of(config, s.line), s.step, config.lines[s.line].optimizer.name)
+    st.caption("Arrows start at the point the update left. Dashed grey: the plain gradient step "
+               "−lr·∇f; coloured: the update the optimizer made; purple: its momentum buffer as a "
+               "step −lr·m. Dotted ellipse: η ⊙ |∇f|, the step a gradient of this size would get "
+               "in each direction — a circle for SGD; stretched where an adaptive method scales "
+               "a coordinate up. Momentum smooths the zig-zag; adaptive methods undo anisotropy.")
+
+
+def _numbers(tr: Trace, step: int, name: str) -> None:
+    st.markdown(f"**Update {step}**, lr = {fmt(float(tr.lr[step - 1]))}")
+    st.dataframe(inside_rows(tr, step), hide_index=True, width="stretch",
+                 column_config={k: st.column_config.NumberColumn(format="%.4g") for k in "xy"})
+    eta = tr.effective_lr[step - 1]
+    if np.all(np.isfinite(eta)) and eta.min() > 0:
+        st.caption(f"η_x / η_y = {fmt(float(eta[0] / eta[1]))}: how much more the "
+                   "optimizer scales the x gradient than the y gradient.")
+    st.caption(md_escape(RULES.get(name, "")))
+
+
+def export_figure(context: Context) -> Any:
+    s = shown(context.config, context.view.insights)
+    if isinstance(s, str):
+        return ui.note_figure(s.replace("\\", ""))
+    return figure(context.config, s.line, s.step, "lines")
+
+
+TAB = Tab("inside", "Inside the optimizer", draw, export_figure,
+          keeps=(Key.INSIGHT_LINE, Key.INSIGHT_STEP))

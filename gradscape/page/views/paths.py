@@ -1,0 +1,110 @@
+"""Side by side (or overlaid): the contour panels with every trajectory, playback, click to start.
+
+The chart is a live chart (``livechart``: one Plotly div updated in place) in a fragment of its
+own, ``Key.PATHS``: a value change reruns it first (``state.on_value``), and once the browser
+has drawn the new chart it asks for the rest of the results (``on_drawn``). Playback reruns the
+fragment alone, about twenty frames from the first step to the last.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import streamlit as st
+
+from gradscape.cache import memo
+from gradscape.experiment import Config
+from gradscape.figures import trajectory_figure
+from gradscape.figures.export import TOOLBAR_CONFIG
+
+from .. import compute, form, limits, ui
+from ..context import Context, Tab
+from ..keys import Key
+from ..livechart import live_chart
+
+ss = st.session_state
+FRAMES = 20                    # playback: about this many frames from step 0 to the last
+FRAME_SECONDS = 0.35
+
+
+@memo(64)
+@limits.HEAVY
+def figure(config: Config, overlay: bool = False, upto: int | None = None,
+           contours: str = "raster", critical: bool = False) -> Any:
+    """The contour panels of ``config``'s runs (the page draws contours as pictures, files as
+    lines), cut at step ``upto``; shared between sessions: callers must not change it."""
+    result = compute.result(config)
+    return trajectory_figure(result, overlay=overlay, upto=upto, contours=contours,
+                             critical=compute.critical_points(result) if critical else ())
+
+
+def on_click() -> None:
+    """A click inside a panel of the chart moves the start there."""
+    point = (ss.get(Key.CHART) or {}).get("click") or {}
+    x, y = point.get("x"), point.get("y")
+    if isinstance(x, (int, float)) and isinstance(y, (int, float)) and math.isfinite(x) and math.isfinite(y):
+        ss[Key.START_X], ss[Key.START_Y] = float(f"{x:.4g}"), float(f"{y:.4g}")
+        ss[Key.RERUN_APP] = True   # the chart lives in a fragment; the sidebar must follow
+
+
+def on_drawn() -> None:
+    """The chart, rerun alone after a change, is drawn: now the rest of the results."""
+    st.rerun(Key.RESULTS)
+
+
+def playback(config: Config) -> int | None:
+    """The play button and step slider; the step to draw up to (None: the whole run)."""
+    steps = config.steps
+    if ss.get(Key.UPTO_FOR) != config:             # a new experiment is shown whole
+        ss[Key.PLAYING] = False
+        ss[Key.UPTO], ss[Key.UPTO_FOR] = steps, config
+    if ss.get(Key.PLAYING):
+        ss[Key.UPTO] = min(ss[Key.UPTO] + max(1, -(-steps // FRAMES)), steps)
+        if ss[Key.UPTO] >= steps:
+            ss[Key.PLAYING] = False
+            st.rerun()
+    ss[Key.UPTO] = min(max(int(ss.get(Key.UPTO, steps)), 0), steps)
+    play, slider = st.columns([1, 9], vertical_alignment="bottom")
+    with play:
+        playing = bool(ss.get(Key.PLAYING))
+        if st.button("Pause" if playing else "Play", key=Key.PLAY, width="stretch",
+                     icon=":material/pause:" if playing else ":material/play_arrow:"):
+            ss[Key.PLAYING] = not playing
+            if ss[Key.PLAYING] and ss[Key.UPTO] >= steps:
+                ss[Key.UPTO] = 0
+            st.rerun()
+    with slider:
+        st.slider("Step", 0, max(steps, 1), key=Key.UPTO, disabled=steps == 0)
+    return None if ss[Key.UPTO] >= steps else ss[Key.UPTO]
+
+
+def chart() -> None:
+    """The contour panels with playback, rerunning alone (see the module's docstring)."""
+    if ss.pop(Key.RERUN_APP, False):
+        st.rerun()
+    config = form.current(ss, ss[Key.LINES])[0]
+    upto = playback(config)
+    try:
+        fig = figure(config, overlay=bool(ss.get(Key.OVERLAY)), upto=upto,
+                     critical=bool(ss.get(Key.CRITICAL_MARKS)))
+    except limits.Busy as exc:
+        ui.busy(exc)
+        return
+    # run alone after a change (state.on_value): once the chart is drawn, the rest follows
+    stale = config.to_json() if ss.get(Key.RESULTS_FOR) != config else None
+    live_chart(fig, key=Key.CHART, config=TOOLBAR_CONFIG, on_click=on_click, notify=stale,
+               on_drawn=on_drawn)
+    st.caption("Click anywhere on a panel to start there; drag to zoom, double-click to go back.")
+
+
+def draw(context: Context) -> None:
+    """The chart as a fragment; while playing, a timer reruns it for the next frame."""
+    st.fragment(chart, key=Key.PATHS, run_every=FRAME_SECONDS if ss.get(Key.PLAYING) else None)()
+
+
+def export_figure(context: Context) -> Any:
+    return figure(context.config, overlay=context.view.overlay, contours="lines",
+                  critical=context.view.critical)
+
+
+TAB = Tab("paths", "Side by side", draw, export_figure)

@@ -1,0 +1,136 @@
+"""The URL, the only door for outside input: round trips, and hostile links give the defaults.
+
+Expected trajectories are worked by hand on f = x²/20 + y² (∇f = (x/10, 2y)).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+
+import pytest
+
+from gradscape.page.settings import View
+from gradscape.page.text import md_escape
+from gradscape.page.url import decode_url, encode_url
+from gradscape import presets
+
+
+def b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()
+
+
+def state_of(config: dict, view: dict | None = None) -> dict[str, str]:
+    doc = {"v": 1, "config": config, "view": view or {}}
+    return {"s": b64(json.dumps(doc))}
+
+
+TEXTBOOK = presets.PRESETS["textbook"]["config"]
+
+
+# --- URL ------------------------------------------------------------------------------------
+
+def test_no_parameters_is_the_landing_page():
+    decoded = decode_url({})
+    assert decoded.warning is None
+    assert decoded.config == presets.get("textbook")
+    assert decoded.view == View(tab="paths", overlay=False, log_y=True, preset="textbook")
+
+
+@pytest.mark.parametrize("name", list(presets.PRESETS))
+def test_every_preset_round_trips_through_the_url(name):
+    config = presets.get(name)
+    view = View(tab="loss", overlay=True, log_y=False, preset=name)
+    decoded = decode_url({"s": encode_url(config, view)})
+    assert decoded.warning is None
+    assert decoded.config == config and decoded.view == view
+
+
+def test_the_critical_point_marks_round_trip_and_are_left_out_when_off():
+    view = View(preset="saddle", critical=True)
+    decoded = decode_url({"s": encode_url(presets.get("saddle"), view)})
+    assert decoded.warning is None and decoded.view.critical is True
+    assert "critical" not in View().to_dict()               # the links made before still read the same
+
+
+def test_the_url_is_plain_url_safe_text():
+    encoded = encode_url(presets.get("schedules"), View())
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", encoded)
+    assert len(encoded) < 2000
+
+
+def test_a_preset_by_name():
+    decoded = decode_url({"preset": "himmelblau"})
+    assert decoded.warning is None
+    assert decoded.config == presets.get("himmelblau") and decoded.view.preset == "himmelblau"
+
+
+def test_repeated_parameter_uses_the_last_value():
+    good = encode_url(presets.get("saddle"), View(preset="saddle"))
+    decoded = decode_url({"s": ["garbage!", good]})
+    assert decoded.warning is None and decoded.config == presets.get("saddle")
+
+
+BAD_URLS = {
+    "not base64": {"s": "%%%<>!!"},
+    "base64 of binary": {"s": base64.urlsafe_b64encode(bytes(range(256))).decode()},
+    "base64 of non-JSON": {"s": b64("hello")},
+    "JSON array": {"s": b64("[1, 2]")},
+    "wrong version": state_of(TEXTBOOK) | {"s": b64(json.dumps({"v": 99, "config": TEXTBOOK}))},
+    "extra top-level field": {"s": b64(json.dumps({"v": 1, "config": TEXTBOOK, "x": 1}))},
+    "NaN start": {"s": b64('{"v": 1, "config": {"surface": "elliptic", "start": [NaN, 1], '
+                            '"optimizers": [{"name": "SGD"}]}}')},
+    "Infinity lr": {"s": b64('{"v": 1, "config": {"surface": "elliptic", '
+                              '"optimizers": [{"name": "SGD", "params": {"lr": Infinity}}]}}')},
+    "overflowing number": {"s": b64('{"v": 1, "config": {"surface": "elliptic", "start": [1e999, 0], '
+                                     '"optimizers": [{"name": "SGD"}]}}')},
+    "steps as text": state_of({**TEXTBOOK, "steps": "30"}),
+    "too many steps": state_of({**TEXTBOOK, "steps": 10**9}),
+    "negative lr": state_of({"surface": "elliptic", "optimizers": [{"name": "SGD", "params": {"lr": -1}}]}),
+    "unknown optimizer": state_of({"surface": "elliptic", "optimizers": [{"name": "Lion"}]}),
+    "unknown surface": state_of({"surface": "../../etc/passwd", "optimizers": [{"name": "SGD"}]}),
+    "unknown parameter": state_of({"surface": "elliptic",
+                                   "optimizers": [{"name": "SGD", "params": {"__class__": 1}}]}),
+    "optimizers not a list": state_of({"surface": "elliptic", "optimizers": "SGD"}),
+    "unknown tab": state_of(TEXTBOOK, {"tab": "<script>"}),
+    "overlay as text": state_of(TEXTBOOK, {"overlay": "yes"}),
+    "critical marks as a number": state_of(TEXTBOOK, {"critical": 1}),
+    "unknown preset in view": state_of(TEXTBOOK, {"preset": "nope"}),
+    "preset as list": state_of(TEXTBOOK, {"preset": ["textbook"]}),
+    "unknown view field": state_of(TEXTBOOK, {"html": "<b>"}),
+    "view as list": state_of(TEXTBOOK, ["paths"]),
+    "unknown preset": {"preset": "nope"},
+    "deep nesting": {"s": b64("[" * 5000 + "]" * 5000)},
+}
+
+
+@pytest.mark.parametrize("params", BAD_URLS.values(), ids=BAD_URLS.keys())
+def test_a_bad_url_gives_the_defaults_and_a_warning(params):
+    decoded = decode_url(params)
+    assert decoded.config == presets.get("textbook")
+    assert decoded.view == View()
+    assert decoded.warning.startswith("This link could not be used")
+
+
+def test_a_huge_url_is_refused_before_decoding():
+    params = {"s": "A" * 5_000_000}
+    start = time.perf_counter()
+    decoded = decode_url(params)
+    assert time.perf_counter() - start < 0.5      # generous: the length check comes first
+    assert "longer than" in decoded.warning
+
+
+def test_the_warning_names_what_was_wrong():
+    assert "optimizers[0].name" in decode_url(BAD_URLS["unknown optimizer"]).warning
+    assert "Invalid learning rate" in decode_url(BAD_URLS["negative lr"]).warning
+
+
+def test_script_in_a_label_is_kept_as_text():
+    hostile = "<script>alert(1)</script> [x](javascript:alert(1)) **b** $x$"
+    decoded = decode_url(state_of({"surface": "elliptic",
+                                     "optimizers": [{"name": "SGD", "label": hostile}]}))
+    assert decoded.warning is None
+    assert decoded.config.lines[0].label == hostile       # data is kept; showing it is escaped
+    shown = md_escape(decoded.config.lines[0].label)
+    assert "<script>" not in shown and "](" not in shown
