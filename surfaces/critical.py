@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from surfaces.base import Surface, Window
+from surfaces.base import Surface, Window, check_window
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
@@ -95,7 +95,7 @@ def critical_points(
     Returns:
         The critical points sorted by value, then x, then y.
     """
-    (xmin, xmax), (ymin, ymax) = _check_window(surface.window if window is None else window)
+    (xmin, xmax), (ymin, ymax) = check_window(surface.window if window is None else window)
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 2:
         raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
     if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 0:
@@ -169,19 +169,6 @@ def critical_points(
         )
         for i in order
     ]
-
-
-def _check_window(window) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The window as floats, or a ValueError saying what is wrong with it."""
-    try:
-        (xmin, xmax), (ymin, ymax) = ((float(a), float(b)) for a, b in window)
-    except (TypeError, ValueError):
-        raise ValueError(f"window must be ((xmin, xmax), (ymin, ymax)), got {window!r}") from None
-    if not all(map(math.isfinite, (xmin, xmax, ymin, ymax))):
-        raise ValueError(f"window bounds must be finite, got {window!r}")
-    if not (xmin < xmax and ymin < ymax):
-        raise ValueError(f"window needs xmin < xmax and ymin < ymax, got {window!r}")
-    return (xmin, xmax), (ymin, ymax)
 
 
 def _derivatives(surface: Surface, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
