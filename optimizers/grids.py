@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from surfaces.base import check_window
+
 from .base import Array, Optimizer, Scheduler
 from .runner import Finals, run, sweep_size
 
@@ -87,9 +89,7 @@ def basin(surface: Any, optimizer: Optimizer, steps: int, resolution: int = 100,
         raise ValueError("a basin map runs one optimizer setting: give single values, not sweeps")
     if not (math.isfinite(tol) and tol > 0):
         raise ValueError(f"tol must be a finite number > 0, got {tol}")
-    (x0, x1), (y0, y1) = surface.window if window is None else window
-    if not (np.isfinite([x0, x1, y0, y1]).all() and x0 < x1 and y0 < y1):
-        raise ValueError(f"window must be ((xmin, xmax), (ymin, ymax)) with min < max, got {window}")
+    (x0, x1), (y0, y1) = check_window(surface.window if window is None else window)
     x, y = grid_axis(x0, x1, resolution), grid_axis(y0, y1, resolution)
     xs, ys = np.meshgrid(x, y)
     starts = np.column_stack([xs.ravel(), ys.ravel()])

@@ -118,18 +118,9 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
     starts = np.array(starts, dtype=float).reshape(-1, 2)
     if not (np.isfinite(noise_std) and noise_std >= 0):
         raise ValueError(f"noise std must be a finite number >= 0, got {noise_std}")
-    groups, rows = [], 0
-    for optimizer, scheduler in lines:
-        n = max(len(starts), sweep_size(optimizer), sweep_size(scheduler))
-        if len(starts) not in (1, n):
-            raise ValueError(f"{len(starts)} start points for a sweep of {n} settings")
-        groups.append(_Line(optimizer, slice(rows, rows + n), learning_rates(optimizer, scheduler, steps, n),
-                            # one lr for every run (no sweep): a float, the cheapest to broadcast
-                            sweep_size(optimizer) == 1 and sweep_size(scheduler) == 1,
-                            np.random.default_rng(seed) if noise_std > 0 else None))
-        rows += n
-    check_size(rows, steps, paths)
-    n = rows
+    groups = _lines(lines, len(starts), steps, noise_std, seed)
+    n = groups[-1].rows.stop if groups else 0
+    check_size(n, steps, paths)
     needs_hessian = any(line.optimizer.needs_hessian for line in groups)
     # Fortran order: θ stays (N, 2) but its x and y columns are contiguous, so the surface's
     # x, y (and every elementwise result from θ) are fast contiguous arrays. Values are unchanged.
@@ -174,23 +165,9 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
                 break
             hessian = (tuple(np.broadcast_to(h, x.shape) for h in surface.hessian(x, y))
                        if needs_hessian else None)
-            previous, moved = theta, []
-            for i, line in enumerate(groups):
-                r = line.rows
-                lr = float(line.lrs[t, 0]) if line.uniform else line.lrs[t][:, None]
-                if paths:
-                    lr_used[r, t] = line.lrs[t]
-                gr = g[r]
-                if line.rng is not None:
-                    gr = gr + noise_std * line.rng.standard_normal(gr.shape)
-                    gr[dead[r]] = 0.0
-                h = tuple(c[r] for c in hessian) if line.optimizer.needs_hessian else None
-                theta_r, states[i] = line.optimizer.step(states[i], previous[r], gr, lr, hessian=h)
-                moved.append(theta_r)
-            # one line (a grid of starts, a sweep): its new θ as it is, no copy
-            theta = moved[0] if len(moved) == 1 else np.concatenate(moved)
-            if dead.any():
-                theta[dead] = previous[dead]
+            previous = theta
+            theta = _step_lines(groups, states, previous, g, hessian, t, dead, noise_std,
+                                lr_used if paths else None)
 
     if paths:
         for i in np.flatnonzero(diverged_at >= 0):
@@ -203,6 +180,53 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
         final_loss = surface.value(theta[:, 0], theta[:, 1])
     return [Finals(np.ascontiguousarray(theta[r]), final_loss[r], converged[r], diverged_at[r])
             for r in (line.rows for line in groups)]
+
+
+def _lines(lines: Sequence[tuple[Optimizer, Scheduler | None]], starts: int, steps: int,
+           noise_std: float, seed: int) -> list[_Line]:
+    """One ``_Line`` per (optimizer, scheduler): its rows of θ, its lrs, its noise generator.
+
+    A line has max(starts, sweep sizes) runs; ``starts`` must be 1 (shared) or that number.
+    """
+    out, rows = [], 0
+    for optimizer, scheduler in lines:
+        n = max(starts, sweep_size(optimizer), sweep_size(scheduler))
+        if starts not in (1, n):
+            raise ValueError(f"{starts} start points for a sweep of {n} settings")
+        out.append(_Line(optimizer, slice(rows, rows + n), learning_rates(optimizer, scheduler, steps, n),
+                         # one lr for every run (no sweep): a float, the cheapest to broadcast
+                         sweep_size(optimizer) == 1 and sweep_size(scheduler) == 1,
+                         np.random.default_rng(seed) if noise_std > 0 else None))
+        rows += n
+    return out
+
+
+def _step_lines(groups: list[_Line], states: list, previous: Array, g: Array,
+                hessian: tuple[Array, Array, Array] | None, t: int, dead: Array, noise_std: float,
+                lr_used: Array | None) -> Array:
+    """Update t of every line from θ = ``previous`` with gradient ``g`` (+ each line's noise).
+
+    Replaces ``states[i]`` in place and records each run's lr in ``lr_used[:, t]`` (if given);
+    returns the new θ, where stopped (``dead``) runs stay at ``previous``.
+    """
+    moved = []
+    for i, line in enumerate(groups):
+        r = line.rows
+        lr = float(line.lrs[t, 0]) if line.uniform else line.lrs[t][:, None]
+        if lr_used is not None:
+            lr_used[r, t] = line.lrs[t]
+        gr = g[r]
+        if line.rng is not None:
+            gr = gr + noise_std * line.rng.standard_normal(gr.shape)
+            gr[dead[r]] = 0.0
+        h = tuple(c[r] for c in hessian) if line.optimizer.needs_hessian else None
+        theta_r, states[i] = line.optimizer.step(states[i], previous[r], gr, lr, hessian=h)
+        moved.append(theta_r)
+    # one line (a grid of starts, a sweep): its new θ as it is, no copy
+    theta = moved[0] if len(moved) == 1 else np.concatenate(moved)
+    if dead.any():
+        theta[dead] = previous[dead]
+    return theta
 
 
 @dataclass(frozen=True)

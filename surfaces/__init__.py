@@ -7,11 +7,11 @@
 """
 from __future__ import annotations
 
-from .base import Surface
+from .base import Surface, Window, check_window
 from .catalogue import SURFACES
 from .expr import FormulaError, from_formula
 
-__all__ = ["Surface", "names", "get", "FormulaError", "from_formula"]
+__all__ = ["Surface", "Window", "check_window", "names", "get", "FormulaError", "from_formula"]
 
 _BY_ID = {s.id: s for s in SURFACES}
 

@@ -1,13 +1,41 @@
 """The surface record: a 2D function with its derivatives and its facts."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Callable
+from numbers import Real
+from typing import Any, Callable
 
 import numpy as np
 
 Array = np.ndarray
 Window = tuple[tuple[float, float], tuple[float, float]]
+
+
+def check_window(window: Any, limit: float | None = None) -> Window:
+    """``window`` as ((xmin, xmax), (ymin, ymax)) in floats, or a ValueError saying what is wrong.
+
+    Each range must be two real numbers (not bools, not strings), finite, with min < max, and,
+    when ``limit`` is given, within [−limit, limit]. The x range is checked before the y range.
+    """
+    try:
+        (x0, x1), (y0, y1) = window
+    except (TypeError, ValueError):
+        raise ValueError(f"window must be ((xmin, xmax), (ymin, ymax)), got {window!r}") from None
+    out = []
+    for axis, lo, hi in (("x", x0, x1), ("y", y0, y1)):
+        if not all(isinstance(v, Real) and not isinstance(v, bool) for v in (lo, hi)):
+            raise ValueError(f"window {axis} range must be two numbers, got ({lo!r}, {hi!r})")
+        lo, hi = float(lo), float(hi)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(f"window {axis} range must be finite, got ({lo}, {hi})")
+        if limit is not None and max(abs(lo), abs(hi)) > limit:
+            raise ValueError(f"window {axis} range must lie within ±{limit:g}, got ({lo:g}, {hi:g})")
+        if not lo < hi:
+            raise ValueError(f"window {axis} range is empty: need {axis}min < {axis}max, "
+                             f"got ({lo:g}, {hi:g})")
+        out.append((lo, hi))
+    return out[0], out[1]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from surfaces.base import Surface, Window
+from surfaces.base import Surface, Window, check_window
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
@@ -95,7 +95,7 @@ def critical_points(
     Returns:
         The critical points sorted by value, then x, then y.
     """
-    (xmin, xmax), (ymin, ymax) = _check_window(surface.window if window is None else window)
+    (xmin, xmax), (ymin, ymax) = check_window(surface.window if window is None else window)
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 2:
         raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
     if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 0:
@@ -118,15 +118,9 @@ def critical_points(
             return []                                   # ∇f = 0 at every seed: constant
         gtol = _GTOL * gscale
 
-        # Descents from the seed grid's lowest points (and ascents from its highest) reach minima
-        # and maxima that the root search alone can miss (it heads for the nearest critical point
-        # of any kind); where they end become further seeds for it.
         box = (lo - _ROAM * span, hi + _ROAM * span)
         max_step = _MAX_STEP * float(np.hypot(*spacing))
-        fgrid = np.asarray(surface.value(gx, gy), dtype=float) * np.ones(gx.shape)
-        extra = np.concatenate([
-            _descend(surface, np.stack([gx[m], gy[m]], -1), sign, max_step, box)
-            for sign in (1.0, -1.0) for m in [_local_minima(sign * fgrid)]])
+        extra = _extreme_seeds(surface, gx, gy, max_step, box)
         g2, h2 = _derivatives(surface, extra)
         ok = np.all(np.isfinite(g2), axis=1) & np.all(np.isfinite(h2), axis=1)
         p, g, h = (np.concatenate(pair) for pair in ((p, extra[ok]), (g, g2[ok]), (h, h2[ok])))
@@ -141,7 +135,29 @@ def critical_points(
         p, gnorm = _merge(p[keep], gnorm[keep], _MERGE_TOL * span)
         if len(p) == 0:
             return []
+        return _classify(surface, p, gnorm, spacing, max_points)
 
+
+def _extreme_seeds(surface: Surface, gx: np.ndarray, gy: np.ndarray, max_step: float,
+                   box) -> np.ndarray:
+    """Where descents from the seed grid's lowest points (and ascents from its highest) end.
+
+    They reach minima and maxima that the root search alone can miss (it heads for the nearest
+    critical point of any kind); their ends become further seeds for it.
+    """
+    fgrid = np.asarray(surface.value(gx, gy), dtype=float) * np.ones(gx.shape)
+    return np.concatenate([
+        _descend(surface, np.stack([gx[m], gy[m]], -1), sign, max_step, box)
+        for sign in (1.0, -1.0) for m in [_local_minima(sign * fgrid)]])
+
+
+def _classify(surface: Surface, p: np.ndarray, gnorm: np.ndarray, spacing: np.ndarray,
+              max_points: int) -> list[CriticalPoint]:
+    """The critical points at p (N, 2) with their |∇f|, classified by the eigenvalues λ₁ ≤ λ₂
+    of H: minimum (λ₁ > 0), maximum (λ₂ < 0), saddle (λ₁ < 0 < λ₂), degenerate (some |λ| ≤
+    1e-6 · scale); plateau points dropped; sorted by value, then x, then y; at most
+    ``max_points``. ``spacing``: the seed grid's, for the look around each point."""
+    with np.errstate(all="ignore"):
         _, h = _derivatives(surface, p)
         value = np.asarray(surface.value(p[:, 0], p[:, 1]), dtype=float) * np.ones(len(p))
         mats = _matrices(h)
@@ -169,19 +185,6 @@ def critical_points(
         )
         for i in order
     ]
-
-
-def _check_window(window) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The window as floats, or a ValueError saying what is wrong with it."""
-    try:
-        (xmin, xmax), (ymin, ymax) = ((float(a), float(b)) for a, b in window)
-    except (TypeError, ValueError):
-        raise ValueError(f"window must be ((xmin, xmax), (ymin, ymax)), got {window!r}") from None
-    if not all(map(math.isfinite, (xmin, xmax, ymin, ymax))):
-        raise ValueError(f"window bounds must be finite, got {window!r}")
-    if not (xmin < xmax and ymin < ymax):
-        raise ValueError(f"window needs xmin < xmax and ymin < ymax, got {window!r}")
-    return (xmin, xmax), (ymin, ymax)
 
 
 def _derivatives(surface: Surface, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -30,7 +30,7 @@ from numbers import Real
 
 import numpy as np
 
-from surfaces.base import Array, Surface, Window
+from surfaces.base import Array, Surface, Window, check_window
 from surfaces.expr_render import to_latex, to_text
 from surfaces.expr_tree import (CONSTANTS, FUNCTIONS, MAX_DERIVATIVE_DEPTH,
                                 MAX_DERIVATIVE_SIZE, OPS, VARIABLES, Bin, Call, Const,
@@ -321,31 +321,6 @@ def _is_smooth(node: Node) -> bool:
     return True
 
 
-def _check_window(window) -> Window:
-    """((xmin, xmax), (ymin, ymax)) as floats, finite, ordered, within ±`MAX_WINDOW`."""
-    if window is None:
-        return DEFAULT_WINDOW
-    try:
-        (x0, x1), (y0, y1) = window
-    except (TypeError, ValueError):
-        raise ValueError("window must be ((xmin, xmax), (ymin, ymax))") from None
-    out = []
-    for axis, lo, hi in (("x", x0, x1), ("y", y0, y1)):
-        if not all(isinstance(v, Real) and not isinstance(v, bool) for v in (lo, hi)):
-            raise ValueError(f"window {axis} range must be two numbers, got ({lo!r}, {hi!r})")
-        lo, hi = float(lo), float(hi)
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise ValueError(f"window {axis} range must be finite, got ({lo}, {hi})")
-        if max(abs(lo), abs(hi)) > MAX_WINDOW:
-            raise ValueError(f"window {axis} range must lie within ±{MAX_WINDOW:g}, "
-                             f"got ({lo:g}, {hi:g})")
-        if not lo < hi:
-            raise ValueError(f"window {axis} range is empty: {axis}min {lo:g} must be less "
-                             f"than {axis}max {hi:g}")
-        out.append((lo, hi))
-    return (out[0], out[1])
-
-
 def _check_start(start, window: Window) -> tuple[float, float]:
     try:
         sx, sy = start
@@ -395,7 +370,7 @@ def from_formula(text: str, window: Window | None = None,
       ValueError: the window or start point is invalid.
     """
     tree = parse(text)
-    window = _check_window(window)
+    window = DEFAULT_WINDOW if window is None else check_window(window, limit=MAX_WINDOW)
     ev = _Evaluator(fold(tree))
     start = _default_start(ev, window) if start is None else _check_start(start, window)
     normalized = to_text(tree)

@@ -266,11 +266,30 @@ def test_nesterov_needs_momentum_and_zero_dampening(params):
 
 
 def test_torch_accepts_what_it_accepts():
-    """Values torch lets through (it checks no upper bound on momentum or alpha, nor dampening)."""
-    make("SGD", {"momentum": 1.5, "dampening": -1.0})
-    make("RMSprop", {"alpha": 1.5})
-    make("Adadelta", {"rho": 1.0})
-    make("Adam", {"betas": (0.0, 0.0), "lr": 0.0, "eps": 0.0})
+    """Values torch lets through (it checks no upper bound on momentum or alpha, nor dampening)
+    are taken, and step by torch's rules (torch-optim-rules.md), worked by hand for g = (1, −2)."""
+    g, zero = np.array([[1.0, -2.0]]), np.zeros((1, 2))
+
+    def two_steps(opt, lr):
+        state, theta, path = opt.init(zero), zero, []
+        for _ in range(2):
+            theta, state = opt.step(state, theta, g, lr)
+            path.append(theta[0])
+        return np.array(path)
+
+    # b₁ = g, θ₁ = −0.1·g; b₂ = 1.5·b₁ + (1 − (−1))·g = 3.5·g, θ₂ = θ₁ − 0.35·g = −0.45·g
+    sgd = make("SGD", {"momentum": 1.5, "dampening": -1.0})
+    assert (sgd.momentum, sgd.dampening) == (1.5, -1.0)
+    np.testing.assert_allclose(two_steps(sgd, 0.1), [[-0.1, 0.2], [-0.45, 0.9]], rtol=1e-15)
+    # v₁ = 1.5·0 + (1 − 1.5)·g² = −0.5·g² < 0: its square root, and so the step, is NaN
+    assert np.isnan(two_steps(make("RMSprop", {"alpha": 1.5}), 0.01)).all()
+    # ρ = 1: v and u stay 0, Δ = √eps/√eps·g = g, so each step is −lr·g
+    np.testing.assert_array_equal(two_steps(make("Adadelta", {"rho": 1.0}), 1.0),
+                                  [[-1.0, 2.0], [-2.0, 4.0]])
+    # β = (0, 0), eps = 0: m = g, v = g², no bias correction, θ moves by −lr·sign(g); lr = 0 stays
+    adam = make("Adam", {"betas": (0.0, 0.0), "lr": 0.0, "eps": 0.0})
+    np.testing.assert_array_equal(two_steps(adam, 0.0), [[0.0, 0.0], [0.0, 0.0]])
+    np.testing.assert_allclose(two_steps(adam, 0.1), [[-0.1, 0.1], [-0.2, 0.2]], rtol=1e-15)
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])

@@ -1,6 +1,8 @@
 """The README stays true: it names every surface, optimizer and scheduler, and the two commands;
 its optimizer and scheduler tables give each keyword's default and valid range as the
 hyperparameter descriptions state them."""
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -63,3 +65,17 @@ def test_optimizer_table_gives_defaults_and_ranges():
 
 def test_scheduler_table_gives_defaults_and_ranges():
     assert table_rows("| scheduler |") == expected_rows(optimizers.SCHEDULERS)
+
+
+def test_the_core_imports_neither_streamlit_nor_plotly():
+    """The README's promise, in a fresh interpreter: every module of surfaces/ and optimizers/."""
+    assert "imports neither streamlit nor plotly" in README
+    code = ("import importlib, pkgutil, sys\n"
+            "for package in ('surfaces', 'optimizers'):\n"
+            "    for info in pkgutil.walk_packages(importlib.import_module(package).__path__, package + '.'):\n"
+            "        importlib.import_module(info.name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly')))\n")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import warnings
 from math import cos, exp, pi, sin, sqrt
 
 import numpy as np
@@ -338,10 +339,24 @@ def test_ackley_gradient_at_its_cone_tip_is_zero():
 
 
 def test_huge_inputs_warn_nothing(s):
-    # A diverging optimizer: inf or nan are fine, NumPy warnings are not (pyproject
-    # turns RuntimeWarning into errors).
+    """Far out, where a diverging optimizer goes: no NumPy warning, scalars out, and an overflow
+    keeps the exact sign. Where the exact value (sympy, 15 digits) is beyond float range, ours is
+    that infinity or NaN (inf − inf on the way); where it is within range, ours is finite or NaN.
+    Finite values are not compared, nor derivatives: fl(2π)·1e300 has lost every digit of the
+    argument that sin and cos need, so a periodic factor that is exactly 0 there (Lévi N.13's
+    sin 3πy at an integer y) comes out non-zero and, times a huge one, overflows."""
+    f, _, _ = symbolic(s)
     for x, y in ((1e300, -1e300), (np.inf, 0.0), (1e200, 3.0)):
-        s.value(x, y), s.grad(x, y), s.hessian(x, y)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            outputs = (s.value(x, y), *s.grad(x, y), *s.hessian(x, y))
+        assert caught == [], (s.id, x, y, [str(w.message) for w in caught])
+        assert all(np.shape(out) == () and np.asarray(out).dtype == float for out in outputs)
+        if math.isinf(x):
+            continue
+        got, exact = float(outputs[0]), float(at(f, x, y, 15))
+        assert math.isnan(got) or (got == exact if math.isinf(exact) else math.isfinite(got)), \
+            (s.id, x, y, got, exact)
 
 
 # --------------------------------------------------------------------------------------
@@ -453,3 +468,37 @@ def test_himmelblau_has_four_minima():
     assert len(s.minima) == 4
     # The local maximum is not a minimum and has the published value.
     assert s.value(-0.270845, -0.923039) == pytest.approx(181.617, abs=1e-3)
+
+
+# --------------------------------------------------------------------------------------
+# Windows: one check for formulas, critical points and basin maps
+# --------------------------------------------------------------------------------------
+
+
+def test_check_window_gives_floats():
+    window = surfaces.check_window([(np.int64(-2), 1), (np.float32(0.5), 3)])
+    assert window == ((-2.0, 1.0), (0.5, 3.0))
+    assert all(type(v) is float for pair in window for v in pair)
+
+
+@pytest.mark.parametrize("window, limit, message", [
+    ("abc", None, "window must be ((xmin, xmax), (ymin, ymax)), got 'abc'"),
+    ((0, 1), None, "window must be ((xmin, xmax), (ymin, ymax)), got (0, 1)"),
+    (((0, 1), (0, 1, 2)), None, "window must be ((xmin, xmax), (ymin, ymax)), got ((0, 1), (0, 1, 2))"),
+    (((0, "1"), (0, 1)), None, "window x range must be two numbers, got (0, '1')"),
+    (((0, 1), (False, 1)), None, "window y range must be two numbers, got (False, 1)"),
+    (((0, math.inf), (0, 1)), None, "window x range must be finite, got (0.0, inf)"),
+    (((0, 1), (math.nan, 1)), None, "window y range must be finite, got (nan, 1.0)"),
+    (((1, 1), (0, 1)), None, "window x range is empty: need xmin < xmax, got (1, 1)"),
+    (((0, 1), (3, -3)), None, "window y range is empty: need ymin < ymax, got (3, -3)"),
+    (((0, 1e7), (0, 1)), 1e6, "window x range must lie within ±1e+06, got (0, 1e+07)"),
+])
+def test_check_window_says_what_is_wrong(window, limit, message):
+    with pytest.raises(ValueError) as info:
+        surfaces.check_window(window, limit=limit)
+    assert str(info.value) == message
+
+
+def test_window_limit_is_optional():
+    assert surfaces.check_window(((0, 1e7), (-1e300, 1e300))) == ((0.0, 1e7), (-1e300, 1e300))
+    assert surfaces.check_window(((-1e6, 1e6), (0, 1)), limit=1e6) == ((-1e6, 1e6), (0.0, 1.0))
