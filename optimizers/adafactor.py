@@ -44,15 +44,17 @@ class Adafactor(Optimizer):
     name = "Adafactor"
     summary = "RMS-normalized steps sized relative to the RMS of θ; no momentum (torch's 1-D path)."
     hyperparams = (
-        Hyperparam("lr", 1e-2, low=0.0, log=True,
+        Hyperparam("lr", 1e-2, low=0.0, log=True, error="Learning rate should be >= 0 but is",
                    help="Learning rate; the relative step size is min(lr, 1/√t)."),
-        Hyperparam("beta2_decay", -0.8, high=0.0,
+        Hyperparam("beta2_decay", -0.8, high=0.0, error="beta2_decay should be <= 0 but is",
                    help="Decay exponent: the squared-gradient average moves by t^beta2_decay."),
-        Hyperparam("eps", (MACHINE_EPS, 1e-3), kind="pair", low=0.0, log=True,
+        Hyperparam("eps", (MACHINE_EPS, 1e-3), kind="pair", log=True,
                    help="(eps1, eps2): floor of √v, and of the RMS of θ in the step size "
                         "(torch's None for eps1 is float64's machine epsilon)."),
-        Hyperparam("d", 1.0, low=1.0, help="Clipping threshold: the update's RMS is kept at most d."),
-        Hyperparam("weight_decay", 0.0, low=0.0, help="Decoupled weight decay: θ ← θ·(1 − lr·λ)."),
+        Hyperparam("d", 1.0, low=1.0, error="Clipping threshold d should be >= 1 but is",
+                   help="Clipping threshold: the update's RMS is kept at most d."),
+        Hyperparam("weight_decay", 0.0, low=0.0, error="weight_decay should be >= 0 but is",
+                   help="Decoupled weight decay: θ ← θ·(1 − lr·λ)."),
         Hyperparam("maximize", False, kind="bool", help="Ascend instead of descend."),
     )
 
@@ -63,13 +65,10 @@ class Adafactor(Optimizer):
         super().__init__(**params)
 
     def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Learning rate should be >= 0 but is")
-        c.check(p["beta2_decay"], lambda v: v <= 0, "beta2_decay should be <= 0 but is")
+        """torch's eps checks: each member has its own message, which no pair bound states.
+        (torch checks eps before d and weight_decay; here the bounds come first.)"""
         c.check(p["eps"][0], lambda v: v >= 0, "epsilon1 should be >= 0 but is")
         c.check(p["eps"][1], lambda v: v >= 0, "epsilon2 should be >= 0 but is")
-        c.check(p["d"], lambda v: v >= 1, "Clipping threshold d should be >= 1 but is")
-        c.check(p["weight_decay"], lambda v: v >= 0, "weight_decay should be >= 0 but is")
 
     def init(self, theta: Array) -> AdafactorState:
         theta = c.as_theta(theta)

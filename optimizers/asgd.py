@@ -35,18 +35,14 @@ class ASGD(Optimizer):
     name = "ASGD"
     summary = "Gradient descent with a decaying step size and a running average of the iterates."
     hyperparams = (
-        Hyperparam("lr", 1e-2, low=0.0, log=True, help="Learning rate."),
+        Hyperparam("lr", 1e-2, low=0.0, log=True, error="Invalid learning rate",
+                   help="Learning rate."),
         Hyperparam("lambd", 1e-4, help="Decay term λ: θ shrinks by λ·η and η decays with λ·lr·t."),
         Hyperparam("alpha", 0.75, help="Power α of the step size decay η = lr/(1 + λ·lr·t)^α."),
         Hyperparam("t0", 1e6, help="Update after which averaging starts (μ = 1/(t − t0))."),
         Hyperparam("weight_decay", 0.0, low=0.0, help="L2 penalty added to the gradient as λθ."),
         Hyperparam("maximize", False, kind="bool", help="Ascend instead of descend."),
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
-        c.check(p["weight_decay"], lambda v: v >= 0, "Invalid weight_decay value")
 
     def init(self, theta: Array) -> ASGDState:
         return ASGDState(0, 0.0, 1.0, np.zeros_like(c.as_theta(theta)))

@@ -54,33 +54,34 @@ class Muon(Optimizer):
     summary = ("Orthogonalized momentum (bfloat16 Newton–Schulz); on a 1×2 point: normalized "
                "Nesterov momentum, steps of ≈0.70·lr")
     hyperparams = (
-        Hyperparam("lr", 1e-3, low=0.0, log=True, help="Learning rate: steps are about 0.70·lr long."),
-        Hyperparam("weight_decay", 0.1, low=0.0, help="Decoupled weight decay: θ ← θ·(1 − lr·λ)."),
-        Hyperparam("momentum", 0.95, low=0.0, help="Momentum factor μ of the buffer B."),
+        Hyperparam("lr", 1e-3, low=0.0, log=True, error="Learning rate should be >= 0 but is",
+                   help="Learning rate: steps are about 0.70·lr long."),
+        Hyperparam("weight_decay", 0.1, low=0.0, error="weight decay should be >= 0 but is",
+                   help="Decoupled weight decay: θ ← θ·(1 − lr·λ)."),
+        Hyperparam("momentum", 0.95, low=0.0, error="momentum should be >= 0 but is",
+                   help="Momentum factor μ of the buffer B."),
         Hyperparam("nesterov", True, kind="bool",
                    help="Orthogonalize g + μ·(B − g) instead of B."),
-        Hyperparam("eps", 1e-7, low=0.0, log=True, help="Floor of the norm B̃ is divided by."),
-        Hyperparam("ns_steps", 5, kind="int", low=0, high=99,
+        Hyperparam("eps", 1e-7, log=True, help="Floor of the norm B̃ is divided by."),
+        Hyperparam("ns_steps", 5, kind="int",
                    help="Newton–Schulz iterations (torch requires fewer than 100)."),
     )
+    check_order = ("lr", "momentum", "weight_decay")      # torch's order
 
     def __init__(self, ns_coefficients: Any = NS_COEFFICIENTS, adjust_lr_fn: str | None = None,
                  **params: Any) -> None:
         super().__init__(**params)
         if adjust_lr_fn not in ADJUST_LR_FNS:
             raise ValueError(f"Adjust learning rate function {adjust_lr_fn} is not supported")
-        if self.ns_steps >= 100:
-            raise ValueError("Number of steps must be less than 100 for computational efficiency")
         if isinstance(ns_coefficients, (str, bytes)) or len(ns_coefficients) != 3:
             raise ValueError("Coefficients must be a tuple of exactly 3 values")
         coefficients = tuple(_finite(v, f"{self.name}: 'ns_coefficients'") for v in ns_coefficients)
         self.params.update(ns_coefficients=coefficients, adjust_lr_fn=adjust_lr_fn)
 
     def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Learning rate should be >= 0 but is")
-        c.check(p["momentum"], lambda v: v >= 0, "momentum should be >= 0 but is")
-        c.check(p["weight_decay"], lambda v: v >= 0, "weight decay should be >= 0 but is")
+        """torch's ns_steps check (torch makes it at the first step; its wording is not a bound's)."""
+        if p["ns_steps"] >= 100:
+            raise ValueError("Number of steps must be less than 100 for computational efficiency")
 
     def init(self, theta: Array) -> MuonState:
         zeros = np.zeros_like(c.as_theta(theta))

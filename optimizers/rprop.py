@@ -34,9 +34,9 @@ class Rprop(Optimizer):
     name = "Rprop"
     summary = "Moves each coordinate by its own step size, grown while the gradient's sign holds."
     hyperparams = (
-        Hyperparam("lr", 1e-2, low=0.0, log=True,
+        Hyperparam("lr", 1e-2, low=0.0, log=True, error="Invalid learning rate",
                    help="Initial step size of every coordinate (read on the first update only)."),
-        Hyperparam("etas", (0.5, 1.2), kind="pair", low=0.0, low_open=True,
+        Hyperparam("etas", (0.5, 1.2), kind="pair",
                    help="(η−, η+): step size factors after a sign flip / a kept sign; 0 < η− < 1 < η+."),
         Hyperparam("step_sizes", (1e-6, 50.0), kind="pair", log=True,
                    help="(min, max) bounds of every step size."),
@@ -44,8 +44,7 @@ class Rprop(Optimizer):
     )
 
     def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        c.check(p["lr"], lambda v: v >= 0, "Invalid learning rate")
+        """torch's 0 < η− < 1 < η+ (a condition across the pair: no bound states it)."""
         lo, hi = (np.asarray(e, dtype=float) for e in p["etas"])
         bad = ~((lo > 0) & (lo < 1) & (hi > 1))
         if np.any(bad):

@@ -174,15 +174,11 @@ class ConstantLR(Scheduler):
     name = "ConstantLR"
     summary = "Scale the learning rate by a constant factor for the first total_iters updates."
     hyperparams = (
-        Hyperparam("factor", 1.0 / 3, low=0.0, high=1.0, help="Factor of the first total_iters updates."),
+        Hyperparam("factor", 1.0 / 3, low=0.0, high=1.0, show_value=False,
+                   error="Constant multiplicative factor expected to be between 0 and 1.",
+                   help="Factor of the first total_iters updates."),
         Hyperparam("total_iters", 5, kind="int", help="Updates that use the factor."),
     )
-
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        factor = np.asarray(p["factor"])
-        if np.any(factor > 1.0) or np.any(factor < 0):
-            raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
 
     def lrs(self, base_lr: Any, steps: int) -> Array:
         factor, n = self.factor, self.total_iters
@@ -209,9 +205,6 @@ class PolynomialLR(Scheduler):
         Hyperparam("power", 1.0, help="Power of the polynomial (1: linear decay)."),
     )
 
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-
     def lrs(self, base_lr: Any, steps: int) -> Array:
         n, power = self.total_iters, self.power
 
@@ -235,14 +228,15 @@ class CosineAnnealingWarmRestarts(Scheduler):
     name = "CosineAnnealingWarmRestarts"
     summary = "Cosine annealing from base to eta_min, restarted every T_i updates (T_i grows by T_mult)."
     hyperparams = (
-        Hyperparam("T_0", 50, kind="int", low=1,
-                   help="Updates until the first restart (torch requires it; 50 is our default)."),
-        Hyperparam("T_mult", 1, kind="int", low=1, help="Factor by which T_i grows after a restart."),
+        Hyperparam("T_0", 50, kind="int",
+                   help="Updates until the first restart, at least 1 (torch requires it; 50 is our "
+                        "default)."),
+        Hyperparam("T_mult", 1, kind="int", help="Factor by which T_i grows after a restart, at least 1."),
         Hyperparam("eta_min", 0.0, help="Lowest learning rate."),
     )
 
     def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
+        """torch's checks, in its words (an int bound would add its own)."""
         if p["T_0"] <= 0:
             raise ValueError(f"Expected positive integer T_0, but got {p['T_0']}")
         if p["T_mult"] < 1:
@@ -307,11 +301,6 @@ class CyclicLR(Scheduler):
             raise ValueError("mode is invalid and scale_fn is None")
         self.params.update(step_size_down=step_size_down, mode=mode)
 
-    def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
-        if p["step_size_up"] < 1:
-            raise ValueError(f"Invalid step_size_up value: {p['step_size_up']} (must be at least 1)")
-
     def lrs(self, base_lr: Any, steps: int) -> Array:
         up = float(self.step_size_up)
         down = float(self.step_size_down) if self.step_size_down is not None else up
@@ -356,9 +345,10 @@ class OneCycleLR(Scheduler):
     hyperparams = (
         Hyperparam("max_lr", 0.1, low=0.0, log=True,
                    help="Peak learning rate; replaces the optimizer's lr (torch requires it)."),
-        Hyperparam("total_steps", 1000, kind="int", low=1,
-                   help="Length of the cycle in updates (torch requires it; 1000 is our default)."),
-        Hyperparam("pct_start", 0.3, low=0.0, high=1.0, help="Fraction of the cycle spent warming up."),
+        Hyperparam("total_steps", 1000, kind="int",
+                   help="Length of the cycle in updates, at least 1 (torch requires it; 1000 is our "
+                        "default)."),
+        Hyperparam("pct_start", 0.3, help="Fraction of the cycle spent warming up, in [0, 1]."),
         Hyperparam("div_factor", 25.0, help="initial_lr = max_lr/div_factor."),
         Hyperparam("final_div_factor", 1e4, log=True, help="min_lr = initial_lr/final_div_factor."),
         Hyperparam("three_phase", False, kind="bool",
@@ -373,7 +363,7 @@ class OneCycleLR(Scheduler):
         self.params["anneal_strategy"] = anneal_strategy
 
     def validate(self, **p: Any) -> None:
-        c.check_sweeps(self.name, p)
+        """torch's checks, in its words (no bound's wording)."""
         if p["total_steps"] <= 0:
             raise ValueError(f"Expected positive integer total_steps, but got {p['total_steps']}")
         pct = np.asarray(p["pct_start"])
