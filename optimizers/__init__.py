@@ -3,29 +3,36 @@
 ``make("Adam", {"lr": 0.1})`` builds an optimizer exactly as ``torch.optim.Adam(params, lr=0.1)``
 would behave; ``make_scheduler("StepLR", {"step_size": 30})`` likewise for a scheduler.
 
-``OPTIMIZERS`` holds torch.optim's nine only. ``REFERENCE`` holds optimizers that are *not* part
-of torch.optim (Newton's method, which needs the Hessian): the classes whose ``reference`` is
-True. ``make`` accepts both; ``ALL_OPTIMIZERS`` is the two together.
+``OPTIMIZERS`` holds torch.optim's optimizers only (not LBFGS, which evaluates f several times
+per step, nor SparseAdam, for sparse gradients). ``REFERENCE`` holds optimizers that are *not*
+part of torch.optim (Newton's method, which needs the Hessian): the classes whose ``reference``
+is True. ``make`` accepts both; ``ALL_OPTIMIZERS`` is the two together.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
+from .asgd import ASGD
 from .base import Hyperparam, Optimizer, Scheduler
+from .muon import Muon
 from .nadam import NAdam
 from .radam import RAdam
-from .rmsprop import RMSprop
-from .schedulers import CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, StepLR
 from .newton import Newton
+from .rmsprop import RMSprop
+from .rprop import Rprop
+from .schedulers import (ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, CyclicLR,
+                         ExponentialLR, LinearLR, MultiStepLR, OneCycleLR, PolynomialLR, StepLR)
 from .sgd import SGD
 
 ALL_OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.name: cls
-    for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam, Adadelta, Newton)
+    for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam, Adadelta, Rprop, ASGD,
+                Adafactor, Muon, Newton)
 }
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     name: cls for name, cls in ALL_OPTIMIZERS.items() if not cls.reference
@@ -34,7 +41,9 @@ REFERENCE: dict[str, type[Optimizer]] = {   # not torch.optim
     name: cls for name, cls in ALL_OPTIMIZERS.items() if cls.reference
 }
 SCHEDULERS: dict[str, type[Scheduler]] = {
-    cls.name: cls for cls in (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR)
+    cls.name: cls for cls in (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR,
+                              ConstantLR, PolynomialLR, CosineAnnealingWarmRestarts, CyclicLR,
+                              OneCycleLR)
 }
 
 

@@ -5,7 +5,7 @@ Steps turn it into a column of shape (N, 1) so it broadcasts against θ of shape
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -24,6 +24,19 @@ def power(base: Any, exponent: Any) -> Any:
     if isinstance(base, np.ndarray) or isinstance(exponent, np.ndarray):
         return np.power(base, exponent)
     return float(base) ** exponent
+
+
+def check(value: Any, ok: Callable[[Array], Array], message: str) -> None:
+    """Raise ``ValueError(f"{message}: {v}")`` for the first element v of ``value`` not ``ok``.
+
+    For torch's checks that no Hyperparam bound states (a condition across a pair's members, a
+    pair whose members have their own messages); a sweep is checked element by element.
+    """
+    arr = np.asarray(value, dtype=float)
+    good = np.asarray(ok(arr), dtype=bool)
+    if not good.all():
+        bad = arr if arr.ndim == 0 else arr[~good].ravel()[0]
+        raise ValueError(f"{message}: {float(bad)}")
 
 
 def ascent(grad: Array, maximize: bool) -> Array:

@@ -1,10 +1,13 @@
-"""torch.optim.lr_scheduler's StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR and LinearLR.
+"""torch.optim.lr_scheduler's StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR,
+ConstantLR, PolynomialLR, CosineAnnealingWarmRestarts, CyclicLR and OneCycleLR (lr only).
 
 ``lrs(base_lr, steps)`` gives the learning rate of each update under torch's cycle
 (``optimizer.step()`` then ``scheduler.step()``): update k (1-based) uses η(k − 1), and η(0) is
-what the scheduler's construction left (base_lr, or base_lr·start_factor for LinearLR).
-The values come from torch's own recursive (chainable) formulas in the same order of
-operations, so they match torch's to the last bit; a closed form would differ by ~1e-16.
+what the scheduler's construction left (base_lr; base_lr·start_factor for LinearLR,
+base_lr·factor for ConstantLR; CyclicLR and OneCycleLR replace the optimizer's lr by their own).
+The values come from torch's own formulas — recursive (chainable) where torch's are — in the
+same order of operations, so they match torch's to the last bit; a closed form would differ by
+~1e-16. CyclicLR and OneCycleLR set the lr only: torch's momentum/β1 cycling is not applied.
 Float arguments may be 1-D arrays (one value per run); they broadcast against base_lr.
 """
 from __future__ import annotations
@@ -157,3 +160,259 @@ class LinearLR(Scheduler):
             return lr * (1.0 + (e - s) / (n * s + (t - 1) * (e - s)))
 
         return _recurse(self, base_lr, steps, lambda lr: lr * s, update)
+
+
+class ConstantLR(Scheduler):
+    """η(t) = base·factor for t < total_iters, then base (torch: η(0) = base·factor, and at
+    t = total_iters η ← η·(1/factor)).
+
+    As in torch, total_iters = 0 leaves the factor applied for good (the undo step never
+    comes), and factor = 0 cannot be undone: torch divides by zero at total_iters, and so does
+    ``lrs`` refuse to go past it.
+    """
+
+    name = "ConstantLR"
+    summary = "Scale the learning rate by a constant factor for the first total_iters updates."
+    hyperparams = (
+        Hyperparam("factor", 1.0 / 3, low=0.0, high=1.0, show_value=False,
+                   error="Constant multiplicative factor expected to be between 0 and 1.",
+                   help="Factor of the first total_iters updates."),
+        Hyperparam("total_iters", 5, kind="int", help="Updates that use the factor."),
+    )
+
+    def lrs(self, base_lr: Any, steps: int) -> Array:
+        factor, n = self.factor, self.total_iters
+        if 0 < n < steps and np.any(np.asarray(factor) == 0):
+            raise ValueError(f"ConstantLR: factor 0 cannot be undone at update {n + 1} "
+                             "(torch divides by zero there)")
+
+        def update(lr: Any, t: int) -> Any:
+            return lr * (1.0 / factor) if t == n else lr
+
+        return _recurse(self, base_lr, steps, lambda lr: lr * factor, update)
+
+
+class PolynomialLR(Scheduler):
+    """η(t) = base·(1 − min(t, T)/T)^power: a polynomial decay to 0 over total_iters updates.
+
+    torch: η(t) = η(t−1)·((1 − t/T)/(1 − (t−1)/T))^power for 1 ≤ t ≤ T, then unchanged.
+    """
+
+    name = "PolynomialLR"
+    summary = "Decay the learning rate polynomially to 0 over total_iters updates."
+    hyperparams = (
+        Hyperparam("total_iters", 5, kind="int", help="Updates over which the lr decays to 0."),
+        Hyperparam("power", 1.0, help="Power of the polynomial (1: linear decay)."),
+    )
+
+    def lrs(self, base_lr: Any, steps: int) -> Array:
+        n, power = self.total_iters, self.power
+
+        def update(lr: Any, t: int) -> Any:
+            if t > n:
+                return lr
+            ratio = np.float64((1.0 - t / n) / (1.0 - (t - 1) / n))
+            return lr * ratio ** power
+
+        return _recurse(self, base_lr, steps, lambda lr: lr, update)
+
+
+class CosineAnnealingWarmRestarts(Scheduler):
+    """η(t) = η_min + (base − η_min)·(1 + cos(π·T_cur/T_i))/2, restarting at base (SGDR).
+
+    T_cur counts the updates since the last restart; a restart comes when T_cur reaches T_i,
+    and then T_i ← T_i·T_mult (T_0 first). torch computes each value from T_cur and T_i
+    directly, as here.
+    """
+
+    name = "CosineAnnealingWarmRestarts"
+    summary = "Cosine annealing from base to eta_min, restarted every T_i updates (T_i grows by T_mult)."
+    hyperparams = (
+        Hyperparam("T_0", 50, kind="int",
+                   help="Updates until the first restart, at least 1 (torch requires it; 50 is our "
+                        "default)."),
+        Hyperparam("T_mult", 1, kind="int", help="Factor by which T_i grows after a restart, at least 1."),
+        Hyperparam("eta_min", 0.0, help="Lowest learning rate."),
+    )
+
+    def validate(self, **p: Any) -> None:
+        """torch's checks, in its words (an int bound would add its own)."""
+        if p["T_0"] <= 0:
+            raise ValueError(f"Expected positive integer T_0, but got {p['T_0']}")
+        if p["T_mult"] < 1:
+            raise ValueError(f"Expected integer T_mult >= 1, but got {p['T_mult']}")
+
+    def lrs(self, base_lr: Any, steps: int) -> Array:
+        eta_min, mult = self.eta_min, self.T_mult
+        base = np.asarray(base_lr, dtype=float)
+        base = base if base.ndim else float(base)
+        cur, period = 0, self.T_0
+
+        def value() -> Any:
+            return eta_min + (base - eta_min) * (1 + math.cos(math.pi * cur / period)) / 2
+
+        def update(lr: Any, t: int) -> Any:
+            nonlocal cur, period
+            cur += 1
+            if cur >= period:
+                cur, period = cur % period, period * mult
+            return value()
+
+        return _recurse(self, base_lr, steps, lambda lr: value(), update)
+
+
+CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
+
+
+class CyclicLR(Scheduler):
+    """The lr cycles between base_lr and max_lr (Smith's cyclical learning rates).
+
+    torch, with c = ⌊1 + t/(up + down)⌋ and x = 1 + t/(up + down) − c:
+    s = x/r if x ≤ r else (x − 1)/(r − 1), r = up/(up + down)
+    η(t) = base_lr + (max_lr − base_lr)·s·scale, scale = 1 (triangular), 1/2^(c−1)
+    (triangular2) or γᵗ (exp_range).
+
+    As in torch, base_lr replaces the optimizer's lr (the first update uses base_lr).
+    ``mode`` (a string) and ``step_size_down`` (None: equal to step_size_up) are accepted as
+    torch's keyword arguments but have no input in the app. Not applied yet: torch's
+    cycle_momentum (on by default) also cycles the optimizer's momentum or β1 between
+    max_momentum and base_momentum; here only the lr cycles, i.e. this is torch's CyclicLR
+    with cycle_momentum=False, and scale_fn/scale_mode are not offered.
+    """
+
+    name = "CyclicLR"
+    summary = "Cycle the learning rate between base_lr and max_lr (lr only; momentum is not cycled)."
+    hyperparams = (
+        Hyperparam("base_lr", 1e-3, low=0.0, log=True,
+                   help="Lower bound of the cycle; replaces the optimizer's lr (torch requires it)."),
+        Hyperparam("max_lr", 1e-2, low=0.0, log=True,
+                   help="Upper bound of the cycle (torch requires it; 0.01 is our default)."),
+        Hyperparam("step_size_up", 2000, kind="int", low=1,
+                   help="Updates from base_lr up to max_lr (and down, unless step_size_down is set)."),
+        Hyperparam("gamma", 1.0, help="exp_range mode: the amplitude is scaled by γᵗ."),
+    )
+
+    def __init__(self, mode: str = "triangular", step_size_down: int | None = None,
+                 **params: Any) -> None:
+        super().__init__(**params)
+        if step_size_down is not None:
+            step_size_down = _coerce_int(step_size_down, f"{self.name}: 'step_size_down'")
+        if mode not in CYCLIC_MODES:
+            raise ValueError("mode is invalid and scale_fn is None")
+        self.params.update(step_size_down=step_size_down, mode=mode)
+
+    def lrs(self, base_lr: Any, steps: int) -> Array:
+        up = float(self.step_size_up)
+        down = float(self.step_size_down) if self.step_size_down is not None else up
+        total = up + down
+        ratio = up / total
+        low, high, gamma, mode = self.base_lr, self.max_lr, self.gamma, self.mode
+
+        def value(t: int) -> Any:
+            cycle = math.floor(1 + t / total)
+            x = 1.0 + t / total - cycle
+            scale_factor = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
+            height = (high - low) * scale_factor
+            if mode == "triangular":
+                return low + height * 1.0
+            if mode == "triangular2":
+                return low + height * (1 / (2.0 ** (cycle - 1)))
+            return low + height * c.power(gamma, t)
+
+        return _recurse(self, base_lr, steps, lambda lr: value(0) + 0 * lr,
+                        lambda lr, t: value(t) + 0 * lr)
+
+
+class OneCycleLR(Scheduler):
+    """The 1cycle policy: warm up from max_lr/div_factor to max_lr, then anneal far below.
+
+    Phases (torch's, with T = total_steps and p = pct_start):
+      up to step pT − 1: initial_lr → max_lr;  then to T − 1: max_lr → min_lr
+      three_phase: initial → max until pT − 1, max → initial until 2pT − 2, initial → min until T − 1
+    initial_lr = max_lr/div_factor, min_lr = initial_lr/final_div_factor; each phase anneals
+    by a half cosine (anneal_strategy "cos") or linearly ("linear"), as torch computes it.
+
+    As in torch, max_lr replaces the optimizer's lr, and a run has at most total_steps updates:
+    torch raises at scheduler step total_steps + 1, which a longer loop reaches; so does ``lrs``. torch's epochs and
+    steps_per_epoch (their product is total_steps) are not offered; ``anneal_strategy`` (a
+    string) is accepted but has no input in the app. Not applied yet: torch's cycle_momentum
+    (on by default) also cycles momentum or β1 between max_momentum and base_momentum; here
+    only the lr follows the cycle, i.e. torch's OneCycleLR with cycle_momentum=False.
+    """
+
+    name = "OneCycleLR"
+    summary = "Warm up to max_lr, then anneal far below the start (lr only; momentum is not cycled)."
+    hyperparams = (
+        Hyperparam("max_lr", 0.1, low=0.0, log=True,
+                   help="Peak learning rate; replaces the optimizer's lr (torch requires it)."),
+        Hyperparam("total_steps", 1000, kind="int",
+                   help="Length of the cycle in updates, at least 1 (torch requires it; 1000 is our "
+                        "default)."),
+        Hyperparam("pct_start", 0.3, help="Fraction of the cycle spent warming up, in [0, 1]."),
+        Hyperparam("div_factor", 25.0, help="initial_lr = max_lr/div_factor."),
+        Hyperparam("final_div_factor", 1e4, log=True, help="min_lr = initial_lr/final_div_factor."),
+        Hyperparam("three_phase", False, kind="bool",
+                   help="Come back down to initial_lr before annealing to min_lr."),
+    )
+
+    def __init__(self, anneal_strategy: str = "cos", **params: Any) -> None:
+        super().__init__(**params)
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError("anneal_strategy must be one of 'cos' or 'linear', "
+                             f"instead got {anneal_strategy}")
+        self.params["anneal_strategy"] = anneal_strategy
+
+    def validate(self, **p: Any) -> None:
+        """torch's checks, in its words (no bound's wording)."""
+        if p["total_steps"] <= 0:
+            raise ValueError(f"Expected positive integer total_steps, but got {p['total_steps']}")
+        pct = np.asarray(p["pct_start"])
+        bad = (pct < 0) | (pct > 1)
+        if np.any(bad):
+            raise ValueError("Expected float between 0 and 1 pct_start, but got "
+                             f"{float(pct[bad].ravel()[0]) if pct.ndim else float(pct)}")
+
+    def lrs(self, base_lr: Any, steps: int) -> Array:
+        total = self.total_steps
+        if steps > total:
+            raise ValueError(f"Tried to step {total + 1} times. "
+                             f"The specified number of total steps is {total}")
+        initial = np.divide(self.max_lr, self.div_factor)
+        peak, floor = np.asarray(self.max_lr, dtype=float), np.divide(initial, self.final_div_factor)
+        pct_start = np.asarray(self.pct_start, dtype=float)
+        end1 = pct_start * total - 1
+        end2 = 2 * pct_start * total - 2
+        cos = math.cos if all(np.ndim(v) == 0 for v in (initial, peak, floor, pct_start)) else np.cos
+
+        def value(t: int) -> Any:
+            first = t <= end1
+            second = ~first & (t <= end2) if self.three_phase else np.zeros_like(first)
+            last_start = end2 if self.three_phase else end1
+            start_step = np.where(first, 0.0, np.where(second, end1, last_start))
+            end_step = np.where(first, end1, np.where(second, end2, total - 1))
+            start = np.where(first, initial, np.where(second, peak,
+                                                      initial if self.three_phase else peak))
+            end = np.where(first, peak, np.where(second, initial, floor))
+            pct = (t - start_step) / (end_step - start_step)
+            if not np.all(np.isfinite(pct)):
+                raise ValueError(f"OneCycleLR: a phase of zero length at step {t} "
+                                 "(torch divides by zero there)")
+            if self.anneal_strategy == "cos":
+                cos_out = (cos(math.pi * pct) if cos is np.cos else cos(math.pi * float(pct))) + 1
+                return end + (start - end) / 2.0 * cos_out
+            return (end - start) * pct + start
+
+        return _recurse(self, base_lr, steps, lambda lr: value(0) + 0 * lr,
+                        lambda lr, t: value(t) + 0 * lr)
+
+
+def _coerce_int(value: Any, where: str) -> int:
+    """An integer (a float with an integer value is accepted), else ValueError naming it."""
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        raise ValueError(f"{where} must be an integer, got {value!r}")
+    try:
+        if float(value) != int(value):
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{where} must be an integer, got {value!r}") from None
+    return int(value)

@@ -4,8 +4,11 @@ Each case runs torch in float64 (``torch.set_default_dtype(torch.float64)``, so 
 state such as NAdam's μ-product is float64 too; ``foreach=False``: the single-tensor code path)
 on one of three surfaces, with gradients from autograd, for 150 steps of torch's cycle:
 record the lr, ``zero_grad``, ``loss.backward()``, ``optimizer.step()``, ``scheduler.step()``.
-It records the config, the start, every point (steps + 1) and the lr of every update.
-Scheduler-only cases record torch's lr sequence over a longer horizon.
+It records the config, the start, every point (steps + 1) and the lr of every update
+(ASGD also its running average ``ax`` after every update). Muon, which takes 2-D parameters
+only, runs on the 1×2 matrix [[x, y]] (it has no foreach argument: one code path).
+Scheduler-only cases record torch's lr sequence over a longer horizon, and
+muon_newton_schulz.json holds torch's bfloat16 Newton–Schulz result for random 1×2 inputs.
 
 torch is not a gradscape dependency; run this with a throwaway venv outside the repo:
     python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install torch numpy
@@ -15,9 +18,11 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from pathlib import Path
 
 import torch
+from torch.optim._muon import _zeropower_via_newtonschulz
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "golden"
 STEPS = 150
@@ -124,6 +129,40 @@ OPTIMIZER_CASES = {
         ("weight_decay-himmelblau", {"lr": 5.0, "weight_decay": 0.5}, H),
         ("maximize-elliptic", {"lr": 1.0, "maximize": True}, E),
     ],
+    "Rprop": [
+        ("plain-rosenbrock", {"lr": 0.01}, R),
+        ("plain-himmelblau", {"lr": 0.05}, H),
+        ("etas-elliptic", {"lr": 0.1, "etas": [0.3, 1.5]}, E),
+        ("step_sizes-rosenbrock", {"lr": 0.01, "step_sizes": [1e-4, 0.05]}, R),
+        ("maximize-elliptic", {"lr": 0.01, "maximize": True}, E),
+    ],
+    "ASGD": [
+        ("plain-rosenbrock", {"lr": 1e-3}, R),
+        ("plain-himmelblau", {"lr": 0.01}, H),
+        ("lambd-alpha-elliptic", {"lr": 0.5, "lambd": 0.5, "alpha": 0.5}, E),
+        ("t0-himmelblau", {"lr": 0.01, "t0": 20.0}, H),
+        ("t0-lambd-rosenbrock", {"lr": 1e-3, "t0": 50.0, "lambd": 0.1}, R),
+        ("weight_decay-elliptic", {"lr": 0.1, "weight_decay": 0.5}, E),
+        ("maximize-elliptic", {"lr": 0.01, "maximize": True}, E),
+    ],
+    "Adafactor": [
+        ("plain-rosenbrock", {"lr": 0.01}, R),
+        ("plain-himmelblau", {"lr": 0.05}, H),
+        ("beta2_decay-eps-elliptic", {"lr": 0.1, "beta2_decay": -0.5, "eps": [1e-3, 1e-2]}, E),
+        ("eps1-none-himmelblau", {"lr": 0.05, "eps": [None, 0.05]}, H),
+        ("d-weight_decay-himmelblau", {"lr": 0.05, "d": 2.0, "weight_decay": 0.1}, H),
+        ("maximize-elliptic", {"lr": 0.01, "maximize": True}, E),
+    ],
+    "Muon": [
+        ("plain-rosenbrock", {"lr": 0.01}, R),
+        ("plain-himmelblau", {"lr": 0.05}, H),
+        ("nesterov-himmelblau", {"lr": 0.05, "nesterov": True, "momentum": 0.8, "weight_decay": 0.0}, H),
+        ("no-nesterov-elliptic", {"lr": 0.1, "nesterov": False, "momentum": 0.9}, E),
+        ("eps-ns_steps-rosenbrock", {"lr": 0.01, "eps": 1e-3, "ns_steps": 3}, R),
+        ("coefficients-adjust-elliptic",
+         {"lr": 0.1, "ns_coefficients": [2.0, -1.5, 0.5], "adjust_lr_fn": "match_rms_adamw"}, E),
+        ("weight_decay-elliptic", {"lr": 0.1, "weight_decay": 0.5}, E),
+    ],
 }
 
 # (id, optimizer, kwargs, surface, scheduler name, scheduler kwargs): the scheduler drives a run.
@@ -144,7 +183,28 @@ SCHEDULED_CASES = [
     ("steplr-radam-himmelblau", "RAdam", {"lr": 0.2}, H, "StepLR", {"step_size": 40}),
     ("cosine-adagrad-rosenbrock", "Adagrad", {"lr": 0.5, "lr_decay": 0.01}, R,
      "CosineAnnealingLR", {"T_max": 70}),
+    ("constantlr-sgd-himmelblau", "SGD", {"lr": 0.01, "momentum": 0.5}, H,
+     "ConstantLR", {"factor": 0.25, "total_iters": 40}),
+    ("polynomiallr-adam-rosenbrock", "Adam", {"lr": 0.05}, R,
+     "PolynomialLR", {"total_iters": 120, "power": 2.0}),
+    ("warmrestarts-adam-himmelblau", "Adam", {"lr": 0.1}, H,
+     "CosineAnnealingWarmRestarts", {"T_0": 20, "T_mult": 2, "eta_min": 0.001}),
+    ("cycliclr-sgd-elliptic", "SGD", {"lr": 0.1}, E,
+     "CyclicLR", {"base_lr": 0.01, "max_lr": 0.5, "step_size_up": 20, "step_size_down": 30,
+                  "mode": "triangular2"}),
+    ("onecycle-adamw-rosenbrock", "AdamW", {"lr": 0.05}, R,
+     "OneCycleLR", {"max_lr": 0.05, "total_steps": 150, "pct_start": 0.25}),
+    ("steplr-asgd-himmelblau", "ASGD", {"lr": 0.01, "lambd": 0.01}, H,
+     "StepLR", {"step_size": 30, "gamma": 0.5}),
+    ("exponentiallr-adafactor-rosenbrock", "Adafactor", {"lr": 0.05}, R,
+     "ExponentialLR", {"gamma": 0.98}),
+    ("cosine-muon-himmelblau", "Muon", {"lr": 0.05}, H, "CosineAnnealingLR", {"T_max": 100}),
+    ("steplr-rprop-elliptic", "Rprop", {"lr": 0.1}, E, "StepLR", {"step_size": 10}),
 ]
+
+# torch keyword arguments a scheduled case passes that gradscape does not model: CyclicLR and
+# OneCycleLR cycle the optimizer's momentum by default; gradscape's cycle the lr only.
+TORCH_ONLY = {"CyclicLR": {"cycle_momentum": False}, "OneCycleLR": {"cycle_momentum": False}}
 
 # (id, scheduler, kwargs, base_lr, steps): torch's lr sequence alone.
 LR_CASES = [
@@ -162,37 +222,93 @@ LR_CASES = [
     ("linearlr-down", "LinearLR", {"start_factor": 1.0, "end_factor": 0.0, "total_iters": 30},
      0.3, 50),
     ("linearlr-zero-iters", "LinearLR", {"start_factor": 0.5, "total_iters": 0}, 0.3, 10),
+    ("constantlr-default", "ConstantLR", {}, 0.1, 20),
+    ("constantlr-zero-iters", "ConstantLR", {"factor": 0.5, "total_iters": 0}, 0.3, 10),
+    ("constantlr-factor", "ConstantLR", {"factor": 0.1, "total_iters": 40}, 0.3, 60),
+    ("polynomiallr-default", "PolynomialLR", {}, 0.1, 10),
+    ("polynomiallr-power", "PolynomialLR", {"total_iters": 100, "power": 0.9}, 0.3, 150),
+    ("warmrestarts-t0", "CosineAnnealingWarmRestarts", {"T_0": 10}, 0.1, 60),
+    ("warmrestarts-tmult", "CosineAnnealingWarmRestarts", {"T_0": 5, "T_mult": 3, "eta_min": 0.01},
+     0.2, 200),
+    ("warmrestarts-eta_min-above-base", "CosineAnnealingWarmRestarts", {"T_0": 7, "eta_min": 0.5},
+     0.1, 30),
+    ("cycliclr-triangular", "CyclicLR", {"base_lr": 0.001, "max_lr": 0.1, "step_size_up": 10},
+     0.5, 100),
+    ("cycliclr-triangular2-down", "CyclicLR",
+     {"base_lr": 0.01, "max_lr": 0.2, "step_size_up": 7, "step_size_down": 3, "mode": "triangular2"},
+     0.1, 100),
+    ("cycliclr-exp_range", "CyclicLR",
+     {"base_lr": 0.01, "max_lr": 0.3, "step_size_up": 12, "mode": "exp_range", "gamma": 0.97},
+     0.1, 150),
+    ("onecycle", "OneCycleLR", {"max_lr": 0.1, "total_steps": 100}, 0.1, 100),
+    ("onecycle-linear-three-phase", "OneCycleLR",
+     {"max_lr": 0.3, "total_steps": 200, "anneal_strategy": "linear", "three_phase": True,
+      "pct_start": 0.2}, 0.1, 200),
+    ("onecycle-cos-three-phase", "OneCycleLR",
+     {"max_lr": 1.0, "total_steps": 57, "three_phase": True, "div_factor": 10.0,
+      "final_div_factor": 100.0, "pct_start": 0.4}, 0.1, 57),
 ]
 
 
 def _make_optimizer(name: str, kwargs: dict, params: list) -> torch.optim.Optimizer:
-    kw = dict(kwargs)
-    if "betas" in kw:
-        kw["betas"] = tuple(kw["betas"])
-    return getattr(torch.optim, name)(params, foreach=False, **kw)
+    kw = {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}   # betas, etas, ...
+    if name != "Muon":                          # Muon has one code path and no foreach argument
+        kw["foreach"] = False
+    return getattr(torch.optim, name)(params, **kw)
 
 
 def trajectory(optimizer: str, kwargs: dict, surface: str, scheduler: tuple | None = None) -> dict:
     """Run torch for STEPS updates; the case's config, start, points and lrs."""
     f, start = SURFACES[surface]
-    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    shape = (1, 2) if optimizer == "Muon" else (2,)      # Muon: the point as the matrix [[x, y]]
+    p = torch.tensor(start, dtype=torch.float64).reshape(shape).requires_grad_()
     opt = _make_optimizer(optimizer, kwargs, [p])
-    sched = (getattr(torch.optim.lr_scheduler, scheduler[0])(opt, **scheduler[1])
+    extra = TORCH_ONLY.get(scheduler[0], {}) if scheduler else {}
+    sched = (getattr(torch.optim.lr_scheduler, scheduler[0])(opt, **scheduler[1], **extra)
              if scheduler else None)
-    points, lrs = [list(start)], []
+    points, lrs, ax = [list(start)], [], []
     for _ in range(STEPS):
         lrs.append(opt.param_groups[0]["lr"])
         opt.zero_grad()
-        f(p[0], p[1]).backward()
+        x, y = p.reshape(-1)
+        f(x, y).backward()
         opt.step()
         if sched:
             sched.step()
-        points.append(p.detach().tolist())
+        points.append(p.detach().reshape(-1).tolist())
+        if optimizer == "ASGD":
+            ax.append(opt.state[p]["ax"].tolist())
     if not all(math.isfinite(v) for pt in points for v in pt):
         raise RuntimeError(f"{optimizer} {kwargs} diverged on {surface}")
-    return {"optimizer": optimizer, "params": kwargs, "surface": surface, "start": list(start),
-            "steps": STEPS, "scheduler": None if scheduler is None else
-            {"name": scheduler[0], "params": scheduler[1]}, "lrs": lrs, "points": points}
+    out = {"optimizer": optimizer, "params": kwargs, "surface": surface, "start": list(start),
+           "steps": STEPS, "scheduler": None if scheduler is None else
+           {"name": scheduler[0], "params": scheduler[1]}, "lrs": lrs, "points": points}
+    if extra:
+        out["torch_only"] = extra
+    if ax:
+        out["ax"] = ax
+    return out
+
+
+def newton_schulz_cases(n: int = 400) -> list[dict]:
+    """torch's bfloat16 Newton–Schulz of random 1×2 matrices over 24 orders of magnitude."""
+    rng = random.Random(0)
+    defaults = ((3.4445, -4.7750, 2.0315), 5, 1e-7)
+    settings = [defaults] * 6 + [((2.0, -1.5, 0.5), 5, 1e-7), (defaults[0], 3, 1e-3),
+                                 (defaults[0], 12, 1e-7), (defaults[0], 0, 1e-7)]
+    special = [[0.0, 0.0], [1e-9, -2e-9], [0.0, 3.0], [-5.0, 0.0], [1.0, 1.0], [1e-30, 1e-30]]
+    cases = []
+    for i in range(n):
+        coefficients, steps, eps = settings[i % len(settings)]
+        if i < len(special):
+            direction = special[i]
+        else:
+            direction = [rng.gauss(0, 1) * 10 ** rng.uniform(-12, 12) for _ in range(2)]
+        g = torch.tensor([direction], dtype=torch.float64)
+        out = _zeropower_via_newtonschulz(g, coefficients, steps, eps)
+        cases.append({"direction": direction, "ns_coefficients": list(coefficients),
+                      "ns_steps": steps, "eps": eps, "ortho": out.double().reshape(-1).tolist()})
+    return cases
 
 
 def lr_sequence(name: str, kwargs: dict, base_lr: float, steps: int) -> list[float]:
@@ -224,6 +340,7 @@ def main() -> None:
     _write(OUT / "scheduled.json",
            [{"id": cid, **trajectory(opt, kw, surface, (sname, skw))}
             for cid, opt, kw, surface, sname, skw in SCHEDULED_CASES])
+    _write(OUT / "muon_newton_schulz.json", newton_schulz_cases())
     _write(OUT / "lr_schedules.json",
            [{"id": cid, "scheduler": {"name": name, "params": kw}, "base_lr": base, "steps": steps,
              "lrs": lr_sequence(name, kw, base, steps)} for cid, name, kw, base, steps in LR_CASES])

@@ -28,7 +28,7 @@ def default_text(value) -> str:
     """A default as Python would echo it, but 1/3 rather than 0.3333333333333333."""
     if isinstance(value, float) and len(repr(value)) > 8:
         fraction = Fraction(value).limit_denominator(100)
-        if float(fraction) == value:
+        if float(fraction) == value and fraction.denominator > 1:
             return f"{fraction.numerator}/{fraction.denominator}"
     return repr(value)
 
