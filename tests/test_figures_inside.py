@@ -19,7 +19,7 @@ from gradscape.experiment import load, simulate
 from gradscape.figures.inside import (arrow_scale, clickable_sweep_figure, critical_figure, ellipse_axes,
                             inside_figure, step_vectors)
 from optimizers.grids import Axis, sweep
-from optimizers.inspect import trace
+from optimizers.stepwise import trace
 from surfaces.critical import critical_points
 
 G0 = np.array([-0.7, 4.0])

@@ -44,7 +44,7 @@ CURVATURE_COLOUR = {1: "#1f77b4", -1: "#d62728", 0: "#7f7f7f"}   # by the eigenv
 # --- inside the optimizer -------------------------------------------------------------------
 
 def step_vectors(trace: Any, step: int) -> dict[str, np.ndarray]:
-    """The arrows of update ``step`` (1-based) of an ``optimizers.inspect.Trace``, unscaled.
+    """The arrows of update ``step`` (1-based) of an ``optimizers.stepwise.Trace``, unscaled.
 
     {"gradient": −lr·∇f, "update": Δθ, "momentum": −lr·m (only if the optimizer keeps one)}.
     """
@@ -90,7 +90,7 @@ def inside_figure(result: Any, index: int, trace: Any, step: int, scale: float |
     Args:
         result: an ``experiment.Result``.
         index: which run (line) of the result.
-        trace: ``optimizers.inspect.trace`` of that run.
+        trace: ``optimizers.stepwise.trace`` of that run.
         step: the update to show, from 1 to len(trace.update).
         scale: factor for every arrow and the ellipse; default ``arrow_scale`` of their lengths.
         height: pixels; default 560.
