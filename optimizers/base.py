@@ -33,7 +33,9 @@ class Hyperparam:
     element of a sweep (``Invalid learning rate: -1.0``). For a pair or triple, ``{index}`` in
     ``error`` stands for the member's index 0, 1, 2 (``Invalid beta parameter at index {index}``)
     and ``{number}`` for its count from 1 (pytorch-optimizer's ``beta{number} must be ...``).
-    ``{value}`` in ``error`` places the value inside the message instead of after it. "int"
+    ``{value}`` in ``error`` places the value inside the message instead of after it.
+    ``range_text``: the valid range in words where one interval cannot state it (Adan's betas:
+    β1, β2 ∈ [0, 1), β3 ∈ [0, 1]); the optimizer's ``validate`` checks it, the bounds stay None. "int"
     and "ints" (which torch does not check) add the requirement: ``Invalid step_size value: 0
     (must be at least 1)``. ``show_value`` False: the message is ``error`` alone (torch's
     LinearLR states its range in words).
@@ -51,6 +53,7 @@ class Hyperparam:
     error: str = ""
     show_value: bool = True
     optional: bool = False
+    range_text: str = ""
 
     def __post_init__(self) -> None:
         if not self.error and self.bounded:
@@ -115,6 +118,8 @@ class Hyperparam:
         "each " first for a pair or a list; "" for a bool."""
         if self.kind == "bool":
             return ""
+        if self.range_text:
+            return self.range_text
         if self.low is None and self.high is None:
             text = "any"
         elif self.high is None:
