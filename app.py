@@ -410,7 +410,7 @@ results()
 
 def number(label: str, key: str, h: Any | None = None, **kwargs: Any) -> None:
     """A number input; with a Hyperparam h its bounds, step and tooltip come from the core."""
-    real = h is None or h.kind in ("float", "pair")
+    real = h is None or h.kind in ("float", "pair", "triple")
     if h is not None:
         kind = float if real else int
         if h.low is not None and not h.low_open:
@@ -437,8 +437,8 @@ def hyperparam_inputs(uid: int, role: str, owner: str, skip: tuple[str, ...] = (
             elif h.kind == "ints":
                 st.text_input(h.name, key=A.param_key(uid, role, owner, h.name), help=h.help or None,
                               on_change=on_value)
-            elif h.kind == "pair":
-                for part in (0, 1):
+            elif h.kind in ("pair", "triple"):
+                for part in range(len(h.default)):
                     number(f"{h.name}[{part}]", A.param_key(uid, role, owner, h.name, part), h,
                            on_change=on_value)
             else:
