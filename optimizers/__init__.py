@@ -3,36 +3,49 @@
 ``make("Adam", {"lr": 0.1})`` builds an optimizer exactly as ``torch.optim.Adam(params, lr=0.1)``
 would behave; ``make_scheduler("StepLR", {"step_size": 30})`` likewise for a scheduler.
 
-``OPTIMIZERS`` holds torch.optim's optimizers only (not LBFGS, which evaluates f several times
-per step, nor SparseAdam, for sparse gradients). ``REFERENCE`` holds optimizers that are *not*
-part of torch.optim (Newton's method, which needs the Hessian): the classes whose ``reference``
-is True. ``make`` accepts both; ``ALL_OPTIMIZERS`` is the two together.
+``OPTIMIZERS`` holds torch.optim's optimizers (not LBFGS, which evaluates f several times per
+step, nor SparseAdam, for sparse gradients). ``REFERENCE`` holds every optimizer that is *not*
+part of torch.optim; their classes set ``reference = True`` so lists can say so: Newton's method
+(which needs the Hessian), ``BEYOND`` (modern optimizers from their authors' packages: Lion,
+schedule-free SGD and AdamW, Adan, AdaBelief, Prodigy) and ``TEXTBOOK`` (the textbook's own NumPy
+classes, "Textbook.SGD" and so on). ``make`` accepts them all; ``ALL_OPTIMIZERS`` is the lot.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from .adabelief import AdaBelief
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
+from .adan import Adan
 from .asgd import ASGD
 from .base import Hyperparam, Optimizer, Scheduler
+from .lion import Lion
 from .muon import Muon
 from .nadam import NAdam
+from .prodigy import Prodigy
 from .radam import RAdam
 from .newton import Newton
 from .rmsprop import RMSprop
 from .rprop import Rprop
+from .schedulefree import AdamWScheduleFree, SGDScheduleFree
 from .schedulers import (ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, CyclicLR,
                          ExponentialLR, LinearLR, MultiStepLR, OneCycleLR, PolynomialLR, StepLR)
 from .sgd import SGD
+from .textbook import TEXTBOOK_CLASSES
 
+BEYOND: dict[str, type[Optimizer]] = {   # not torch.optim: the authors' packages
+    cls.name: cls for cls in (Lion, AdamWScheduleFree, SGDScheduleFree, Adan, AdaBelief, Prodigy)
+}
+TEXTBOOK: dict[str, type[Optimizer]] = {cls.name: cls for cls in TEXTBOOK_CLASSES}
 ALL_OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls
-    for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam, Adadelta, Rprop, ASGD,
-                Adafactor, Muon, Newton)
+    **{cls.name: cls
+       for cls in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, NAdam, RAdam, Adadelta, Rprop, ASGD,
+                   Adafactor, Muon, Newton)},
+    **BEYOND, **TEXTBOOK,
 }
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     name: cls for name, cls in ALL_OPTIMIZERS.items() if not cls.reference
@@ -48,8 +61,8 @@ SCHEDULERS: dict[str, type[Scheduler]] = {
 
 
 def make(name: str, params: dict[str, Any] | None = None) -> Optimizer:
-    """The optimizer called ``name`` (torch's class name, or a REFERENCE one such as "Newton")
-    with keyword arguments ``params``."""
+    """The optimizer called ``name`` (torch's class name, or a REFERENCE one such as "Newton",
+    "Lion" or "Textbook.Adam") with keyword arguments ``params``."""
     return _lookup(ALL_OPTIMIZERS, "optimizer", name)(**(params or {}))
 
 
@@ -64,5 +77,7 @@ def _lookup(registry: dict[str, type], kind: str, name: str) -> type:
     return registry[name]
 
 
-__all__ = ["OPTIMIZERS", "REFERENCE", "ALL_OPTIMIZERS", "SCHEDULERS", "Hyperparam", "Optimizer",
-           "Scheduler", "make", "make_scheduler", *ALL_OPTIMIZERS, *SCHEDULERS]
+# "Textbook.SGD" and the like are no Python names: the textbook classes are not exported.
+__all__ = ["OPTIMIZERS", "REFERENCE", "BEYOND", "TEXTBOOK", "ALL_OPTIMIZERS", "SCHEDULERS",
+           "Hyperparam", "Optimizer", "Scheduler", "make", "make_scheduler", *OPTIMIZERS, "Newton",
+           *BEYOND, *SCHEDULERS]

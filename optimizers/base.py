@@ -21,14 +21,21 @@ class Hyperparam:
     """One keyword argument, described once: for the app's inputs, the CLI, the README and the
     validation that ``Configurable.__init__`` runs from it.
 
-    kind: "float", "int", "bool", "pair" (two floats, e.g. betas) or "ints" (a list of ints,
-    e.g. milestones). ``low``/``high`` bound the valid range (None: unbounded); ``low_open`` /
-    ``high_open`` exclude the bound itself. ``log``: a log-scale input suits it.
+    kind: "float", "int", "bool", "pair" (two floats, e.g. betas), "triple" (three floats, e.g.
+    Adan's betas) or "ints" (a list of ints, e.g. milestones). ``low``/``high`` bound the valid
+    range (None: unbounded); ``low_open`` / ``high_open`` exclude the bound itself. ``log``: a
+    log-scale input suits it. ``optional``: the float may also be None, a package's "not set"
+    (Prodigy's beta3 and eps; None is not checked against the bounds); a float whose default is
+    infinite (Prodigy's growth_rate) also takes infinity.
 
     ``error`` words the ValueError for a value out of bounds, as torch does (default
     "Invalid {name} value"): the message is ``f"{error}: {value}"``, naming the first bad
-    element of a sweep (``Invalid learning rate: -1.0``). For a pair, ``{index}`` in ``error``
-    stands for the member's index 0 or 1 (``Invalid beta parameter at index {index}``). "int"
+    element of a sweep (``Invalid learning rate: -1.0``). For a pair or triple, ``{index}`` in
+    ``error`` stands for the member's index 0, 1, 2 (``Invalid beta parameter at index {index}``)
+    and ``{number}`` for its count from 1 (pytorch-optimizer's ``beta{number} must be ...``).
+    ``{value}`` in ``error`` places the value inside the message instead of after it.
+    ``range_text``: the valid range in words where one interval cannot state it (Adan's betas:
+    β1, β2 ∈ [0, 1), β3 ∈ [0, 1]); the optimizer's ``validate`` checks it, the bounds stay None. "int"
     and "ints" (which torch does not check) add the requirement: ``Invalid step_size value: 0
     (must be at least 1)``. ``show_value`` False: the message is ``error`` alone (torch's
     LinearLR states its range in words).
@@ -45,6 +52,8 @@ class Hyperparam:
     help: str = ""
     error: str = ""
     show_value: bool = True
+    optional: bool = False
+    range_text: str = ""
 
     def __post_init__(self) -> None:
         if not self.error and self.bounded:
@@ -72,7 +81,9 @@ class Hyperparam:
         first bad element is named; a pair member by member (index 0 first); a list of ints
         is named whole.
         """
-        members = enumerate(value) if self.kind == "pair" else [(None, value)]
+        if value is None and self.optional:
+            return
+        members = enumerate(value) if self.kind in ("pair", "triple") else [(None, value)]
         for index, member in members:
             ok = self.inside(member)
             if not ok.all():
@@ -82,8 +93,11 @@ class Hyperparam:
 
     def message(self, value: Any, index: int | None = None) -> str:
         """The ValueError message for the out-of-bounds ``value`` (member ``index`` of a pair)."""
-        text = self.error.format(index=index) if self.kind == "pair" else self.error
-        if not self.show_value:
+        inline = "{value}" in self.error
+        text = (self.error.format(index=index, number=None if index is None else index + 1,
+                                  value=value)
+                if self.kind in ("pair", "triple") or inline else self.error)
+        if not self.show_value or inline:
             return text
         if self.kind in ("int", "ints"):
             return f"{text}: {value} (must be {self.requirement()})"
@@ -104,6 +118,8 @@ class Hyperparam:
         "each " first for a pair or a list; "" for a bool."""
         if self.kind == "bool":
             return ""
+        if self.range_text:
+            return self.range_text
         if self.low is None and self.high is None:
             text = "any"
         elif self.high is None:
@@ -112,7 +128,7 @@ class Hyperparam:
             text = f"{'<' if self.high_open else '≤'} {self.high:g}"
         else:
             text = f"∈ {self._interval()}"
-        return f"each {text}" if self.kind in ("pair", "ints") else text
+        return f"each {text}" if self.kind in ("pair", "triple", "ints") else text
 
     def _interval(self) -> str:
         """Both bounds as an interval: "[0, 1)", "(0, 1]", ..."""
@@ -240,17 +256,21 @@ def _coerce(h: Hyperparam, value: Any, owner: str) -> Any:
             if any(float(a) != b for a, b in zip(value, out)):
                 raise TypeError
             return out
-        if h.kind == "pair":
-            if isinstance(value, (str, bytes)) or len(value) != 2:
+        if h.kind in ("pair", "triple"):
+            if isinstance(value, (str, bytes)) or len(value) != (2 if h.kind == "pair" else 3):
                 raise TypeError
             pair = tuple(_finite(v, where) for v in value)
             return pair
+        if value is None and h.optional:
+            return None
+        if h.default == math.inf and isinstance(value, (int, float)) and value == math.inf:
+            return math.inf
         return _finite(value, where)
     except (TypeError, ValueError, OverflowError) as exc:
         if isinstance(exc, ValueError) and str(exc).startswith(where):
             raise
         kinds = {"bool": "true or false", "int": "an integer", "ints": "a list of integers",
-                 "pair": "a pair of numbers", "float": "a number"}
+                 "pair": "a pair of numbers", "triple": "three numbers", "float": "a number"}
         raise ValueError(f"{where} must be {kinds[h.kind]}, got {value!r}") from None
 
 

@@ -452,9 +452,13 @@ def with_value(h: Hyperparam, index, value):
 
 def expected_message(h: Hyperparam, index, value) -> str:
     """The message the description promises, spelled out from its parts."""
+    error = h.error
+    if index is not None:     # pytorch-optimizer counts its betas from 1: "beta{number} ..."
+        error = error.replace("{index}", str(index)).replace("{number}", str(index + 1))
+    if "{value}" in error:    # pytorch-optimizer's "learning rate must be positive. (-1.0 > 0)"
+        return error.replace("{value}", str(value))
     if not h.show_value:
-        return h.error
-    error = h.error.replace("{index}", str(index)) if index is not None else h.error
+        return h.error if index is None else error
     shown = [value] if h.kind == "ints" else value
     return f"{error}: {shown}"
 
@@ -585,7 +589,8 @@ def test_abilities_are_declared_on_the_base():
     with pytest.raises(NotImplementedError):
         Optimizer.explain(make("SGD"), None, None, 0.1)
     assert [n for n, cls in optimizers.ALL_OPTIMIZERS.items() if cls.needs_hessian] == ["Newton"]
-    assert {n for n, cls in optimizers.ALL_OPTIMIZERS.items() if cls.reference} == {"Newton"}
+    assert {n for n, cls in optimizers.ALL_OPTIMIZERS.items() if cls.reference} == {
+        "Newton", *optimizers.BEYOND, *optimizers.TEXTBOOK}
     assert all(not cls.reference for cls in OPTIMIZERS.values())
 
 

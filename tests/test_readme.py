@@ -50,7 +50,7 @@ def expected_rows(registry) -> list[str]:
 def table_rows(header: str) -> list[str]:
     """The body rows of the README table whose header row starts with ``header``."""
     lines = README.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    start = next(i for i, line in enumerate(lines) if (line + "\n").startswith(header))
     rows = []
     for line in lines[start + 2:]:
         if not line.startswith("|"):
@@ -60,7 +60,26 @@ def table_rows(header: str) -> list[str]:
 
 
 def test_optimizer_table_gives_defaults_and_ranges():
-    assert table_rows("| optimizer |") == expected_rows(optimizers.ALL_OPTIMIZERS)
+    own = {name: cls for name, cls in optimizers.ALL_OPTIMIZERS.items()
+           if name not in optimizers.BEYOND and name not in optimizers.TEXTBOOK}
+    assert table_rows("| optimizer | keyword arguments: default and valid range |\n") == \
+        expected_rows(own)
+
+
+def test_beyond_and_textbook_tables_give_defaults_ranges_and_sources():
+    """One row each, in registry order: name and keywords as generated, then a source column."""
+    for header, registry in [("| optimizer | keyword arguments: default and valid range | paper",
+                              optimizers.BEYOND),
+                             ("| textbook class |", optimizers.TEXTBOOK)]:
+        rows = table_rows(header)
+        assert len(rows) == len(registry)
+        for row, expected in zip(rows, expected_rows(registry)):
+            expected = expected.replace(" (reference, not torch.optim) |", " |", 1)
+            assert row.startswith(expected + " ") and len(row) > len(expected) + 4, row
+    for name, cls in optimizers.BEYOND.items():       # the paper (arXiv) in the source column
+        assert "arxiv.org" in next(r for r in table_rows("| optimizer | keyword arguments: "
+                                                         "default and valid range | paper")
+                                   if r.startswith(f"| `{name}` |"))
 
 
 def test_scheduler_table_gives_defaults_and_ranges():

@@ -59,17 +59,17 @@ def part_values(uid: int, role: str, owner: str, given: Mapping[str, Any]) -> di
     values = {}
     for h in hyperparams(role, owner):
         value = given.get(h.name, h.default)
-        if h.kind == "pair":
-            values[param_key(uid, role, owner, h.name, 0)] = float(value[0])
-            values[param_key(uid, role, owner, h.name, 1)] = float(value[1])
+        if h.kind in ("pair", "triple"):
+            for part, member in enumerate(value):
+                values[param_key(uid, role, owner, h.name, part)] = float(member)
         elif h.kind == "ints":
             values[param_key(uid, role, owner, h.name)] = ", ".join(str(int(v)) for v in value)
         elif h.kind == "bool":
             values[param_key(uid, role, owner, h.name)] = bool(value)
         elif h.kind == "int":
             values[param_key(uid, role, owner, h.name)] = int(value)
-        else:
-            values[param_key(uid, role, owner, h.name)] = float(value)
+        else:   # an optional float may be None (an empty input): the package's "not set"
+            values[param_key(uid, role, owner, h.name)] = None if value is None else float(value)
     return values
 
 
@@ -113,9 +113,9 @@ def _read_params(state: Mapping[str, Any], uid: int, role: str, owner: str,
                  where: str) -> dict[str, Any]:
     params = {}
     for h in hyperparams(role, owner):
-        if h.kind == "pair":
-            value: Any = [state[param_key(uid, role, owner, h.name, 0)],
-                          state[param_key(uid, role, owner, h.name, 1)]]
+        if h.kind in ("pair", "triple"):
+            value: Any = [state[param_key(uid, role, owner, h.name, part)]
+                          for part in range(len(h.default))]
             differs = tuple(value) != tuple(h.default)
         elif h.kind == "ints":
             value = parse_ints(state[param_key(uid, role, owner, h.name)], f"{where}.{h.name}")

@@ -80,7 +80,7 @@ def _new_uid() -> int:
 
 def number(label: str, key: str, h: Hyperparam | None = None, **kwargs: Any) -> None:
     """A number input; with a Hyperparam h its bounds, step and tooltip come from the core."""
-    real = h is None or h.kind in ("float", "pair")
+    real = h is None or h.kind in ("float", "pair", "triple")
     if h is not None:
         kind = float if real else int
         if h.low is not None and not h.low_open:
@@ -181,8 +181,8 @@ def _hyperparams(uid: int, role: str, owner: str, skip: tuple[str, ...] = ()) ->
                 st.checkbox(h.name, key=key, help=h.help or None, on_change=state.on_value)
             elif h.kind == "ints":
                 st.text_input(h.name, key=key, help=h.help or None, on_change=state.on_value)
-            elif h.kind == "pair":
-                for part in (0, 1):
+            elif h.kind in ("pair", "triple"):
+                for part in range(len(h.default)):
                     number(f"{h.name}[{part}]", param_key(uid, role, owner, h.name, part), h,
                            on_change=state.on_value)
             else:

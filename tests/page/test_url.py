@@ -88,7 +88,7 @@ BAD_URLS = {
     "steps as text": state_of({**TEXTBOOK, "steps": "30"}),
     "too many steps": state_of({**TEXTBOOK, "steps": 10**9}),
     "negative lr": state_of({"surface": "elliptic", "optimizers": [{"name": "SGD", "params": {"lr": -1}}]}),
-    "unknown optimizer": state_of({"surface": "elliptic", "optimizers": [{"name": "Lion"}]}),
+    "unknown optimizer": state_of({"surface": "elliptic", "optimizers": [{"name": "NoSuchOptimizer"}]}),
     "unknown surface": state_of({"surface": "../../etc/passwd", "optimizers": [{"name": "SGD"}]}),
     "unknown parameter": state_of({"surface": "elliptic",
                                    "optimizers": [{"name": "SGD", "params": {"__class__": 1}}]}),
