@@ -135,7 +135,7 @@ def catalogue() -> dict[str, list[dict[str, Any]]]:
                        "minima": [list(m) for m in s.minima], "min_value": s.min_value,
                        "smooth": s.smooth})
     return {"surfaces": listed,
-            "optimizers": [{**described(c), "torch": not getattr(c, "reference", False)}
+            "optimizers": [{**described(c), "torch": not c.reference}
                            for c in optimizers.ALL_OPTIMIZERS.values()],
             "schedulers": [described(c) for c in optimizers.SCHEDULERS.values()]}
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
-import ml_dtypes
 import numpy as np
 
 from . import _common as c
 from .base import Array, Hyperparam, Optimizer
 
-BF16 = ml_dtypes.bfloat16
 NS_COEFFICIENTS = (3.4445, -4.7750, 2.0315)    # torch's DEFAULT_A, DEFAULT_B, DEFAULT_C
 ADJUST_LR_FNS = (None, "original", "match_rms_adamw")
 
@@ -119,8 +117,14 @@ class Muon(Optimizer):
 
 def _bf16(a: Any) -> Array:
     """Round to bfloat16 as torch does (float64 → float32 → bfloat16, to nearest even),
-    returned as float32 (exact): torch's CPU kernels compute bfloat16 ops in float32."""
-    return np.asarray(a).astype(np.float32).astype(BF16).astype(np.float32)
+    returned as float32 (exact): torch's CPU kernels compute bfloat16 ops in float32.
+
+    ml_dtypes is imported here, when Muon first steps: its import takes about a second, which
+    every other use of the optimizers (the page's start, the CLI) need not pay.
+    """
+    import ml_dtypes
+
+    return np.asarray(a).astype(np.float32).astype(ml_dtypes.bfloat16).astype(np.float32)
 
 
 def newton_schulz(direction: Array, coefficients: tuple[float, float, float], steps: int,

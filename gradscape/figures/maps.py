@@ -59,7 +59,7 @@ def basin_figure(basin: Any, surface: Any, title: str | None = None,
                          scaleanchor=f"x{'' if col == 1 else col}", constrain="domain",
                          row=1, col=col)
     _place_colourbars(fig)
-    name = escape(getattr(surface, "name", "the surface"))
+    name = escape(surface.name)
     fig.update_layout(title=escape(title) if title else f"Basins of attraction on {name}", font=FONT,
                       height=height or 460, margin=dict(l=60, r=30, t=80, b=50),
                       plot_bgcolor="white")

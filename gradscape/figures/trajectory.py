@@ -94,52 +94,12 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
     notes: list[list[tuple[str, str]]] = [[] for _ in axes]
     for i, run in enumerate(runs):
         p = 0 if overlay else i
-        xa, ya = axes[p]
-        colour, label = style.colour(i), style.escape(run.label)
-        points, loss = np.asarray(run.points, dtype=float).reshape(-1, 2), np.asarray(run.loss, dtype=float)
-        shown = len(points) if upto is None else min(upto + 1, len(points))
-        points, loss = points[:shown], loss[:shown]
-        traces.append(dict(
-            type="scatter", x=points[:, 0], y=points[:, 1], name=label, legendgroup=label,
-            showlegend=overlay, xaxis=xa, yaxis=ya,
-            mode="lines+markers" if shown <= LONG_PATH else "lines",
-            line=dict(color=colour, width=1.8), marker=dict(color=colour, size=5 if shown <= 60 else 3),
-            customdata=np.column_stack([np.arange(shown), loss]),
-            hovertemplate=f"{label}<br>step %{{customdata[0]}}<br>"
-                          "x=%{x:.4g}, y=%{y:.4g}<br>f=%{customdata[1]:.4g}<extra></extra>"))
-        reason = stop_reason(surface, run)
-        stopped = reason is not None and (upto is None or upto >= run.diverged_at)
-        if shown:
-            symbol, size = ("x", style.DIVERGED_SIZE) if stopped else ("star", style.END_SIZE)
-            traces.append(dict(
-                type="scatter", x=points[-1:, 0], y=points[-1:, 1], mode="markers",
-                name=f"{label}: {'last finite point' if stopped else 'end'}", legendgroup=label,
-                showlegend=False, xaxis=xa, yaxis=ya,
-                marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1)),
-                hovertemplate=f"{label}: step {shown - 1}<extra></extra>"))
-        if stopped:
-            notes[p].append((f"{run.label}: {reason}" if overlay else reason, colour))
-
+        paths, note = _path(surface, run, style.colour(i), axes[p], overlay, upto)
+        traces += paths
+        if note is not None:
+            notes[p].append(note)
     for p, (xa, ya) in enumerate(axes):
-        legend = overlay and p == 0
-        for kind, look in style.KIND_STYLE.items():
-            marks = [c for c in critical if c.kind == kind]
-            if marks:
-                traces.append(dict(
-                    type="scatter", x=[c.x for c in marks], y=[c.y for c in marks], mode="markers",
-                    name=f"critical: {kind}", legendgroup=f"critical {kind}", showlegend=legend,
-                    xaxis=xa, yaxis=ya,
-                    marker=dict(size=10, opacity=0.85, line=dict(color="black", width=1), **look),
-                    customdata=[c.value for c in marks],
-                    hovertemplate=f"{kind} (%{{x:.4g}}, %{{y:.4g}})<br>f=%{{customdata:.4g}}<extra></extra>"))
-        if surface.minima:
-            mx, my = zip(*surface.minima)
-            traces.append(dict(type="scatter", x=mx, y=my, mode="markers", name="minimum", legendgroup="minimum",
-                               showlegend=legend, marker=style.MINIMUM, xaxis=xa, yaxis=ya,
-                               hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>"))
-        traces.append(dict(type="scatter", x=[result.start[0]], y=[result.start[1]], mode="markers",
-                           name="start", legendgroup="start", showlegend=legend, marker=style.START,
-                           xaxis=xa, yaxis=ya, hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>"))
+        traces += _marks(result, critical, (xa, ya), legend=overlay and p == 0)
         for j, (text, colour) in enumerate(notes[p]):
             annotations.append(dict(xref=f"{xa} domain", yref=f"{ya} domain", x=0.02, y=0.97 - 0.08 * j,
                                     xanchor="left", yanchor="top", showarrow=False, text=style.escape(text),
@@ -159,6 +119,62 @@ def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
     if title:
         layout["title"] = dict(text=style.escape(title), x=0.5)
     return go.Figure(data=traces, layout=layout)
+
+
+def _path(surface, run: Run, colour: str, axis: tuple[str, str], overlay: bool,
+          upto: int | None) -> tuple[list[dict[str, Any]], tuple[str, str] | None]:
+    """A run's path up to step ``upto`` and its end marker (a star, or an x where it stopped),
+    and the note for a run that stopped: (text, colour), or None."""
+    xa, ya = axis
+    label = style.escape(run.label)
+    points, loss = np.asarray(run.points, dtype=float).reshape(-1, 2), np.asarray(run.loss, dtype=float)
+    shown = len(points) if upto is None else min(upto + 1, len(points))
+    points, loss = points[:shown], loss[:shown]
+    traces = [dict(
+        type="scatter", x=points[:, 0], y=points[:, 1], name=label, legendgroup=label,
+        showlegend=overlay, xaxis=xa, yaxis=ya,
+        mode="lines+markers" if shown <= LONG_PATH else "lines",
+        line=dict(color=colour, width=1.8), marker=dict(color=colour, size=5 if shown <= 60 else 3),
+        customdata=np.column_stack([np.arange(shown), loss]),
+        hovertemplate=f"{label}<br>step %{{customdata[0]}}<br>"
+                      "x=%{x:.4g}, y=%{y:.4g}<br>f=%{customdata[1]:.4g}<extra></extra>")]
+    reason = stop_reason(surface, run)
+    stopped = reason is not None and (upto is None or upto >= run.diverged_at)
+    if shown:
+        symbol, size = ("x", style.DIVERGED_SIZE) if stopped else ("star", style.END_SIZE)
+        traces.append(dict(
+            type="scatter", x=points[-1:, 0], y=points[-1:, 1], mode="markers",
+            name=f"{label}: {'last finite point' if stopped else 'end'}", legendgroup=label,
+            showlegend=False, xaxis=xa, yaxis=ya,
+            marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1)),
+            hovertemplate=f"{label}: step {shown - 1}<extra></extra>"))
+    note = (f"{run.label}: {reason}" if overlay else reason, colour) if stopped else None
+    return traces, note
+
+
+def _marks(result, critical: Sequence[Any], axis: tuple[str, str], legend: bool) -> list[dict[str, Any]]:
+    """What every panel marks: the critical points asked for (by kind), the minima, the start."""
+    xa, ya = axis
+    traces = []
+    for kind, look in style.KIND_STYLE.items():
+        marks = [c for c in critical if c.kind == kind]
+        if marks:
+            traces.append(dict(
+                type="scatter", x=[c.x for c in marks], y=[c.y for c in marks], mode="markers",
+                name=f"critical: {kind}", legendgroup=f"critical {kind}", showlegend=legend,
+                xaxis=xa, yaxis=ya,
+                marker=dict(size=10, opacity=0.85, line=dict(color="black", width=1), **look),
+                customdata=[c.value for c in marks],
+                hovertemplate=f"{kind} (%{{x:.4g}}, %{{y:.4g}})<br>f=%{{customdata:.4g}}<extra></extra>"))
+    if result.surface.minima:
+        mx, my = zip(*result.surface.minima)
+        traces.append(dict(type="scatter", x=mx, y=my, mode="markers", name="minimum", legendgroup="minimum",
+                           showlegend=legend, marker=style.MINIMUM, xaxis=xa, yaxis=ya,
+                           hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>"))
+    traces.append(dict(type="scatter", x=[result.start[0]], y=[result.start[1]], mode="markers",
+                       name="start", legendgroup="start", showlegend=legend, marker=style.START,
+                       xaxis=xa, yaxis=ya, hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>"))
+    return traces
 
 
 def _rasters(surface, grid, layout: dict[str, Any], axes, height: int,

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from gradscape.page.settings import View
+from gradscape.experiment import load
+from gradscape.page.settings import Insights, View
 from gradscape.page.text import md_escape
 from gradscape.page.url import decode_url, encode_url
 from gradscape import presets
@@ -134,3 +135,37 @@ def test_script_in_a_label_is_kept_as_text():
     assert decoded.config.lines[0].label == hostile       # data is kept; showing it is escaped
     shown = md_escape(decoded.config.lines[0].label)
     assert "<script>" not in shown and "](" not in shown
+
+
+# A link made by the version before the page was rebuilt (commit 8a9dabd): a typed formula with
+# noise, a scheduler, Newton and a hostile-looking label, opened on the sweep with every setting.
+OLD_LINK = ("eyJ2IjoxLCJjb25maWciOnsic3VyZmFjZSI6eyJleHByIjoic2luKHgpKnleMiArIDAuMSp4XjIiLCJ3aW5kb3ciOl"
+            "tbLTMuMCwzLjBdLFstMi4wLDIuMF1dfSwic3RhcnQiOlsxLjAsMS41XSwic3RlcHMiOjQwLCJub2lzZSI6eyJzdGQi"
+            "OjAuMywic2VlZCI6N30sIm9wdGltaXplcnMiOlt7Im5hbWUiOiJSTVNwcm9wIiwicGFyYW1zIjp7ImxyIjowLjA1LC"
+            "JjZW50ZXJlZCI6dHJ1ZSwibW9tZW50dW0iOjAuNX0sImxhYmVsIjoiUk1TcHJvcCIsInNjaGVkdWxlciI6eyJuYW1l"
+            "IjoiU3RlcExSIiwicGFyYW1zIjp7InN0ZXBfc2l6ZSI6MTAsImdhbW1hIjowLjV9fX0seyJuYW1lIjoiTmV3dG9uIi"
+            "wicGFyYW1zIjp7ImxyIjowLjUsImRhbXBpbmciOjEuMH0sImxhYmVsIjoiTmV3dG9uIn0seyJuYW1lIjoiTkFkYW0i"
+            "LCJwYXJhbXMiOnsibHIiOjAuMSwiYmV0YXMiOlswLjgsMC45OV19LCJsYWJlbCI6Ij1jbWQiLCJzY2hlZHVsZXIiOn"
+            "sibmFtZSI6IkxpbmVhckxSIiwicGFyYW1zIjp7fX19XX0sInZpZXciOnsidGFiIjoic3dlZXAiLCJvdmVybGF5Ijp0"
+            "cnVlLCJsb2dfeSI6ZmFsc2UsInByZXNldCI6bnVsbCwiaW5zaWdodHMiOnsibGluZSI6MSwic3RlcCI6MywicmVzb2"
+            "x1dGlvbiI6NDAsInBvaW50IjoyLCJzd2VlcF94IjoibHI6MC4wMDE6MS4wOjc6bG9nIiwic3dlZXBfeSI6ImRhbXBp"
+            "bmc6MC4wOjEwLjA6NSJ9LCJjcml0aWNhbCI6dHJ1ZX19"
+)
+
+
+def test_a_link_made_before_the_rebuild_opens_the_same_state():
+    decoded = decode_url({"s": OLD_LINK})
+    assert decoded.warning is None
+    assert decoded.config == load({
+        "surface": {"expr": "sin(x)*y^2 + 0.1*x^2", "window": [[-3, 3], [-2, 2]]},
+        "start": [1.0, 1.5], "steps": 40, "noise": {"std": 0.3, "seed": 7},
+        "optimizers": [{"name": "RMSprop", "params": {"lr": 0.05, "centered": True, "momentum": 0.5},
+                        "scheduler": {"name": "StepLR", "params": {"step_size": 10, "gamma": 0.5}}},
+                       {"name": "Newton", "params": {"lr": 0.5, "damping": 1.0}},
+                       {"name": "NAdam", "label": "=cmd", "params": {"lr": 0.1, "betas": [0.8, 0.99]},
+                        "scheduler": {"name": "LinearLR", "params": {}}}]})
+    assert decoded.view == View(tab="sweep", overlay=True, log_y=False, preset=None, critical=True,
+                                insights=Insights(line=1, step=3, resolution=40, point=2,
+                                                  sweep_x="lr:0.001:1.0:7:log",
+                                                  sweep_y="damping:0.0:10.0:5"))
+    assert encode_url(decoded.config, decoded.view) == OLD_LINK     # and it is written the same way
