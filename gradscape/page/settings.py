@@ -112,14 +112,47 @@ def default_axes(name: str, lr: float) -> tuple[str, str]:
 
     Across: lr, 30 log-spaced values from lr/100 to 10·lr. Up: the method's second knob,
     30 values: momentum 0–0.99 (SGD, RMSprop), β1 0–0.99 (the Adam family), ρ 0–0.99
-    (Adadelta), lr_decay 0–0.1 (Adagrad), damping 0–10 (Newton).
+    (Adadelta), lr_decay 0–0.1 (Adagrad), damping 0–10 (Newton); else its first other float
+    from 0 to 1 that it accepts, kept inside the bounds the hyperparameter states. An optimizer
+    with nothing but lr gets lr twice, which the view refuses with a note.
     """
-    allowed = sweepable(optimizers.ALL_OPTIMIZERS[name])
+    cls = optimizers.ALL_OPTIMIZERS[name]
     lr = lr if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0 else 0.01
     x = f"lr:{lr / 100:.3g}:{lr * 10:.3g}:{SWEEP_VALUES}:log"
-    y = next((f"{n}:{lo:g}:{hi:g}:{SWEEP_VALUES}" for n, lo, hi in SECOND_AXES if n in allowed),
-             f"{allowed[-1]}:0:1:{SWEEP_VALUES}")
-    return normal_axis(x), normal_axis(y)
+    preferred = {n: (lo, hi) for n, lo, hi in SECOND_AXES}
+    allowed = sweepable(cls)
+    candidates = [n for n in preferred if n in allowed] + [n for n in allowed if n != "lr"]
+    for second in candidates:
+        low, high = _inside(cls, second, *preferred.get(second, (0.0, 1.0)))
+        if low < high and _accepts(cls, second, low) and _accepts(cls, second, high):
+            return normal_axis(x), normal_axis(f"{second}:{low:g}:{high:g}:{SWEEP_VALUES}")
+    return normal_axis(x), normal_axis(x)          # nothing else to sweep: the view says so
+
+
+def _accepts(cls: Any, axis: str, value: float) -> bool:
+    """Whether the optimizer takes ``value`` for ``axis`` (its own checks, beyond the bounds)."""
+    name, _, member = axis.partition("[")
+    if member:
+        default = list(next(h.default for h in cls.hyperparams if h.name == name))
+        default[int(member[0])] = value
+        value = default
+    try:
+        cls(**{name: value})
+    except ValueError:
+        return False
+    return True
+
+
+def _inside(cls: Any, axis: str, low: float, high: float) -> tuple[float, float]:
+    """[low, high] moved inside the bounds of hyperparameter ``axis`` ("betas[0]": of betas);
+    an open bound is kept off by 1 % of the span."""
+    h = next(h for h in cls.hyperparams if h.name == axis.split("[")[0])
+    span = high - low
+    if h.low is not None and low <= h.low:
+        low = h.low + (0.01 * span if h.low_open else 0.0)
+    if h.high is not None and high >= h.high:
+        high = h.high - (0.01 * span if h.high_open else 0.0)
+    return low, max(high, low)
 
 
 # --- widgets <-> settings --------------------------------------------------------------------

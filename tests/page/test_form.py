@@ -2,8 +2,6 @@
 """
 from __future__ import annotations
 
-import base64
-import json
 
 import pytest
 
@@ -12,18 +10,6 @@ from gradscape.page.form import canonical, copy_line, float_step, hyperparams, m
 from gradscape.page.keys import Key, line_key, param_key
 from gradscape import presets
 from gradscape.experiment import ConfigError, load
-
-
-def b64(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()
-
-
-def state_of(config: dict, view: dict | None = None) -> dict[str, str]:
-    doc = {"v": 1, "config": config, "view": view or {}}
-    return {"s": b64(json.dumps(doc))}
-
-
-TEXTBOOK = presets.PRESETS["textbook"]["config"]
 
 
 # --- widgets <-> config ---------------------------------------------------------------------

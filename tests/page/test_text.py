@@ -5,7 +5,6 @@ learning rate η multiplies x by (1 − η/10) and y by (1 − 2η) at every ste
 """
 from __future__ import annotations
 
-import base64
 import json
 import math
 import re
@@ -17,18 +16,6 @@ from gradscape.page.views.data import step_columns, summary_rows
 from gradscape.page.text import describe, divergence_note, fmt, headline, md_escape
 from gradscape import presets
 from gradscape.experiment import Config, load, simulate
-
-
-def b64(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()
-
-
-def state_of(config: dict, view: dict | None = None) -> dict[str, str]:
-    doc = {"v": 1, "config": config, "view": view or {}}
-    return {"s": b64(json.dumps(doc))}
-
-
-TEXTBOOK = presets.PRESETS["textbook"]["config"]
 
 
 # --- Markdown escaping ----------------------------------------------------------------------
