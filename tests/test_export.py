@@ -25,7 +25,7 @@ from gradscape.figures import export
 ROOT = Path(__file__).resolve().parents[1]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-pytestmark = pytest.mark.skipif(export.find_browser() is None, reason="needs Chromium (apt-get install chromium)")
+pytestmark = pytest.mark.chromium      # skipped without Chromium, except in CI (conftest.py)
 
 
 def read_png(data: bytes) -> tuple[int, int, int, list[bytes]]:
