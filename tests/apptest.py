@@ -25,7 +25,7 @@ def refresh(at: AppTest) -> AppTest:
     """A full rerun, as the next structural change would make (or the browser's request for the
     rest of the results once it has drawn the chart).
 
-    A value input (lr, start, steps...) reruns only the chart's fragment (``app.on_value``); the
+    A value input (lr, start, steps...) reruns only the chart's fragment (``state.on_value``); the
     browser keeps the rest of the page, but AppTest's element tree then holds the fragment's
     elements only.
     """
