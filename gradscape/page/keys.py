@@ -35,6 +35,8 @@ class Key(StrEnum):
     OVERLAY = "overlay"
     LOG_Y = "log_y"
     CRITICAL_MARKS = "critical_marks"
+    # livechart.py
+    PRELOAD = "plotly_preload"         # the element that starts loading plotly.js (hidden by CSS)
     # views/paths.py
     PATHS = "paths"                    # the chart's own fragment
     CHART = "chart"

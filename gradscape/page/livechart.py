@@ -21,6 +21,8 @@ import plotly.io as pio
 import streamlit as st
 from streamlit.components.v1 import declare_component
 
+from .keys import Key
+
 FULL = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 BASIC = Path(__file__).parents[2] / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
 BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
@@ -48,13 +50,13 @@ _BUNDLE = bundle()
 _PLOTLY_JS = "component/{}/{}".format(declare_component("plotly", path=str(_BUNDLE.parent)).name, _BUNDLE.name)
 _chart = st.components.v2.component(
     "gradscape.livechart", js=(Path(__file__).with_name("livechart.js")).read_text(encoding="utf-8"),
-    isolate_styles=False, css=".st-key-plotly_preload { display: none; }")
+    isolate_styles=False, css=f".st-key-{Key.PRELOAD} {{ display: none; }}")
 
 
 def preload() -> None:
     """Start loading plotly.js in the browser now (call it early): the page's first chart is
     drawn sooner. Shows nothing."""
-    _chart(key="plotly_preload", data={"plotly": _PLOTLY_JS}, height=0)
+    _chart(key=Key.PRELOAD, data={"plotly": _PLOTLY_JS}, height=0)
 
 
 def live_chart(fig: Any, key: str, config: dict[str, Any], on_click: Callable[[], None] | None = None,
