@@ -37,12 +37,15 @@ class Key(StrEnum):
     CRITICAL_MARKS = "critical_marks"
     # livechart.py
     PRELOAD = "plotly_preload"         # the element that starts loading plotly.js (hidden by CSS)
+    SENT_IMAGES = "livechart.sent"     # per chart key: the pictures this session's browser has
     # views/paths.py
     PATHS = "paths"                    # the chart's own fragment
     CHART = "chart"
     PLAY, PLAYING = "play", "playing"
     UPTO, UPTO_FOR = "upto", "upto_for"
     RERUN_APP = "rerun_app"            # a click moved the start: the sidebar must follow
+    DRAG_POINT = "drag_point"          # where the start marker is being dragged (the chart only)
+    DRAGGED = "dragged"                # the last drag position the chart answers
     # views/curves.py, views/surface3d.py
     CHART_LOSS, CHART_DISTANCE, CHART_LR = "chart_loss", "chart_distance", "chart_lr"
     CHART_3D = "chart_surface3d"

@@ -35,13 +35,81 @@ function dataPoint(gd, event) {
   return null;
 }
 
+// The start marker (the trace named "start") in each panel: its panel and client pixels.
+function startMarkers(gd) {
+  const layout = gd._fullLayout, box = gd.getBoundingClientRect(), found = [];
+  for (const trace of gd._fullData || []) {
+    const plot = trace.name === "start" && layout._plots && layout._plots[trace.xaxis + trace.yaxis];
+    if (!plot || !trace.x || !trace.x.length) continue;
+    found.push({ plot, x: box.left + plot.xaxis._offset + plot.xaxis.l2p(trace.x[0]),
+                 y: box.top + plot.yaxis._offset + plot.yaxis.l2p(trace.y[0]) });
+  }
+  return found;
+}
+
+// Data coordinates of a pointer in a given panel, kept inside its axes.
+function inPanel(gd, plot, event) {
+  const box = gd.getBoundingClientRect(), xa = plot.xaxis, ya = plot.yaxis;
+  const px = Math.min(Math.max(event.clientX - box.left - xa._offset, 0), xa._length);
+  const py = Math.min(Math.max(event.clientY - box.top - ya._offset, 0), ya._length);
+  return { x: xa.p2l(px), y: ya.p2l(py) };
+}
+
+// Drag the start marker: while the button is down, send the pointer's position as
+// gd.__gsTrigger("drag", {x, y, seq}), one request at a time (the latest position wins: the next
+// goes out when the chart shows the answer to the last, gd.__gsAnswered); on release send
+// "release" {x, y}. The arrow keys move the start by 1/50 of the panel's width or height.
+function draggable(gd) {
+  let drag = null;
+  const send = () => {
+    if (drag === null || drag.next === null || drag.sent > (gd.__gsAnswered || 0)) return;
+    drag.sent = ++gd.__gsSeq;
+    gd.__gsTrigger("drag", { ...drag.next, seq: drag.sent });
+    drag.next = null;
+  };
+  gd.__gsAnswer = send;                        // called when a figure arrives
+  gd.addEventListener("pointerdown", (e) => {
+    if (!gd.__gsClickable || e.button !== 0) return;
+    const hit = startMarkers(gd).find((m) => Math.hypot(e.clientX - m.x, e.clientY - m.y) <= 12);
+    if (!hit) return;
+    e.preventDefault();                        // no zoom box, no click
+    e.stopPropagation();
+    drag = { plot: hit.plot, next: null, sent: 0 };
+    gd.__gsDragged = true;
+  }, true);
+  window.addEventListener("pointermove", (e) => {
+    if (drag === null) return;
+    drag.next = inPanel(gd, drag.plot, e);
+    send();
+  });
+  window.addEventListener("pointerup", (e) => {
+    if (drag === null) return;
+    const point = inPanel(gd, drag.plot, e);
+    drag = null;
+    gd.__gsTrigger("release", point);
+  });
+  gd.tabIndex = 0;                             // focusable: the keyboard moves the start too
+  gd.addEventListener("keydown", (e) => {
+    const step = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[e.key];
+    const marker = gd.__gsClickable && step && startMarkers(gd)[0];
+    if (!marker) return;
+    e.preventDefault();
+    const xa = marker.plot.xaxis, ya = marker.plot.yaxis, box = gd.getBoundingClientRect();
+    const x = xa.p2l(marker.x - box.left - xa._offset), y = ya.p2l(marker.y - box.top - ya._offset);
+    const [rx, ry] = [xa.range[1] - xa.range[0], ya.range[1] - ya.range[0]];
+    gd.__gsTrigger("release", { x: x + step[0] * rx / 50, y: y + step[1] * ry / 50 });
+  });
+}
+
 // Report a click inside a panel as gd.__gsTrigger("click", {x, y}); not the end of a drag (zoom,
-// pan), and not a double click (Plotly's "reset the axes"): a click waits for Plotly's
-// double-click delay before it counts.
+// pan, or the start marker dragged), and not a double click (Plotly's "reset the axes"): a click
+// waits for Plotly's double-click delay before it counts.
 function listen(gd) {
   let down = null, pending = null;
-  gd.addEventListener("mousedown", (e) => { down = [e.clientX, e.clientY]; }, true);
+  draggable(gd);
+  gd.addEventListener("mousedown", (e) => { down = [e.clientX, e.clientY]; gd.__gsDragged = false; }, true);
   gd.addEventListener("click", (e) => {
+    if (gd.__gsDragged) { gd.__gsDragged = false; return; }
     if (!gd.__gsClickable || down === null || Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) return;
     if (!e.target.closest || !e.target.closest(".nsewdrag")) return;    // on a panel, not the legend
     if (pending !== null) {                   // the second click of a double click
@@ -54,6 +122,23 @@ function listen(gd) {
     pending = setTimeout(() => { pending = null; gd.__gsTrigger("click", point); },
                          gd._context ? gd._context.doubleClickDelay : 300);
   }, true);
+}
+
+// The contour pictures, by hash: each is sent once per session (livechart.py) and kept here for
+// every chart of the page, across remounts (a tab closed and opened again).
+const pictures = window.__gsPictures || (window.__gsPictures = new Map());
+
+// Put the pictures into the layout's images in place of their hashes; the hashes it lacks.
+function withPictures(layout, received) {
+  for (const [ref, picture] of Object.entries(received)) pictures.set(ref, picture);
+  const missing = [];
+  for (const image of layout.images || []) {
+    if (typeof image.source === "string" && image.source.startsWith("gs:")) {
+      if (pictures.has(image.source)) image.source = pictures.get(image.source);
+      else missing.push(image.source);
+    }
+  }
+  return missing;
 }
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -70,13 +155,23 @@ export default function ({ data, parentElement, setTriggerValue }) {
   }
   gd.__gsTrigger = setTriggerValue;           // the newest values, for the listener
   gd.__gsClickable = !!data.clickable;
-  const drawn = () => { if (data.notify) setTriggerValue("drawn", data.notify); };
+  gd.__gsSeq = gd.__gsSeq || 0;
+  const drawn = () => {
+    gd.__gsAnswered = Math.max(gd.__gsAnswered || 0, data.dragged || 0);   // a drag goes on
+    gd.__gsAnswer();
+    if (data.notify) setTriggerValue("drawn", data.notify);
+  };
   const shown = data.figure + JSON.stringify(data.config);
   if (gd.__gsShown === shown) {               // the same figure again (the rest of the page reran)
     drawn();
   } else {
-    gd.__gsShown = shown;
     const figure = JSON.parse(data.figure);
+    const missing = withPictures(figure.layout, data.images || {});
+    if (missing.length) {                     // pictures this page no longer has: ask again
+      setTriggerValue("missing", missing);
+      return;
+    }
+    gd.__gsShown = shown;
     const config = { ...data.config, responsive: true };
     loadPlotly(data.plotly).then((Plotly) => Plotly.react(gd, figure.data, figure.layout, config))
       .then(drawn)

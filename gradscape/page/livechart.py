@@ -12,6 +12,7 @@ version as the plotly package's full bundle; else that full bundle.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -60,18 +61,55 @@ def preload() -> None:
 
 
 def live_chart(fig: Any, key: str, config: dict[str, Any], on_click: Callable[[], None] | None = None,
-               notify: str | None = None, on_drawn: Callable[[], None] | None = None) -> None:
-    """Show ``fig`` (Plotly ``config``): scatter, bar and pie traces only (``BASIC_TRACES``).
+               notify: str | None = None, on_drawn: Callable[[], None] | None = None,
+               on_drag: Callable[[], None] | None = None, on_release: Callable[[], None] | None = None,
+               dragged: int = 0) -> None:
+    """Show ``fig`` (a ``go.Figure``, or its plain data ``{"data", "layout"}``; Plotly
+    ``config``): scatter, bar and pie traces only (``BASIC_TRACES``).
 
     A click inside a panel calls ``on_click`` with ``st.session_state[key]["click"]`` set to
     ``{"x": ..., "y": ...}``. With ``notify``, once the browser has drawn this figure it calls
     ``on_drawn`` with ``st.session_state[key]["drawn"] == notify``.
+
+    With ``on_click``, the start marker (the trace named "start") can be dragged: while the
+    button is down ``on_drag`` gets ``[key]["drag"] == {"x", "y", "seq"}``, one at a time (the
+    browser sends the next position once a figure answering ``dragged`` >= seq is drawn), and
+    on release (or an arrow key, on the focused chart) ``on_release`` gets ``[key]["release"]``.
+
+    Layout images (the contour pictures, the same one in every panel) travel once: each image
+    is sent as a short hash, its picture only the first time this session's browser needs it
+    (the browser keeps them; one it lacks, it asks for again).
     """
-    if not {t.type or "scatter" for t in fig.data} <= BASIC_TRACES:   # what the basic bundle draws
+    spec = fig if isinstance(fig, dict) else fig.to_plotly_json()
+    if not {t.get("type") or "scatter" for t in spec["data"]} <= BASIC_TRACES:
         raise ValueError(f"the live chart draws {', '.join(sorted(BASIC_TRACES))} traces only")
-    _chart(key=key, data={"plotly": _PLOTLY_JS, "figure": pio.to_json(fig, validate=False),
-                          "config": config, "clickable": on_click is not None, "notify": notify},
-           on_click_change=on_click or _ignore, on_drawn_change=on_drawn or _ignore, width="stretch")
+    layout, pictures = _image_refs(spec["layout"])
+    sent = st.session_state.setdefault(Key.SENT_IMAGES, {}).setdefault(key, set())
+    data = {"plotly": _PLOTLY_JS, "figure": pio.to_json({"data": spec["data"], "layout": layout},
+                                                        validate=False),
+            "images": {h: picture for h, picture in pictures.items() if h not in sent},
+            "config": config, "clickable": on_click is not None, "notify": notify,
+            "dragged": dragged}
+    sent.update(pictures)
+    _chart(key=key, data=data, on_click_change=on_click or _ignore,
+           on_drawn_change=on_drawn or _ignore, on_missing_change=lambda: sent.clear(),
+           on_drag_change=on_drag or _ignore, on_release_change=on_release or _ignore,
+           width="stretch")
+
+
+def _image_refs(layout: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The layout with each image's source replaced by a hash of it, and the pictures by hash."""
+    images = layout.get("images")
+    if not images:
+        return layout, {}
+    pictures: dict[str, str] = {}
+    refs = []
+    for image in images:
+        picture = image["source"]
+        ref = "gs:" + hashlib.blake2b(picture.encode(), digest_size=10).hexdigest()
+        pictures[ref] = picture
+        refs.append({**image, "source": ref})
+    return {**layout, "images": refs}, pictures
 
 
 def _ignore() -> None:

@@ -8,6 +8,7 @@ fragment alone, about twenty frames from the first step to the last.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -15,6 +16,7 @@ import streamlit as st
 from gradscape.cache import memo
 from gradscape.experiment import Config
 from gradscape.figures import trajectory_figure
+from gradscape.figures.trajectory import trajectory_spec
 from gradscape.figures.export import TOOLBAR_CONFIG
 
 from .. import compute, form, limits, ui
@@ -29,22 +31,51 @@ FRAME_SECONDS = 0.35
 
 @memo(64)
 @limits.HEAVY
-def figure(config: Config, overlay: bool = False, upto: int | None = None,
-           contours: str = "raster", critical: bool = False) -> Any:
-    """The contour panels of ``config``'s runs (the page draws contours as pictures, files as
-    lines), cut at step ``upto``; shared between sessions: callers must not change it."""
+def spec(config: Config, overlay: bool = False, upto: int | None = None,
+         critical: bool = False) -> dict[str, Any]:
+    """The contour panels of ``config``'s runs as the page draws them (contours as pictures),
+    cut at step ``upto``: plain figure data, shared between sessions: do not change it."""
     result = compute.result(config)
-    return trajectory_figure(result, overlay=overlay, upto=upto, contours=contours,
-                             critical=compute.critical_points(result) if critical else ())
+    return trajectory_spec(result, overlay=overlay, upto=upto, contours="raster",
+                           critical=compute.critical_points(result) if critical else ())
 
 
 def on_click() -> None:
-    """A click inside a panel of the chart moves the start there."""
-    point = (ss.get(Key.CHART) or {}).get("click") or {}
+    """A click inside a panel moves the start there; the whole page follows (inputs, URL)."""
+    _start_at(_point("click"))
+
+
+def on_drag() -> None:
+    """The start marker is being dragged: only the chart follows it, as fast as it can (the
+    inputs keep the start until the release)."""
+    point = _point("drag")
+    if point is not None:
+        ss[Key.DRAG_POINT] = point
+        ss[Key.DRAGGED] = int(ss[Key.CHART]["drag"].get("seq") or 0)
+
+
+def on_release() -> None:
+    """The start marker was let go (or moved by the keyboard): the start is set, as by a click."""
+    ss.pop(Key.DRAG_POINT, None)
+    _start_at(_point("release"))
+
+
+def _start_at(point: tuple[float, float] | None) -> None:
+    """Move the start to ``point`` (if any); the chart lives in a fragment, so the whole page
+    reruns next, to show the new start in the inputs and the URL."""
+    if point is not None:
+        ss[Key.START_X], ss[Key.START_Y] = point
+        ss[Key.RERUN_APP] = True
+
+
+def _point(event: str) -> tuple[float, float] | None:
+    """The point the chart's ``event`` reports, to 4 significant digits; None if unusable."""
+    point = (ss.get(Key.CHART) or {}).get(event) or {}
     x, y = point.get("x"), point.get("y")
-    if isinstance(x, (int, float)) and isinstance(y, (int, float)) and math.isfinite(x) and math.isfinite(y):
-        ss[Key.START_X], ss[Key.START_Y] = float(f"{x:.4g}"), float(f"{y:.4g}")
-        ss[Key.RERUN_APP] = True   # the chart lives in a fragment; the sidebar must follow
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+               for v in (x, y)):
+        return None
+    return float(f"{x:.4g}"), float(f"{y:.4g}")
 
 
 def on_drawn() -> None:
@@ -83,18 +114,22 @@ def chart() -> None:
     if ss.pop(Key.RERUN_APP, False):
         st.rerun()
     config = form.current(ss, ss[Key.LINES])[0]
+    if Key.DRAG_POINT in ss:                     # the start is being dragged
+        config = replace(config, start=ss[Key.DRAG_POINT])
     upto = playback(config)
     try:
-        fig = figure(config, overlay=bool(ss.get(Key.OVERLAY)), upto=upto,
-                     critical=bool(ss.get(Key.CRITICAL_MARKS)))
+        fig = spec(config, overlay=bool(ss.get(Key.OVERLAY)), upto=upto,
+                   critical=bool(ss.get(Key.CRITICAL_MARKS)))
     except limits.Busy as exc:
         ui.busy(exc)
         return
     # run alone after a change (state.on_value): once the chart is drawn, the rest follows
     stale = config.to_json() if ss.get(Key.RESULTS_FOR) != config else None
     live_chart(fig, key=Key.CHART, config=TOOLBAR_CONFIG, on_click=on_click, notify=stale,
-               on_drawn=on_drawn)
-    st.caption("Click anywhere on a panel to start there; drag to zoom, double-click to go back.")
+               on_drawn=on_drawn, on_drag=on_drag, on_release=on_release,
+               dragged=ss.get(Key.DRAGGED, 0))
+    st.caption("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
+               "focused chart); drag elsewhere to zoom, double-click to go back.")
 
 
 def draw(context: Context) -> None:
@@ -103,8 +138,10 @@ def draw(context: Context) -> None:
 
 
 def export_figure(context: Context) -> Any:
-    return figure(context.config, overlay=context.view.overlay, contours="lines",
-                  critical=context.view.critical)
+    """The panels for a file: vector contour lines."""
+    result = compute.result(context.config)
+    return trajectory_figure(result, overlay=context.view.overlay, contours="lines",
+                             critical=compute.critical_points(result) if context.view.critical else ())
 
 
 TAB = Tab("paths", "Side by side", draw, export_figure)
