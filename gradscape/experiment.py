@@ -105,6 +105,8 @@ class Run:
     points (K+1, 2) with the start first, loss (K+1,), grad (K+1, 2): f and ∇f at each point;
     lr (K,): ``lr[t]`` moved ``points[t]`` to ``points[t+1]``. ``diverged_at`` is the index of
     the first point whose coordinates, loss or gradient was not finite (not recorded), or None.
+    momentum (K,): the momentum or β1 of each update where the scheduler cycles it (CyclicLR,
+    OneCycleLR with cycle_momentum), else None (and absent from ``to_dict``).
     ``optimizer`` and ``scheduler`` carry every keyword argument the run used, defaults included.
     """
 
@@ -116,12 +118,17 @@ class Run:
     grad: np.ndarray
     lr: np.ndarray
     diverged_at: int | None
+    momentum: np.ndarray | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "optimizer": self.optimizer.to_dict(),
-                "scheduler": None if self.scheduler is None else self.scheduler.to_dict(),
-                "points": self.points.tolist(), "loss": self.loss.tolist(),
-                "grad": self.grad.tolist(), "lr": self.lr.tolist(), "diverged_at": self.diverged_at}
+        out = {"label": self.label, "optimizer": self.optimizer.to_dict(),
+               "scheduler": None if self.scheduler is None else self.scheduler.to_dict(),
+               "points": self.points.tolist(), "loss": self.loss.tolist(),
+               "grad": self.grad.tolist(), "lr": self.lr.tolist()}
+        if self.momentum is not None:
+            out["momentum"] = self.momentum.tolist()
+        out["diverged_at"] = self.diverged_at
+        return out
 
 
 @dataclass(frozen=True, eq=False)
