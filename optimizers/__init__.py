@@ -36,7 +36,8 @@ from .rmsprop import RMSprop
 from .rprop import Rprop
 from .schedulefree import AdamWScheduleFree, SGDScheduleFree
 from .schedulers import (ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, CyclicLR,
-                         ExponentialLR, LinearLR, MultiStepLR, OneCycleLR, PolynomialLR, StepLR)
+                         ExponentialLR, LinearLR, MultiStepLR, OneCycleLR, PolynomialLR, StepLR,
+                         momentum_slot)
 from .sgd import SGD
 from .textbook import TEXTBOOK_CLASSES
 

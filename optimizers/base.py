@@ -128,6 +128,10 @@ class Hyperparam:
             return ""
         if self.kind == "choice":
             return " or ".join(f'"{c}"' for c in self.choices)
+        if self.kind == "formula":
+            return "a formula in epoch"
+        if self.kind == "schedulers":
+            return "each a chainable scheduler"
         if self.range_text:
             return self.range_text
         if self.low is None and self.high is None:
