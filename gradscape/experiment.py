@@ -358,6 +358,11 @@ def simulate(config: Config) -> Result:
     return Result(config, surface, tuple(start), tuple(runs))
 
 
+def spelled_out(made: optimizers.Optimizer | optimizers.Scheduler) -> dict[str, Any]:
+    """Every keyword argument of a built optimizer or scheduler as JSON-ready data."""
+    return _used(made).to_dict()["params"]
+
+
 def _used(made: optimizers.Optimizer | optimizers.Scheduler) -> Part:
     """Every keyword argument of a built optimizer or scheduler, defaults included (a
     composite's schedulers each with theirs)."""
