@@ -266,6 +266,11 @@ def _momentums(optimizer: Optimizer, scheduler: Scheduler | None, steps: int,
     if values is None:
         return None
     momentum_slot(optimizer)          # torch's error when the optimizer has neither
+    if optimizer.name == "SGD" and np.any(np.asarray(values) == 0):
+        # torch's SGD skips (and, at the first step, does not create) its buffer while the
+        # momentum is 0; our SGD keeps one buffer throughout, which is the same only for μ ≠ 0
+        raise ValueError("a cycled momentum of exactly 0 with SGD is not supported: "
+                         "give base_momentum and max_momentum above 0")
     return np.broadcast_to(np.asarray(values, dtype=float).reshape(steps, -1), (steps, runs))
 
 

@@ -158,3 +158,10 @@ def test_warmup_then_cosine_by_hand():
     t = np.arange(100)
     expected = np.where(t < 10, 0.1 + 0.9 * t / 10, (1 + np.cos(np.pi * (t - 10) / 90)) / 2)
     np.testing.assert_allclose(lrs, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_sgd_with_a_cycled_momentum_of_zero_is_refused():
+    """torch's SGD skips its buffer while μ = 0, which our single buffer does not model."""
+    with pytest.raises(ValueError, match="cycled momentum of exactly 0 with SGD"):
+        run(SURFACES["elliptic"], make("SGD", {"lr": 0.1}), [[1.0, 1.0]], 10,
+            make_scheduler("CyclicLR", {"base_momentum": 0.0, "step_size_up": 2}))
