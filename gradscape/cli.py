@@ -140,6 +140,13 @@ def catalogue() -> dict[str, list[dict[str, Any]]]:
             "schedulers": [described(c) for c in optimizers.SCHEDULERS.values()]}
 
 
+def _shown(default: Any) -> str:
+    """A default as `gradscape list` prints it: nested schedulers as the JSON a config holds."""
+    if isinstance(default, tuple) and default and isinstance(default[0], dict):
+        return json.dumps(list(default), separators=(",", ":"))
+    return str(default)
+
+
 def _list(args: argparse.Namespace) -> int:
     everything = catalogue()
     chosen = {args.what: everything[args.what]} if args.what else everything
@@ -153,7 +160,7 @@ def _list(args: argparse.Namespace) -> int:
             if group == "surfaces":
                 print(f"  {item['id']:<18} {item['formula']}")
             else:
-                defaults = ", ".join(f"{p['name']}={p['default']}" for p in item["params"])
+                defaults = ", ".join(f"{p['name']}={_shown(p['default'])}" for p in item["params"])
                 note = "  (reference: not part of torch.optim)" if item.get("torch") is False else ""
                 print(f"  {item['name']:<18} {defaults}{note}")
     return 0

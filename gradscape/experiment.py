@@ -38,13 +38,23 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Part:
-    """A named optimizer or scheduler with the keyword arguments the user gave."""
+    """A named optimizer or scheduler with the keyword arguments the user gave.
+
+    A composite scheduler's ``schedulers`` is a tuple of Parts (hashable, like the rest)."""
 
     name: str
     params: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "params": {k: _plain(v) for k, v in self.params}}
+
+    def kwargs(self) -> dict[str, Any]:
+        """The keyword arguments to build it with (nested Parts as {"name", "params"} dicts)."""
+        return {k: [p.to_dict() for p in v] if _is_parts(v) else v for k, v in self.params}
+
+
+def _is_parts(value: Any) -> bool:
+    return isinstance(value, tuple) and bool(value) and all(isinstance(v, Part) for v in value)
 
 
 @dataclass(frozen=True)
@@ -57,9 +67,9 @@ class Line:
 
     def build(self) -> tuple[optimizers.Optimizer, optimizers.Scheduler | None]:
         """The optimizer and (optional) scheduler this line describes, ready to run."""
-        optimizer = optimizers.make(self.optimizer.name, dict(self.optimizer.params))
+        optimizer = optimizers.make(self.optimizer.name, self.optimizer.kwargs())
         scheduler = None if self.scheduler is None else optimizers.make_scheduler(
-            self.scheduler.name, dict(self.scheduler.params))
+            self.scheduler.name, self.scheduler.kwargs())
         return optimizer, scheduler
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,6 +115,8 @@ class Run:
     points (K+1, 2) with the start first, loss (K+1,), grad (K+1, 2): f and ∇f at each point;
     lr (K,): ``lr[t]`` moved ``points[t]`` to ``points[t+1]``. ``diverged_at`` is the index of
     the first point whose coordinates, loss or gradient was not finite (not recorded), or None.
+    momentum (K,): the momentum or β1 of each update where the scheduler cycles it (CyclicLR,
+    OneCycleLR with cycle_momentum), else None (and absent from ``to_dict``).
     ``optimizer`` and ``scheduler`` carry every keyword argument the run used, defaults included.
     """
 
@@ -116,12 +128,17 @@ class Run:
     grad: np.ndarray
     lr: np.ndarray
     diverged_at: int | None
+    momentum: np.ndarray | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "optimizer": self.optimizer.to_dict(),
-                "scheduler": None if self.scheduler is None else self.scheduler.to_dict(),
-                "points": self.points.tolist(), "loss": self.loss.tolist(),
-                "grad": self.grad.tolist(), "lr": self.lr.tolist(), "diverged_at": self.diverged_at}
+        out = {"label": self.label, "optimizer": self.optimizer.to_dict(),
+               "scheduler": None if self.scheduler is None else self.scheduler.to_dict(),
+               "points": self.points.tolist(), "loss": self.loss.tolist(),
+               "grad": self.grad.tolist(), "lr": self.lr.tolist()}
+        if self.momentum is not None:
+            out["momentum"] = self.momentum.tolist()
+        out["diverged_at"] = self.diverged_at
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,6 +223,7 @@ def _lines(value: Any) -> tuple[Line, ...]:
         if item.get("scheduler") is not None:
             sched = _part(item["scheduler"], f"{where}.scheduler", optimizers.SCHEDULERS,
                           optimizers.make_scheduler)
+            _check_pair(Line(opt, opt.name, sched), f"{where}.scheduler")
         label = item.get("label") or opt.name
         if not isinstance(label, str):
             raise ConfigError(f"{where}.label: must be text")
@@ -213,6 +231,18 @@ def _lines(value: Any) -> tuple[Line, ...]:
         labels.append(label)
         lines.append(Line(opt, label, sched))
     return tuple(lines)
+
+
+def _check_pair(line: Line, where: str) -> None:
+    """What only the optimizer and scheduler together decide: a scheduler that cycles the
+    momentum needs an optimizer with momentum or betas (torch's error)."""
+    optimizer, scheduler = line.build()
+    if scheduler.momentums(0) is not None:
+        try:
+            optimizers.momentum_slot(optimizer)
+        except ValueError as exc:
+            raise ConfigError(f"{where}.params.cycle_momentum: {exc} ({optimizer.name} has "
+                              "neither; set cycle_momentum to false)") from None
 
 
 def unique_label(label: str, taken: list[str]) -> str:
@@ -233,11 +263,16 @@ def _part(item: Any, where: str, known: dict, make: Any) -> Part:
     params = item.get("params") or {}
     if not isinstance(params, dict):
         raise ConfigError(f"{where}.params: must be an object")
+    nested = {}
+    for h in known[name].hyperparams:           # a composite scheduler's own schedulers first
+        if h.kind == "schedulers" and isinstance(params.get(h.name), list):
+            nested[h.name] = tuple(_part(sub, f"{where}.params.{h.name}[{j}]", known, make)
+                                   for j, sub in enumerate(params[h.name]))
     try:
-        made = make(name, params)
+        made = make(name, {**params, **{k: [p.to_dict() for p in v] for k, v in nested.items()}})
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{where}.params: {exc}") from None
-    given = tuple((k, _hashable(made.params[k])) for k in params)
+    given = tuple((k, nested[k] if k in nested else _hashable(made.params[k])) for k in params)
     return Part(name, given)
 
 
@@ -278,7 +313,12 @@ def _hashable(value: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """JSON-ready: arrays to lists, tuples to lists, NumPy scalars to Python numbers."""
+    """JSON-ready: arrays to lists, tuples to lists, NumPy scalars to Python numbers, Parts
+    (and built schedulers, nested in a composite's) to {"name", "params"}."""
+    if isinstance(value, Part):
+        return value.to_dict()
+    if isinstance(value, optimizers.Scheduler):
+        return _used(value).to_dict()
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, (list, tuple)):
@@ -318,6 +358,14 @@ def simulate(config: Config) -> Result:
     return Result(config, surface, tuple(start), tuple(runs))
 
 
+def spelled_out(made: optimizers.Optimizer | optimizers.Scheduler) -> dict[str, Any]:
+    """Every keyword argument of a built optimizer or scheduler as JSON-ready data."""
+    return _used(made).to_dict()["params"]
+
+
 def _used(made: optimizers.Optimizer | optimizers.Scheduler) -> Part:
-    """Every keyword argument of a built optimizer or scheduler, defaults included."""
-    return Part(made.name, tuple((k, _hashable(v)) for k, v in made.params.items()))
+    """Every keyword argument of a built optimizer or scheduler, defaults included (a
+    composite's schedulers each with theirs)."""
+    return Part(made.name, tuple(
+        (k, tuple(_used(s) for s in v) if k == "schedulers" else _hashable(v))
+        for k, v in made.params.items()))

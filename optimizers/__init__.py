@@ -23,17 +23,21 @@ from .adamax import Adamax
 from .adan import Adan
 from .asgd import ASGD
 from .base import Hyperparam, Optimizer, Scheduler
+from .composite import REGISTRY as _NESTED, ChainedScheduler, SequentialLR
+from .lambda_lr import LambdaLR, MultiplicativeLR
 from .lion import Lion
 from .muon import Muon
 from .nadam import NAdam
 from .prodigy import Prodigy
 from .radam import RAdam
 from .newton import Newton
+from .plateau import ReduceLROnPlateau
 from .rmsprop import RMSprop
 from .rprop import Rprop
 from .schedulefree import AdamWScheduleFree, SGDScheduleFree
 from .schedulers import (ConstantLR, CosineAnnealingLR, CosineAnnealingWarmRestarts, CyclicLR,
-                         ExponentialLR, LinearLR, MultiStepLR, OneCycleLR, PolynomialLR, StepLR)
+                         ExponentialLR, LinearLR, MultiStepLR, OneCycleLR, PolynomialLR, StepLR,
+                         momentum_slot)
 from .sgd import SGD
 from .textbook import TEXTBOOK_CLASSES
 
@@ -56,8 +60,10 @@ REFERENCE: dict[str, type[Optimizer]] = {   # not torch.optim
 SCHEDULERS: dict[str, type[Scheduler]] = {
     cls.name: cls for cls in (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR,
                               ConstantLR, PolynomialLR, CosineAnnealingWarmRestarts, CyclicLR,
-                              OneCycleLR)
+                              OneCycleLR, LambdaLR, MultiplicativeLR, ReduceLROnPlateau,
+                              SequentialLR, ChainedScheduler)
 }
+_NESTED.update(SCHEDULERS)     # the schedulers SequentialLR and ChainedScheduler may name
 
 
 def make(name: str, params: dict[str, Any] | None = None) -> Optimizer:

@@ -22,7 +22,10 @@ class Hyperparam:
     validation that ``Configurable.__init__`` runs from it.
 
     kind: "float", "int", "bool", "pair" (two floats, e.g. betas), "triple" (three floats, e.g.
-    Adan's betas) or "ints" (a list of ints, e.g. milestones). ``low``/``high`` bound the valid
+    Adan's betas), "ints" (a list of ints, e.g. milestones), "choice" (one of the strings in
+    ``choices``, e.g. ReduceLROnPlateau's mode), "formula" (a typed formula in ``epoch``, e.g.
+    LambdaLR's lr_lambda: parsed by surfaces.expr, never executed) or "schedulers" (a list of
+    schedulers, each ``{"name": ..., "params": {...}}`` or a built Scheduler: SequentialLR's). ``low``/``high`` bound the valid
     range (None: unbounded); ``low_open`` / ``high_open`` exclude the bound itself. ``log``: a
     log-scale input suits it. ``optional``: the float may also be None, a package's "not set"
     (Prodigy's beta3 and eps; None is not checked against the bounds); a float whose default is
@@ -54,9 +57,10 @@ class Hyperparam:
     show_value: bool = True
     optional: bool = False
     range_text: str = ""
+    choices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.error and self.bounded:
+        if not self.error and self.bounded and self.kind != "choice":
             object.__setattr__(self, "error", f"Invalid {self.name} value")
 
     @property
@@ -81,7 +85,11 @@ class Hyperparam:
         first bad element is named; a pair member by member (index 0 first); a list of ints
         is named whole.
         """
-        if value is None and self.optional:
+        if self.kind == "choice" and value not in self.choices:
+            raise ValueError(self.error.format(value=value) if self.error else
+                             f"{self.name} must be one of {', '.join(map(repr, self.choices))}, "
+                             f"got {value!r}")
+        if (value is None and self.optional) or self.kind in ("choice", "formula", "schedulers"):
             return
         members = enumerate(value) if self.kind in ("pair", "triple") else [(None, value)]
         for index, member in members:
@@ -118,6 +126,12 @@ class Hyperparam:
         "each " first for a pair or a list; "" for a bool."""
         if self.kind == "bool":
             return ""
+        if self.kind == "choice":
+            return " or ".join(f'"{c}"' for c in self.choices)
+        if self.kind == "formula":
+            return "a formula in epoch"
+        if self.kind == "schedulers":
+            return "each a chainable scheduler"
         if self.range_text:
             return self.range_text
         if self.low is None and self.high is None:
@@ -230,11 +244,25 @@ class Optimizer(Configurable):
 
 
 class Scheduler(Configurable):
-    """torch.optim.lr_scheduler's rule: the learning rate used by each update."""
+    """torch.optim.lr_scheduler's rule: the learning rate used by each update.
+
+    Most schedulers depend on the step count only: ``lrs`` gives every lr at once. One whose
+    class sets ``loss_driven = True`` (ReduceLROnPlateau) depends on each step's loss: the
+    runner asks ``plateau_start``/``plateau_step`` step by step instead. ``momentums`` gives the
+    momentum (or β1) a scheduler writes into the optimizer at each update (CyclicLR's and
+    OneCycleLR's cycle_momentum), None for the others.
+    """
+
+    loss_driven: ClassVar[bool] = False
 
     def lrs(self, base_lr: Any, steps: int) -> Array:
         """Array of shape (steps,) + shape(base_lr): entry k is the lr of update k+1."""
         raise NotImplementedError
+
+    def momentums(self, steps: int) -> Array | None:
+        """The momentum or β1 of each update, shape (steps,) + sweep shape, or None when the
+        scheduler leaves the optimizer's own (the default)."""
+        return None
 
 
 def _coerce(h: Hyperparam, value: Any, owner: str) -> Any:
@@ -245,6 +273,18 @@ def _coerce(h: Hyperparam, value: Any, owner: str) -> Any:
             if not isinstance(value, (bool, np.bool_)):
                 raise TypeError
             return bool(value)
+        if h.kind == "choice":      # its membership is checked with the bounds, in torch's order
+            if not isinstance(value, str):
+                raise TypeError
+            return value
+        if h.kind == "formula":
+            if not isinstance(value, str):
+                raise TypeError
+            return value
+        if h.kind == "schedulers":    # built by the composite scheduler itself
+            if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+                raise TypeError
+            return tuple(value)
         if h.kind == "int":
             if isinstance(value, bool) or float(value) != int(value):
                 raise TypeError
@@ -269,7 +309,8 @@ def _coerce(h: Hyperparam, value: Any, owner: str) -> Any:
     except (TypeError, ValueError, OverflowError) as exc:
         if isinstance(exc, ValueError) and str(exc).startswith(where):
             raise
-        kinds = {"bool": "true or false", "int": "an integer", "ints": "a list of integers",
+        kinds = {"formula": "a formula in epoch (text)", "choice": "text",
+                 "schedulers": "a list of schedulers", "bool": "true or false", "int": "an integer", "ints": "a list of integers",
                  "pair": "a pair of numbers", "triple": "three numbers", "float": "a number"}
         raise ValueError(f"{where} must be {kinds[h.kind]}, got {value!r}") from None
 

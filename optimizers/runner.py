@@ -6,6 +6,11 @@ updates of torch's cycle: evaluate f and ∇f at θ, ``optimizer.step``, then th
 learning rate. A run that reaches a point whose coordinates, loss or gradient is not finite
 stops there: ``diverged_at`` is that point's index and the point is not recorded.
 
+Schedules: a step-count scheduler's lrs are computed for the whole run at once; a loss-driven
+one (ReduceLROnPlateau, ``loss_driven``) is stepped after every update with the loss of the point
+that update left, each run with its own state. A scheduler that cycles the momentum (CyclicLR,
+OneCycleLR) has the optimizer step with that update's momentum or β1, recorded in ``momentum``.
+
 An optimizer whose class sets ``needs_hessian = True`` (Newton) gets ``hessian=(fxx, fxy, fyy)``
 at θ, each (N,); the others get ``hessian=None`` and never pay for it (``run_many`` evaluates it
 once per step, for every run, when any of its lines needs it).
@@ -18,6 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .base import Optimizer, Scheduler
+from .schedulers import cycled, momentum_slot
 
 Array = np.ndarray
 
@@ -33,6 +39,7 @@ class Paths:
 
     points (N, K+1, 2), loss (N, K+1), grad (N, K+1, 2), lr (N, K): ``lr[:, t]`` moved
     ``points[:, t]`` to ``points[:, t+1]``. ``diverged_at`` (N,) is -1 for runs that never did.
+    momentum (N, K): the momentum or β1 of each update where a scheduler cycles it, else None.
     """
 
     points: Array
@@ -40,14 +47,16 @@ class Paths:
     grad: Array
     lr: Array
     diverged_at: Array
+    momentum: Array | None = None
 
     def run(self, i: int) -> dict[str, Any]:
-        """Run i cut at its divergence, as plain arrays."""
+        """Run i cut at its divergence, as plain arrays (momentum None when not cycled)."""
         d = int(self.diverged_at[i])
         n = self.points.shape[1] if d < 0 else d
+        k = self.lr.shape[1] if d < 0 else d
         return {"points": self.points[i, :n], "loss": self.loss[i, :n], "grad": self.grad[i, :n],
-                "lr": self.lr[i, :self.lr.shape[1] if d < 0 else d],
-                "diverged_at": None if d < 0 else d}
+                "lr": self.lr[i, :k], "diverged_at": None if d < 0 else d,
+                "momentum": None if self.momentum is None else self.momentum[i, :k]}
 
 
 @dataclass(frozen=True)
@@ -90,10 +99,15 @@ def sweep_size(configurable: Optimizer | Scheduler | None) -> int:
 
 
 def learning_rates(optimizer: Optimizer, scheduler: Scheduler | None, steps: int, runs: int) -> Array:
-    """The lr of each update for each run: shape (steps, runs)."""
+    """The lr of each update for each run: shape (steps, runs). A loss-driven scheduler's are
+    known only as the run goes: the first row is the base lr, the rest is filled step by step."""
     base = np.broadcast_to(np.asarray(optimizer.params["lr"], dtype=float), (runs,))
     if scheduler is None:
         return np.broadcast_to(base, (steps, runs))
+    if scheduler.loss_driven:
+        lrs = np.full((steps, runs), np.nan)
+        lrs[:1] = base
+        return lrs
     return np.broadcast_to(np.asarray(scheduler.lrs(base.copy(), steps), dtype=float), (steps, runs))
 
 
@@ -133,11 +147,15 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
     if paths:
         points, loss = np.empty((n, steps + 1, 2)), np.empty((n, steps + 1))
         grad, lr_used = np.empty((n, steps + 1, 2)), np.empty((n, steps))
+        momentum = (np.full((n, steps), np.nan)
+                    if any(line.momentum is not None for line in groups) else None)
     else:
         converged = np.full(n, -1)
 
     with np.errstate(all="ignore"):
         states = [line.optimizer.init(theta[line.rows]) for line in groups]
+        plateaus = [line.scheduler.start(line.lrs[0]) if line.scheduler is not None and steps
+                    else None for line in groups]
         for t in range(steps + 1):
             x, y = theta[:, 0], theta[:, 1]
             f = surface.value(x, y)
@@ -168,13 +186,21 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
             previous = theta
             theta = _step_lines(groups, states, previous, g, hessian, t, dead, noise_std,
                                 lr_used if paths else None)
+            _step_schedules(groups, plateaus, f, t)
+            if paths and momentum is not None:
+                for line in groups:
+                    if line.momentum is not None:
+                        momentum[line.rows, t] = line.momentum[t]
 
     if paths:
         for i in np.flatnonzero(diverged_at >= 0):
             d = diverged_at[i]
             points[i, d:], loss[i, d:], grad[i, d:], lr_used[i, d:] = np.nan, np.nan, np.nan, np.nan
-        return [Paths(points[r], loss[r], grad[r], lr_used[r], diverged_at[r])
-                for r in (line.rows for line in groups)]
+            if momentum is not None:
+                momentum[i, d:] = np.nan
+        return [Paths(points[r], loss[r], grad[r], lr_used[r], diverged_at[r],
+                      None if line.momentum is None else momentum[r])
+                for line, r in ((line, line.rows) for line in groups)]
     theta[diverged_at == 0] = np.nan   # no finite point at all
     with np.errstate(all="ignore"):
         final_loss = surface.value(theta[:, 0], theta[:, 1])
@@ -193,10 +219,12 @@ def _lines(lines: Sequence[tuple[Optimizer, Scheduler | None]], starts: int, ste
         n = max(starts, sweep_size(optimizer), sweep_size(scheduler))
         if starts not in (1, n):
             raise ValueError(f"{starts} start points for a sweep of {n} settings")
+        loss_driven = scheduler is not None and scheduler.loss_driven
         out.append(_Line(optimizer, slice(rows, rows + n), learning_rates(optimizer, scheduler, steps, n),
                          # one lr for every run (no sweep): a float, the cheapest to broadcast
-                         sweep_size(optimizer) == 1 and sweep_size(scheduler) == 1,
-                         np.random.default_rng(seed) if noise_std > 0 else None))
+                         sweep_size(optimizer) == 1 and sweep_size(scheduler) == 1 and not loss_driven,
+                         np.random.default_rng(seed) if noise_std > 0 else None,
+                         scheduler if loss_driven else None, _momentums(optimizer, scheduler, steps, n)))
         rows += n
     return out
 
@@ -220,7 +248,9 @@ def _step_lines(groups: list[_Line], states: list, previous: Array, g: Array,
             gr = gr + noise_std * line.rng.standard_normal(gr.shape)
             gr[dead[r]] = 0.0
         h = tuple(c[r] for c in hessian) if line.optimizer.needs_hessian else None
-        theta_r, states[i] = line.optimizer.step(states[i], previous[r], gr, lr, hessian=h)
+        optimizer = line.optimizer if line.momentum is None else cycled(
+            line.optimizer, line.momentum[t, 0] if line.uniform else line.momentum[t])
+        theta_r, states[i] = optimizer.step(states[i], previous[r], gr, lr, hessian=h)
         moved.append(theta_r)
     # one line (a grid of starts, a sweep): its new θ as it is, no copy
     theta = moved[0] if len(moved) == 1 else np.concatenate(moved)
@@ -229,12 +259,42 @@ def _step_lines(groups: list[_Line], states: list, previous: Array, g: Array,
     return theta
 
 
+def _momentums(optimizer: Optimizer, scheduler: Scheduler | None, steps: int,
+               runs: int) -> Array | None:
+    """The momentum or β1 of each update, (steps, runs), where the scheduler cycles it, else None."""
+    values = None if scheduler is None else scheduler.momentums(steps)
+    if values is None:
+        return None
+    momentum_slot(optimizer)          # torch's error when the optimizer has neither
+    if optimizer.name == "SGD" and np.any(np.asarray(values) == 0):
+        # torch's SGD skips (and, at the first step, does not create) its buffer while the
+        # momentum is 0; our SGD keeps one buffer throughout, which is the same only for μ ≠ 0
+        raise ValueError("a cycled momentum of exactly 0 with SGD is not supported: "
+                         "give base_momentum and max_momentum above 0")
+    return np.broadcast_to(np.asarray(values, dtype=float).reshape(steps, -1), (steps, runs))
+
+
+def _step_schedules(groups: list[_Line], plateaus: list, loss: Array, t: int) -> None:
+    """After update t: each loss-driven scheduler steps with the loss at the point the update
+    left (f(θₜ), as ``scheduler.step(loss)`` after ``optimizer.step()`` in torch's loop) and
+    gives the lr of update t + 1 (row t + 1 of the line's lrs)."""
+    for i, line in enumerate(groups):
+        if line.scheduler is None:
+            continue
+        plateaus[i] = line.scheduler.step(plateaus[i], loss[line.rows])
+        if t + 1 < len(line.lrs):
+            line.lrs[t + 1] = plateaus[i].lr
+
+
 @dataclass(frozen=True)
 class _Line:
-    """One (optimizer, scheduler) line of ``run_many``: its rows of θ, lrs (steps, n), noise."""
+    """One (optimizer, scheduler) line of ``run_many``: its rows of θ, lrs (steps, n), noise;
+    its loss-driven scheduler (stepped by the runner; else None) and cycled momentum (steps, n)."""
 
     optimizer: Optimizer
     rows: slice
     lrs: Array
     uniform: bool
     rng: np.random.Generator | None
+    scheduler: Scheduler | None = None
+    momentum: Array | None = None

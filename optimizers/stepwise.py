@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .base import Array, Optimizer, Scheduler
+from .schedulers import cycled
 from .runner import run, sweep_size
 
 
@@ -73,8 +74,9 @@ def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
         if rng is not None:      # the runner draws the batch's noise once per update, in order
             g = g + noise_std * rng.standard_normal(g.shape)
         hessian = surface.hessian(theta[:, 0], theta[:, 1]) if optimizer.needs_hessian else None
-        _, after = optimizer.step(state, theta, g, lr, hessian=hessian)
-        info = optimizer.explain(state, after, lr)
+        used = optimizer if one["momentum"] is None else cycled(optimizer, float(one["momentum"][t]))
+        _, after = used.step(state, theta, g, lr, hessian=hessian)
+        info = used.explain(state, after, lr)
         effective[t] = info["effective_lr"][0]
         if "momentum" in info:
             momentum[t], has_momentum = info["momentum"][0], True

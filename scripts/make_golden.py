@@ -191,9 +191,9 @@ SCHEDULED_CASES = [
      "CosineAnnealingWarmRestarts", {"T_0": 20, "T_mult": 2, "eta_min": 0.001}),
     ("cycliclr-sgd-elliptic", "SGD", {"lr": 0.1}, E,
      "CyclicLR", {"base_lr": 0.01, "max_lr": 0.5, "step_size_up": 20, "step_size_down": 30,
-                  "mode": "triangular2"}),
+                  "mode": "triangular2", "cycle_momentum": False}),
     ("onecycle-adamw-rosenbrock", "AdamW", {"lr": 0.05}, R,
-     "OneCycleLR", {"max_lr": 0.05, "total_steps": 150, "pct_start": 0.25}),
+     "OneCycleLR", {"max_lr": 0.05, "total_steps": 150, "pct_start": 0.25, "cycle_momentum": False}),
     ("steplr-asgd-himmelblau", "ASGD", {"lr": 0.01, "lambd": 0.01}, H,
      "StepLR", {"step_size": 30, "gamma": 0.5}),
     ("exponentiallr-adafactor-rosenbrock", "Adafactor", {"lr": 0.05}, R,
@@ -202,9 +202,7 @@ SCHEDULED_CASES = [
     ("steplr-rprop-elliptic", "Rprop", {"lr": 0.1}, E, "StepLR", {"step_size": 10}),
 ]
 
-# torch keyword arguments a scheduled case passes that gradscape does not model: CyclicLR and
-# OneCycleLR cycle the optimizer's momentum by default; gradscape's cycle the lr only.
-TORCH_ONLY = {"CyclicLR": {"cycle_momentum": False}, "OneCycleLR": {"cycle_momentum": False}}
+# (cycle_momentum=True, torch's default, is checked by make_golden_schedulers.py's cases.)
 
 # (id, scheduler, kwargs, base_lr, steps): torch's lr sequence alone.
 LR_CASES = [
@@ -263,8 +261,7 @@ def trajectory(optimizer: str, kwargs: dict, surface: str, scheduler: tuple | No
     shape = (1, 2) if optimizer == "Muon" else (2,)      # Muon: the point as the matrix [[x, y]]
     p = torch.tensor(start, dtype=torch.float64).reshape(shape).requires_grad_()
     opt = _make_optimizer(optimizer, kwargs, [p])
-    extra = TORCH_ONLY.get(scheduler[0], {}) if scheduler else {}
-    sched = (getattr(torch.optim.lr_scheduler, scheduler[0])(opt, **scheduler[1], **extra)
+    sched = (getattr(torch.optim.lr_scheduler, scheduler[0])(opt, **scheduler[1])
              if scheduler else None)
     points, lrs, ax = [list(start)], [], []
     for _ in range(STEPS):
@@ -283,8 +280,6 @@ def trajectory(optimizer: str, kwargs: dict, surface: str, scheduler: tuple | No
     out = {"optimizer": optimizer, "params": kwargs, "surface": surface, "start": list(start),
            "steps": STEPS, "scheduler": None if scheduler is None else
            {"name": scheduler[0], "params": scheduler[1]}, "lrs": lrs, "points": points}
-    if extra:
-        out["torch_only"] = extra
     if ax:
         out["ax"] = ax
     return out

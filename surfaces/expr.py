@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import math
 from numbers import Real
+from typing import Callable
 
 import numpy as np
 
@@ -37,7 +38,7 @@ from surfaces.expr_tree import (CONSTANTS, FUNCTIONS, MAX_DERIVATIVE_DEPTH,
                                 FormulaError, Kernel, Neg, Node, Num, Var, compile_tree, diff,
                                 fold)
 
-__all__ = ["FormulaError", "parse", "from_formula", "fold", "diff", "compile_tree", "to_text",
+__all__ = ["FormulaError", "parse", "from_formula", "of_one_variable", "fold", "diff", "compile_tree", "to_text",
            "to_latex", "Node", "Num", "Const", "Var", "Neg", "Bin", "Call", "FUNCTIONS",
            "CONSTANTS", "VARIABLES", "MAX_LENGTH", "MAX_DERIVATIVE_SIZE",
            "MAX_DERIVATIVE_DEPTH"]
@@ -54,11 +55,13 @@ _ALLOWED_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP
 
 # --------------------------------------------------------------------------- parsing
 
-def parse(text: str) -> Node:
+def parse(text: str, variables: tuple[str, ...] = VARIABLES) -> Node:
     """Parse a formula of x and y into a tree, as typed (no folding), or raise `FormulaError`.
 
     Args:
       text: the formula, e.g. ``"x^2/20 + y^2"``; at most `MAX_LENGTH` ASCII characters.
+      variables: the names that are variables (``("epoch",)`` for a scheduler's lr_lambda);
+        any other name is an error, as for x and y.
     """
     _precheck(text)
     indent = len(text) - len(text.lstrip(" "))         # Python rejects leading spaces
@@ -72,7 +75,7 @@ def parse(text: str) -> Node:
         raise FormulaError(_syntax_message(exc, columns)) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError("formula nested too deeply") from None
-    tree, _ = _Converter(text, source, columns).convert(body)
+    tree, _ = _Converter(text, source, columns, variables).convert(body)
     if tree.depth > MAX_DEPTH:
         raise FormulaError(f"formula nested too deeply (over {MAX_DEPTH} levels; a long sum "
                            f"or product counts one level per term)")
@@ -149,8 +152,11 @@ _REJECTED = {
 class _Converter:
     """Walks Python's syntax tree against the whitelist and builds our tree."""
 
-    def __init__(self, text: str, source: str, columns: list[int]):
+    def __init__(self, text: str, source: str, columns: list[int],
+                 variables: tuple[str, ...] = VARIABLES):
         self.text, self.source_text, self.columns = text, source, columns
+        self.variables = variables
+        self.hint = f" (use {', '.join(variables)}, pi, e)"
 
     def column(self, node: ast.AST) -> int:
         return self.columns[node.col_offset]
@@ -201,7 +207,7 @@ class _Converter:
     def constant(self, node: ast.Constant) -> tuple[Node, np.float64]:
         value = node.value
         if isinstance(value, bool) or value is None:
-            raise self.fail(node, f"unknown name '{value}'", " (use x, y, pi, e)")
+            raise self.fail(node, f"unknown name '{value}'", self.hint)
         if isinstance(value, complex):
             raise self.fail(node, f"complex numbers are not allowed: {self.source(node)}")
         if not isinstance(value, (int, float)):
@@ -215,14 +221,14 @@ class _Converter:
         return Num(number), np.float64(number)
 
     def name(self, node: ast.Name) -> tuple[Node, np.float64 | None]:
-        if node.id in VARIABLES:
+        if node.id in self.variables:
             return Var(node.id), None
         if node.id in CONSTANTS:
             return Const(node.id), np.float64(CONSTANTS[node.id])
         if node.id in FUNCTIONS:
             raise self.fail(node, f"function '{node.id}' needs an argument",
                             f" (write {node.id}(...))")
-        raise self.fail(node, f"unknown name '{node.id}'", " (use x, y, pi, e)")
+        raise self.fail(node, f"unknown name '{node.id}'", self.hint)
 
     def call(self, node: ast.Call) -> tuple[Node, np.float64 | None]:
         func = node.func
@@ -230,7 +236,7 @@ class _Converter:
             self.convert(func)                      # rejects sin.__call__(x) and the like
             where = self.columns[self.source_text.index("(", func.end_col_offset)]
             raise FormulaError(f"missing '*' before '(' at column {where}")
-        if func.id in VARIABLES or func.id in CONSTANTS:
+        if func.id in self.variables or func.id in CONSTANTS:
             raise self.fail(func, f"'{func.id}' is not a function",
                             f" (write {func.id}*(...) for a product)")
         if func.id not in FUNCTIONS:
@@ -353,6 +359,20 @@ def _default_start(ev: _Evaluator, window: Window) -> tuple[float, float]:
             i = int(np.argmax(good))
             return float(px[i]), float(py[i])
     return float(px[0]), float(py[0])
+
+
+def of_one_variable(text: str, variable: str) -> Callable[[float], float]:
+    """A typed formula of one variable (``"0.95^epoch"``) as a function of a number.
+
+    Parsed against the same whitelist as surfaces (``variable`` instead of x and y), folded,
+    compiled into closures; never executed as code. Operators on a Python number are Python's
+    (``0.95^epoch`` is ``0.95 ** epoch``, as a lambda computes it), functions NumPy's.
+
+    Raises:
+      FormulaError: the text is not a usable formula of ``variable``.
+    """
+    kernel = compile_tree(fold(parse(text, (variable,))))
+    return lambda value: kernel(value, value)
 
 
 def from_formula(text: str, window: Window | None = None,

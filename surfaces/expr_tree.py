@@ -333,7 +333,8 @@ def compile_tree(node: Node) -> Kernel:
             c = float(n.value)
             kernel = lambda x, y: c                                 # noqa: E731
         elif isinstance(n, Var):
-            kernel = (lambda x, y: x) if n.name == "x" else (lambda x, y: y)
+            # y is the second argument; x (or a formula's one other variable, e.g. epoch) the first
+            kernel = (lambda x, y: y) if n.name == "y" else (lambda x, y: x)
         elif isinstance(n, Neg):
             f = build(n.arg)
             kernel = lambda x, y: -f(x, y)                          # noqa: E731

@@ -77,3 +77,61 @@ def test_numbers_json_cannot_hold_as_floats_are_refused_by_field(text, field):
     with pytest.raises(ConfigError) as err:
         load(text)
     assert str(err.value).startswith(field) and len(str(err.value)) < 200
+
+
+# --- composite and loss-driven schedulers, cycled momentum ----------------------------------
+
+WARMUP_COSINE = {"name": "SequentialLR", "params": {
+    "schedulers": [{"name": "LinearLR", "params": {"start_factor": 0.1, "total_iters": 10}},
+                   {"name": "CosineAnnealingLR", "params": {"T_max": 90}}], "milestones": [10]}}
+
+
+def _one(scheduler, optimizer=None):
+    return {"surface": "elliptic", "steps": 40,
+            "optimizers": [{**(optimizer or {"name": "Adam", "params": {"lr": 0.3}}),
+                            "scheduler": scheduler}]}
+
+
+def test_nested_schedulers_are_hashable_and_round_trip():
+    from gradscape.experiment import load
+    configs = [load(_one(WARMUP_COSINE)),
+               load(_one({"name": "ChainedScheduler", "params": {"schedulers": [
+                   {"name": "ConstantLR"}, {"name": "LambdaLR", "params": {"lr_lambda": "0.9^epoch"}}]}})),
+               load(_one({"name": "ReduceLROnPlateau", "params": {"mode": "max", "patience": 2}})),
+               load(_one({"name": "OneCycleLR", "params": {"total_steps": 40}}))]
+    for config in configs:
+        assert hash(config) == hash(load(config.to_json()))
+        assert load(config.to_dict()) == config == load(config.to_json())
+
+
+@pytest.mark.parametrize("scheduler,optimizer,message", [
+    ({"name": "SequentialLR", "params": {"schedulers": [{"name": "LinearLR"}, {"name": "Foo"}],
+                                         "milestones": [3]}}, None,
+     "optimizers[0].scheduler.params.schedulers[1].name: unknown 'Foo'"),
+    ({"name": "SequentialLR", "params": {"schedulers": [{"name": "LinearLR", "params": {"total_iters": -1}}],
+                                         "milestones": []}}, None,
+     "optimizers[0].scheduler.params.schedulers[0].params: Invalid total_iters value: -1"),
+    ({"name": "ChainedScheduler", "params": {"schedulers": [
+        {"name": "LambdaLR", "params": {"lr_lambda": "0.9^epch"}}]}}, None,
+     "optimizers[0].scheduler.params.schedulers[0].params: LambdaLR: 'lr_lambda': unknown name "
+     "'epch' at column 5 (use epoch, pi, e)"),
+    ({"name": "CyclicLR"}, {"name": "Adagrad"},
+     "optimizers[0].scheduler.params.cycle_momentum: optimizer must support momentum or beta1"),
+    ({"name": "ReduceLROnPlateau", "params": {"threshold_mode": "ab"}}, None,
+     "optimizers[0].scheduler.params: threshold mode ab is unknown!"),
+])
+def test_scheduler_field_errors(scheduler, optimizer, message):
+    from gradscape.experiment import ConfigError, load
+    with pytest.raises(ConfigError) as err:
+        load(_one(scheduler, optimizer))
+    assert str(err.value).startswith(message)
+
+
+def test_momentum_is_recorded_only_when_cycled():
+    from gradscape.experiment import load, simulate
+    cycled = simulate(load(_one({"name": "OneCycleLR", "params": {"total_steps": 40}}))).runs[0]
+    assert cycled.momentum.shape == (40,) and cycled.momentum[0] == 0.95
+    assert cycled.to_dict()["momentum"][0] == 0.95
+    plain = simulate(load(_one(WARMUP_COSINE))).runs[0]
+    assert plain.momentum is None and "momentum" not in plain.to_dict()
+    assert plain.lr[0] == 0.3 * 0.1

@@ -526,7 +526,9 @@ def test_registry_order_and_names():
                                 "RAdam", "Adadelta", "Rprop", "ASGD", "Adafactor", "Muon"]
     assert list(SCHEDULERS) == ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
                                 "LinearLR", "ConstantLR", "PolynomialLR",
-                                "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR"]
+                                "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "LambdaLR",
+                                "MultiplicativeLR", "ReduceLROnPlateau", "SequentialLR",
+                                "ChainedScheduler"]
     assert optimizers.Hyperparam is Hyperparam
 
 

@@ -161,8 +161,8 @@ def test_keywords_without_an_input_are_still_checked_and_kept():
     assert muon.params["ns_coefficients"] == (2.0, -1.5, 0.5)
     with pytest.raises(ValueError, match="finite"):
         make("Muon", {"ns_coefficients": (1.0, float("nan"), 2.0)})
-    with pytest.raises(ValueError, match="unknown parameter 'cycle_momentum' for CyclicLR"):
-        make_scheduler("CyclicLR", {"cycle_momentum": False})
+    with pytest.raises(ValueError, match="unknown parameter 'scale_fn' for CyclicLR"):
+        make_scheduler("CyclicLR", {"scale_fn": "lambda x: 1"})
     with pytest.raises(ValueError, match="an integer"):
         make_scheduler("CyclicLR", {"step_size_down": 2.5})
     assert make_scheduler("CyclicLR", {"step_size_down": 3.0}).step_size_down == 3

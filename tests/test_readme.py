@@ -25,7 +25,12 @@ def test_readme_gives_the_two_commands():
 
 
 def default_text(value) -> str:
-    """A default as Python would echo it, but 1/3 rather than 0.3333333333333333."""
+    """A default as Python would echo it, but 1/3 rather than 0.3333333333333333, and a list of
+    nested schedulers as [LinearLR(start_factor=0.1, total_iters=10), ...]."""
+    if isinstance(value, tuple) and value and all(isinstance(v, dict) for v in value):
+        return "[" + ", ".join(f"{v['name']}(" + ", ".join(f"{k}={default_text(x)}" for k, x in
+                                                        v["params"].items()) + ")"
+                               for v in value) + "]"
     if isinstance(value, float) and len(repr(value)) > 8:
         fraction = Fraction(value).limit_denominator(100)
         if float(fraction) == value and fraction.denominator > 1:

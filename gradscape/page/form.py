@@ -7,13 +7,15 @@ always shows one. Keys come from ``keys``; an optimizer line is known by its uid
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any, Mapping, MutableMapping
 
 import optimizers
 import surfaces
-from gradscape.experiment import Config, ConfigError, Line, load, resolve_surface, unique_label
+from gradscape.experiment import (Config, ConfigError, Line, Part, load, resolve_surface,
+                                  spelled_out, unique_label)
 from optimizers.base import Hyperparam
 
 from .keys import Key, line_key, param_key
@@ -66,6 +68,10 @@ def part_values(uid: int, role: str, owner: str, given: Mapping[str, Any]) -> di
             values[param_key(uid, role, owner, h.name)] = ", ".join(str(int(v)) for v in value)
         elif h.kind == "bool":
             values[param_key(uid, role, owner, h.name)] = bool(value)
+        elif h.kind in ("choice", "formula"):
+            values[param_key(uid, role, owner, h.name)] = str(value)
+        elif h.kind == "schedulers":   # nested schedulers: their JSON, edited as text
+            values[param_key(uid, role, owner, h.name)] = schedulers_text(value)
         elif h.kind == "int":
             values[param_key(uid, role, owner, h.name)] = int(value)
         else:   # an optional float may be None (an empty input): the package's "not set"
@@ -120,6 +126,10 @@ def _read_params(state: Mapping[str, Any], uid: int, role: str, owner: str,
         elif h.kind == "ints":
             value = parse_ints(state[param_key(uid, role, owner, h.name)], f"{where}.{h.name}")
             differs = value != list(h.default)
+        elif h.kind == "schedulers":
+            value = parse_schedulers(state[param_key(uid, role, owner, h.name)],
+                                     f"{where}.params.{h.name}")
+            differs = value != list(h.default)
         else:
             value = state[param_key(uid, role, owner, h.name)]
             differs = value != h.default
@@ -134,6 +144,32 @@ def parse_ints(text: str, where: str) -> list[int]:
     if len(items) > 1000 or not all(re.fullmatch(r"[+-]?\d{1,9}", t) for t in items):
         raise ConfigError(f"{where}: must be whole numbers separated by commas, e.g. 60, 150")
     return [int(t) for t in items]
+
+
+def schedulers_text(value: Any) -> str:
+    """Nested schedulers (Parts from a Config, or the default's dicts) as one JSON line each."""
+    items = [v.to_dict() if isinstance(v, Part) else v for v in value]
+    return "[" + ",\n ".join(json.dumps(item) for item in items) + "]"
+
+
+def parse_schedulers(text: str, where: str) -> list[Any]:
+    """The JSON list a composite scheduler's text input holds; ConfigError naming the field.
+
+    Only parsed as JSON here (json.loads builds data, runs nothing); ``experiment.load``
+    validates each item and names its path."""
+    try:
+        value = json.loads(str(text), parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"{where}: not valid JSON ({exc}); write a list such as "
+                          '[{"name": "LinearLR", "params": {"total_iters": 10}}]') from None
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: must be a JSON list of schedulers, "
+                          '[{"name": ..., "params": {...}}, ...]')
+    return value
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not allowed")
 
 
 def surfaces_window(config: Config) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -159,7 +195,7 @@ def canonical(config: Config) -> dict[str, Any]:
         item["params"] = _plain(optimizers.make(item["name"], item["params"]).params)
         if "scheduler" in item:
             sched = item["scheduler"]
-            sched["params"] = _plain(optimizers.make_scheduler(sched["name"], sched["params"]).params)
+            sched["params"] = spelled_out(optimizers.make_scheduler(sched["name"], sched["params"]))
     return doc
 
 

@@ -173,14 +173,21 @@ def _line(uid: int, n_lines: int) -> None:
 def _hyperparams(uid: int, role: str, owner: str, skip: tuple[str, ...] = ()) -> None:
     """One input per hyperparameter, labelled with torch's keyword, in two columns."""
     params = [h for h in form.hyperparams(role, owner) if h.name not in skip]
+    for h in [h for h in params if h.kind == "schedulers"]:   # a composite's JSON: full width
+        st.text_area(h.name, key=param_key(uid, role, owner, h.name), height=120,
+                     help=h.help or None, on_change=state.on_value)
+    params = [h for h in params if h.kind != "schedulers"]
     cols = st.columns(2)
     for i, h in enumerate(params):
         key = param_key(uid, role, owner, h.name)
         with cols[i % 2]:
             if h.kind == "bool":
                 st.checkbox(h.name, key=key, help=h.help or None, on_change=state.on_value)
-            elif h.kind == "ints":
+            elif h.kind in ("ints", "formula"):
                 st.text_input(h.name, key=key, help=h.help or None, on_change=state.on_value)
+            elif h.kind == "choice":
+                st.selectbox(h.name, h.choices, key=key, help=h.help or None,
+                             on_change=state.on_value)
             elif h.kind in ("pair", "triple"):
                 for part in range(len(h.default)):
                     number(f"{h.name}[{part}]", param_key(uid, role, owner, h.name, part), h,

@@ -77,6 +77,8 @@ def _flat(value: Any) -> Any:
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, Part):           # a composite's nested scheduler
+        return f"{value.name}({_differing('sched', value)})"
     if isinstance(value, (list, tuple)):
         return "(" + ", ".join(_short(v) for v in value) + ")"
     return f"{value:g}" if isinstance(value, float) else str(value)

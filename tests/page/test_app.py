@@ -210,6 +210,43 @@ def test_a_scheduler_and_its_inputs():
     assert sgd[3][1] == pytest.approx(2 * 0.81 * 0.05)
 
 
+def unescaped(markdown: str) -> str:
+    """An error's text without the backslashes that escape Markdown."""
+    return markdown.replace("\\", "")
+
+
+def test_composite_formula_and_plateau_schedulers_have_inputs():
+    """SequentialLR's schedulers are JSON text, LambdaLR's lr_lambda a formula, mode a choice."""
+    at = start()
+    first, third = lines(at)[0], lines(at)[2]
+    at.selectbox(key=line_key(first, "scheduler")).set_value("SequentialLR").run()
+    assert not at.exception and not at.error
+    sgd = path(at, "SGD")       # warm-up: the first update uses 0.1·0.95; y factor 1 − 2·0.095
+    assert sgd[1][1] == pytest.approx(2 * (1 - 2 * 0.095))
+    key = param_key(first, "sched", "SequentialLR", "schedulers")
+    refresh(at.text_area(key=key).set_value('[{"name": "LinearLR"}, {"name": "Foo"}]').run())
+    assert not at.exception
+    assert at.error and "schedulers[1].name: unknown 'Foo'" in unescaped(at.error[0].value)
+    refresh(at.text_area(key=key).set_value('[{"name": "ConstantLR", "params": {"factor": 0.5}}, '
+                                            '{"name": "ExponentialLR", "params": {"gamma": 0.9}}]').run())
+    assert not at.error
+    assert path(at, "SGD")[1][1] == pytest.approx(2 * (1 - 2 * 0.475))
+    refresh(at.selectbox(key=line_key(first, "scheduler")).set_value("LambdaLR").run())
+    refresh(at.text_input(key=param_key(first, "sched", "LambdaLR", "lr_lambda")).set_value("0.25").run())
+    assert not at.error
+    assert path(at, "SGD")[1][1] == pytest.approx(2 * (1 - 2 * 0.2375))
+    refresh(at.text_input(key=param_key(first, "sched", "LambdaLR", "lr_lambda")).set_value("0.5*x").run())
+    assert at.error and "unknown name 'x' at column 5" in unescaped(at.error[0].value)
+    at.selectbox(key=line_key(first, "scheduler")).set_value("ReduceLROnPlateau").run()
+    refresh(at.selectbox(key=param_key(first, "sched", "ReduceLROnPlateau", "mode")).set_value("max").run())
+    assert not at.error
+    # AdaGrad has no momentum: CyclicLR's default cycle_momentum is torch's error, in words
+    refresh(at.selectbox(key=line_key(third, "scheduler")).set_value("CyclicLR").run())
+    assert at.error and "cycle_momentum" in unescaped(at.error[0].value)
+    at.checkbox(key=param_key(third, "sched", "CyclicLR", "cycle_momentum")).uncheck().run()
+    assert not at.exception and not at.error
+
+
 def test_surface_change_moves_the_start_to_its_default():
     at = start()
     at.selectbox(key=Key.SURFACE).set_value("himmelblau").run()

@@ -94,3 +94,44 @@ def test_float_step():
     adam = {h.name: h for h in hyperparams("opt", "Adam")}
     assert float_step(sgd["lr"]) == 0.01 and float_step(sgd["momentum"]) == 0.01
     assert float_step(adam["eps"]) == pytest.approx(1e-8)
+
+
+# --- the new schedulers' inputs: nested schedulers as JSON text, formulas, choices -----------
+
+NEW_SCHEDULERS = {"surface": "himmelblau", "steps": 50, "optimizers": [
+    {"name": "AdamW", "params": {"lr": 0.05}, "scheduler": {"name": "SequentialLR", "params": {
+        "schedulers": [{"name": "LinearLR", "params": {"start_factor": 0.1, "total_iters": 10}},
+                       {"name": "CosineAnnealingLR", "params": {"T_max": 40}}], "milestones": [10]}}},
+    {"name": "SGD", "params": {"lr": 0.01}, "scheduler": {"name": "LambdaLR",
+                                                           "params": {"lr_lambda": "1/(1 + epoch)"}}},
+    {"name": "Adam", "params": {"lr": 0.3}, "scheduler": {"name": "ReduceLROnPlateau",
+                                                           "params": {"mode": "max", "patience": 3}}},
+    {"name": "SGD", "params": {"lr": 0.01}, "scheduler": {"name": "OneCycleLR",
+                                                           "params": {"total_steps": 50}}}]}
+
+
+def test_new_schedulers_through_the_widgets():
+    config = load(NEW_SCHEDULERS)
+    uids = [0, 1, 2, 3]
+    state = widget_values(config, uids)
+    text = state[param_key(0, "sched", "SequentialLR", "schedulers")]
+    assert json.loads(text)[1] == {"name": "CosineAnnealingLR", "params": {"T_max": 40}}
+    assert state[param_key(1, "sched", "LambdaLR", "lr_lambda")] == "1/(1 + epoch)"
+    assert state[param_key(2, "sched", "ReduceLROnPlateau", "mode")] == "max"
+    assert state[param_key(3, "sched", "OneCycleLR", "cycle_momentum")] is True
+    back = load(read_config(state, uids))
+    assert canonical(back) == canonical(config)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[{\"name\": \"LinearLR\"", r"optimizers\[0\]\.scheduler\.params\.schedulers: not valid JSON"),
+    ("{\"name\": \"LinearLR\"}", r"optimizers\[0\]\.scheduler\.params\.schedulers: must be a JSON list"),
+    ("[{\"name\": \"LinearLR\"}, {\"name\": \"Foo\"}]",
+     r"optimizers\[0\]\.scheduler\.params\.schedulers\[1\]\.name: unknown 'Foo'"),
+])
+def test_nested_scheduler_text_errors_name_the_field(text, message):
+    uids = [0, 1, 2, 3]
+    state = widget_values(load(NEW_SCHEDULERS), uids)
+    state[param_key(0, "sched", "SequentialLR", "schedulers")] = text
+    with pytest.raises(ConfigError, match=message):
+        load(read_config(state, uids))
