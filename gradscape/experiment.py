@@ -7,7 +7,12 @@ The one description of "what to run" shared by the CLI, the app, its URLs and it
      "optimizers": [{"name": "Adam", "params": {"lr": 0.05}, "label": "Adam",
                      "scheduler": {"name": "StepLR", "params": {"step_size": 10}}}]}
 
-``surface`` is a built-in id or ``{"expr": "x^2 + y^2", "window": [[-5, 5], [-5, 5]]}``.
+``surface`` is a built-in id, ``{"expr": "x^2 + y^2", "window": [[-5, 5], [-5, 5]]}``, or a
+model's loss over data, ``{"model": "linear" | "logistic" | "tanh_unit", "l2": 0.0, "data": D}``
+with D ``{"x": [...], "y": [...]}``, ``{"name": "noisy_line"}`` or ``{"generate": {"n": 100,
+"noise": 0.5, "seed": 0, "true": [1.5, 0.5]}}`` (surfaces/data.py). A model surface may add
+``"batch": {"size": 16, "shuffle": true, "seed": 0, "drop_last": false}``: each update then
+uses the gradient of the batch torch's DataLoader would give (surfaces.data.loader_batches).
 Everything but ``surface`` and ``optimizers`` is optional. Invalid input raises ``ConfigError``
 whose message starts with the field it is about.
 """
@@ -24,7 +29,9 @@ import numpy as np
 import optimizers
 import surfaces
 from optimizers.runner import MAX_STEPS, Paths, run_many
-from surfaces import Surface
+from surfaces import Surface, data, models
+from surfaces.data import Batching, DataError
+from surfaces.models import ModelSpec, ModelSurface
 
 MAX_OPTIMIZERS = 16
 MAX_UPDATES = 40_000    # steps x optimizers: 16 x 2 500 or 4 x 10 000; seconds of CPU, not minutes
@@ -73,16 +80,19 @@ class Line:
 class Config:
     """A whole experiment, hashable, in canonical form."""
 
-    surface: str | tuple[str, tuple[tuple[float, float], tuple[float, float]] | None]
+    surface: str | tuple[str, tuple[tuple[float, float], tuple[float, float]] | None] | ModelSpec
     lines: tuple[Line, ...]
     start: tuple[float, float] | None = None
     steps: int = DEFAULT_STEPS
     noise_std: float = 0.0
     noise_seed: int = 0
+    batch: Batching | None = None     # mini-batches: only with a model surface
 
     def to_dict(self) -> dict[str, Any]:
         if isinstance(self.surface, str):
             surface: Any = self.surface
+        elif isinstance(self.surface, ModelSpec):
+            surface = self.surface.to_dict()
         else:
             expr, window = self.surface
             surface = {"expr": expr} if window is None else {"expr": expr, "window": [list(w) for w in window]}
@@ -91,6 +101,8 @@ class Config:
             out["start"] = list(self.start)
         out["steps"] = self.steps
         out["noise"] = {"std": self.noise_std, "seed": self.noise_seed}
+        if self.batch is not None:
+            out["batch"] = self.batch.to_dict()
         out["optimizers"] = [line.to_dict() for line in self.lines]
         return out
 
@@ -126,16 +138,33 @@ class Run:
 
 @dataclass(frozen=True, eq=False)
 class Result:
-    """The runs of an experiment, one per line, in the config's order."""
+    """The runs of an experiment, one per line, in the config's order.
+
+    ``batches``: with a config's ``batch``, the rows of each update's mini-batch (every line
+    draws the same ones, as one DataLoader shared by the optimizers); update t of a run used
+    ``batches[t]``. None: every update used every row.
+    """
 
     config: Config
     surface: Surface
     start: tuple[float, float]
     runs: tuple[Run, ...] = ()
+    batches: tuple[np.ndarray, ...] | None = None
+
+    def run_batches(self, run: Run) -> list[list[int]] | None:
+        """The row indices of each update of ``run`` (as many as its lr), or None (all rows)."""
+        if self.batches is None:
+            return None
+        return [b.tolist() for b in self.batches[:len(run.lr)]]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"surface": self.config.to_dict()["surface"], "start": list(self.start),
-                "steps": self.config.steps, "runs": [r.to_dict() for r in self.runs]}
+        out = {"surface": self.config.to_dict()["surface"], "start": list(self.start),
+               "steps": self.config.steps, "runs": [r.to_dict() for r in self.runs]}
+        if isinstance(self.surface, ModelSurface):   # the data and the batches: recompute any step
+            out["data"] = {"x": self.surface.inputs.tolist(), "y": self.surface.targets.tolist()}
+            for run, listed in zip(self.runs, out["runs"]):
+                listed["batches"] = self.run_batches(run)
+        return out
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -149,7 +178,7 @@ def load(data: Any) -> Config:
             raise ConfigError(f"config: not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise ConfigError("config: must be a JSON object")
-    unknown = set(data) - {"surface", "start", "steps", "noise", "optimizers"}
+    unknown = set(data) - {"surface", "start", "steps", "noise", "batch", "optimizers"}
     if unknown:
         raise ConfigError(f"config: unknown field '{sorted(unknown)[0]}'")
     surface = _surface(data.get("surface"))
@@ -165,8 +194,12 @@ def load(data: Any) -> Config:
         raise ConfigError(f"steps: {len(lines)} optimizers x {steps} steps is {len(lines) * steps:,} "
                           f"updates, more than the {MAX_UPDATES:,} one experiment may run; "
                           f"use fewer steps or fewer optimizers")
-    config = Config(surface, lines, start, steps, std, seed)
-    resolve_surface(config)    # a formula or window that cannot be used fails here, not later
+    batch = _batch(data.get("batch"), surface)
+    config = Config(surface, lines, start, steps, std, seed, batch)
+    resolved = resolve_surface(config)   # a formula, window or dataset that cannot be used fails here
+    if batch is not None and batch.per_epoch(resolved.n) == 0:
+        raise ConfigError(f"batch.size: {batch.size} is more than the data's {resolved.n} rows "
+                          f"and drop_last is true: no batch at all")
     return config
 
 
@@ -175,6 +208,8 @@ def _surface(value: Any) -> Any:
         if value not in surfaces.names():
             raise ConfigError(f"surface: unknown surface '{value}'; known: {', '.join(surfaces.names())}")
         return value
+    if isinstance(value, dict) and "model" in value:
+        return _model(value)
     if isinstance(value, dict):
         if set(value) - {"expr", "window"} or not isinstance(value.get("expr"), str):
             raise ConfigError('surface: must be a built-in id or {"expr": "...", "window": [[xmin, xmax], [ymin, ymax]]}')
@@ -188,6 +223,52 @@ def _surface(value: Any) -> Any:
                     raise ConfigError(f"surface.window[{i}]: min must be less than max")
         return (value["expr"], window)
     raise ConfigError("surface: missing; give a built-in id such as 'elliptic' or {\"expr\": ...}")
+
+
+def _model(value: dict) -> ModelSpec:
+    """``{"model": ..., "l2": λ, "data": D}`` as a ModelSpec; the data is checked here."""
+    if set(value) - {"model", "l2", "data"}:
+        raise ConfigError(f"surface: unknown field '{sorted(set(value) - {'model', 'l2', 'data'})[0]}'"
+                          f"; a model surface is {{\"model\": ..., \"l2\": 0.0, \"data\": ...}}")
+    model = value["model"]
+    if model not in data.MODELS:
+        raise ConfigError(f"surface.model: unknown model '{str(model)[:40]}'; known: "
+                          f"{', '.join(data.MODELS)}")
+    l2 = _float(value.get("l2", 0.0), "surface.l2", 0.0, 1e3)
+    if "data" not in value:
+        raise ConfigError("surface.data: missing; give {\"x\": [...], \"y\": [...]}, "
+                          "{\"name\": \"...\"} or {\"generate\": {...}}")
+    try:
+        return ModelSpec(model, data.parse_source(value["data"], model), l2)
+    except DataError as exc:
+        raise _data_error(exc) from None
+
+
+def _data_error(exc: DataError) -> ConfigError:
+    """``x[3]: ...`` as ``surface.data.x[3]: ...``; a message without a field after ``surface.data:``."""
+    text = str(exc)
+    named = re.match(r"[A-Za-z_][\w.\[\]]*: ", text)
+    return ConfigError(f"surface.data.{text}" if named else f"surface.data: {text}")
+
+
+def _batch(value: Any, surface: Any) -> Batching | None:
+    """``{"size": 16, "shuffle": true, "seed": 0, "drop_last": false}`` as a Batching."""
+    if value is None:
+        return None
+    if not isinstance(surface, ModelSpec):
+        raise ConfigError("batch: mini-batches need a model surface ({\"model\": ..., \"data\": ...})")
+    if not isinstance(value, dict) or set(value) - {"size", "shuffle", "seed", "drop_last"}:
+        raise ConfigError('batch: must be {"size": rows, "shuffle": true, "seed": 0, "drop_last": false}')
+    if "size" not in value:
+        raise ConfigError("batch.size: missing")
+    size = _int(value["size"], "batch.size", 1, data.MAX_ROWS)
+    flags = {}
+    for name, default in (("shuffle", True), ("drop_last", False)):
+        flags[name] = value.get(name, default)
+        if not isinstance(flags[name], bool):
+            raise ConfigError(f"batch.{name}: must be true or false, got {flags[name]!r:.40}")
+    seed = _int(value.get("seed", 0), "batch.seed", 0, 2**32 - 1)
+    return Batching(size, flags["shuffle"], seed, flags["drop_last"])
 
 
 def _lines(value: Any) -> tuple[Line, ...]:
@@ -293,9 +374,14 @@ def _plain(value: Any) -> Any:
 # --- running -------------------------------------------------------------------------------
 
 def resolve_surface(config: Config) -> Surface:
-    """The Surface a config names: a built-in, or a parsed formula."""
+    """The Surface a config names: a built-in, a parsed formula, or a model over its data."""
     if isinstance(config.surface, str):
         return surfaces.get(config.surface)
+    if isinstance(config.surface, ModelSpec):
+        try:
+            return models.build(config.surface)
+        except DataError as exc:
+            raise _data_error(exc) from None
     expr, window = config.surface
     try:
         return surfaces.from_formula(expr, window=window)
@@ -308,14 +394,18 @@ def simulate(config: Config) -> Result:
     surface = resolve_surface(config)
     start = config.start if config.start is not None else surface.start
     built = [line.build() for line in config.lines]
+    batches = (None if config.batch is None
+               else data.loader_batches(surface.n, config.batch, config.steps))
     # in lockstep: one evaluation of the surface per step for every line (a long formula costs
     # once, not once per optimizer); each line's path is the one it has alone
     every: list[Paths] = run_many(surface, built, np.array([start]), config.steps,
-                                  noise_std=config.noise_std, seed=config.noise_seed)
+                                  noise_std=config.noise_std, seed=config.noise_seed,
+                                  batches=batches)
     runs = [Run(line.label, _used(optimizer), None if scheduler is None else _used(scheduler),
                 **paths.run(0))
             for line, (optimizer, scheduler), paths in zip(config.lines, built, every)]
-    return Result(config, surface, tuple(start), tuple(runs))
+    return Result(config, surface, tuple(start), tuple(runs),
+                  None if batches is None else tuple(batches))
 
 
 def _used(made: optimizers.Optimizer | optimizers.Scheduler) -> Part:
