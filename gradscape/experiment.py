@@ -13,6 +13,8 @@ with D ``{"x": [...], "y": [...]}``, ``{"name": "noisy_line"}`` or ``{"generate"
 "noise": 0.5, "seed": 0, "true": [1.5, 0.5]}}`` (surfaces/data.py). A model surface may add
 ``"batch": {"size": 16, "shuffle": true, "seed": 0, "drop_last": false}``: each update then
 uses the gradient of the batch torch's DataLoader would give (surfaces.data.loader_batches).
+An optimizer line may give its own ``"batch"`` (``{"size": 1}``: single-sample SGD beside a
+mini-batch line); each distinct batching is its own DataLoader.
 Everything but ``surface`` and ``optimizers`` is optional. Invalid input raises ``ConfigError``
 whose message starts with the field it is about.
 """
@@ -61,6 +63,7 @@ class Line:
     optimizer: Part
     label: str
     scheduler: Part | None = None
+    batch: Batching | None = None     # this line's own mini-batches (else the config's)
 
     def build(self) -> tuple[optimizers.Optimizer, optimizers.Scheduler | None]:
         """The optimizer and (optional) scheduler this line describes, ready to run."""
@@ -73,6 +76,8 @@ class Line:
         out = {**self.optimizer.to_dict(), "label": self.label}
         if self.scheduler is not None:
             out["scheduler"] = self.scheduler.to_dict()
+        if self.batch is not None:
+            out["batch"] = self.batch.to_dict()
         return out
 
 
@@ -140,22 +145,26 @@ class Run:
 class Result:
     """The runs of an experiment, one per line, in the config's order.
 
-    ``batches``: with a config's ``batch``, the rows of each update's mini-batch (every line
-    draws the same ones, as one DataLoader shared by the optimizers); update t of a run used
-    ``batches[t]``. None: every update used every row.
+    ``batches``: per run, the rows of each update's mini-batch (lines with the same batching
+    draw the same ones, as one DataLoader shared by those optimizers): update t of run i used
+    ``batches[i][t]``; None for a run whose every update used every row.
     """
 
     config: Config
     surface: Surface
     start: tuple[float, float]
     runs: tuple[Run, ...] = ()
-    batches: tuple[np.ndarray, ...] | None = None
+    batches: tuple[tuple[np.ndarray, ...] | None, ...] = ()
 
     def run_batches(self, run: Run) -> list[list[int]] | None:
         """The row indices of each update of ``run`` (as many as its lr), or None (all rows)."""
-        if self.batches is None:
-            return None
-        return [b.tolist() for b in self.batches[:len(run.lr)]]
+        rows = self.batches[self.runs.index(run)] if self.batches else None
+        return None if rows is None else [b.tolist() for b in rows[:len(run.lr)]]
+
+    def batching(self, run: Run) -> Batching | None:
+        """The mini-batches ``run`` used (its line's, else the config's), None for full batch."""
+        line = self.config.lines[self.runs.index(run)]
+        return line.batch if line.batch is not None else self.config.batch
 
     def to_dict(self) -> dict[str, Any]:
         out = {"surface": self.config.to_dict()["surface"], "start": list(self.start),
@@ -189,7 +198,7 @@ def load(data: Any) -> Config:
         raise ConfigError("noise: must be an object {\"std\": number, \"seed\": integer}")
     std = _float(noise.get("std", 0.0), "noise.std", 0.0, 1e6)
     seed = _int(noise.get("seed", 0), "noise.seed", 0, 2**32 - 1)
-    lines = _lines(data.get("optimizers"))
+    lines = _lines(data.get("optimizers"), surface)
     if steps * len(lines) > MAX_UPDATES:
         raise ConfigError(f"steps: {len(lines)} optimizers x {steps} steps is {len(lines) * steps:,} "
                           f"updates, more than the {MAX_UPDATES:,} one experiment may run; "
@@ -197,9 +206,11 @@ def load(data: Any) -> Config:
     batch = _batch(data.get("batch"), surface)
     config = Config(surface, lines, start, steps, std, seed, batch)
     resolved = resolve_surface(config)   # a formula, window or dataset that cannot be used fails here
-    if batch is not None and batch.per_epoch(resolved.n) == 0:
-        raise ConfigError(f"batch.size: {batch.size} is more than the data's {resolved.n} rows "
-                          f"and drop_last is true: no batch at all")
+    for where, given in [("batch", batch)] + [(f"optimizers[{i}].batch", line.batch)
+                                             for i, line in enumerate(lines)]:
+        if given is not None and given.per_epoch(resolved.n) == 0:
+            raise ConfigError(f"{where}.size: {given.size} is more than the data's {resolved.n} "
+                              f"rows and drop_last is true: no batch at all")
     return config
 
 
@@ -251,27 +262,27 @@ def _data_error(exc: DataError) -> ConfigError:
     return ConfigError(f"surface.data.{text}" if named else f"surface.data: {text}")
 
 
-def _batch(value: Any, surface: Any) -> Batching | None:
+def _batch(value: Any, surface: Any, where: str = "batch") -> Batching | None:
     """``{"size": 16, "shuffle": true, "seed": 0, "drop_last": false}`` as a Batching."""
     if value is None:
         return None
     if not isinstance(surface, ModelSpec):
-        raise ConfigError("batch: mini-batches need a model surface ({\"model\": ..., \"data\": ...})")
+        raise ConfigError(f"{where}: mini-batches need a model surface ({{\"model\": ..., \"data\": ...}})")
     if not isinstance(value, dict) or set(value) - {"size", "shuffle", "seed", "drop_last"}:
-        raise ConfigError('batch: must be {"size": rows, "shuffle": true, "seed": 0, "drop_last": false}')
+        raise ConfigError(f'{where}: must be {{"size": rows, "shuffle": true, "seed": 0, "drop_last": false}}')
     if "size" not in value:
-        raise ConfigError("batch.size: missing")
-    size = _int(value["size"], "batch.size", 1, data.MAX_ROWS)
+        raise ConfigError(f"{where}.size: missing")
+    size = _int(value["size"], f"{where}.size", 1, data.MAX_ROWS)
     flags = {}
     for name, default in (("shuffle", True), ("drop_last", False)):
         flags[name] = value.get(name, default)
         if not isinstance(flags[name], bool):
-            raise ConfigError(f"batch.{name}: must be true or false, got {flags[name]!r:.40}")
-    seed = _int(value.get("seed", 0), "batch.seed", 0, 2**32 - 1)
+            raise ConfigError(f"{where}.{name}: must be true or false, got {flags[name]!r:.40}")
+    seed = _int(value.get("seed", 0), f"{where}.seed", 0, 2**32 - 1)
     return Batching(size, flags["shuffle"], seed, flags["drop_last"])
 
 
-def _lines(value: Any) -> tuple[Line, ...]:
+def _lines(value: Any, surface: Any = None) -> tuple[Line, ...]:
     if not isinstance(value, list) or not value:
         raise ConfigError("optimizers: must be a non-empty list")
     if len(value) > MAX_OPTIMIZERS:
@@ -280,8 +291,9 @@ def _lines(value: Any) -> tuple[Line, ...]:
     labels: list[str] = []
     for i, item in enumerate(value):
         where = f"optimizers[{i}]"
-        if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler"}:
-            raise ConfigError(f"{where}: must be an object with name, params, label, scheduler")
+        if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler", "batch"}:
+            raise ConfigError(f"{where}: must be an object with name, params, label, scheduler"
+                              f"{', batch' if isinstance(surface, ModelSpec) else ''}")
         opt = _part(item, where, optimizers.ALL_OPTIMIZERS, optimizers.make)
         sched = None
         if item.get("scheduler") is not None:
@@ -292,7 +304,7 @@ def _lines(value: Any) -> tuple[Line, ...]:
             raise ConfigError(f"{where}.label: must be text")
         label = unique_label(" ".join(label.split())[:MAX_LABEL] or opt.name, labels)
         labels.append(label)
-        lines.append(Line(opt, label, sched))
+        lines.append(Line(opt, label, sched, _batch(item.get("batch"), surface, f"{where}.batch")))
     return tuple(lines)
 
 
@@ -394,18 +406,24 @@ def simulate(config: Config) -> Result:
     surface = resolve_surface(config)
     start = config.start if config.start is not None else surface.start
     built = [line.build() for line in config.lines]
-    batches = (None if config.batch is None
-               else data.loader_batches(surface.n, config.batch, config.steps))
-    # in lockstep: one evaluation of the surface per step for every line (a long formula costs
-    # once, not once per optimizer); each line's path is the one it has alone
-    every: list[Paths] = run_many(surface, built, np.array([start]), config.steps,
-                                  noise_std=config.noise_std, seed=config.noise_seed,
-                                  batches=batches)
+    chosen = [line.batch if line.batch is not None else config.batch for line in config.lines]
+    every: list[Paths | None] = [None] * len(built)
+    drawn: dict[Batching | None, tuple | None] = {}
+    # in lockstep: one evaluation of the surface per step for every line of one batching (a
+    # long formula costs once, not once per optimizer); each line's path is the one it has alone
+    for batching in dict.fromkeys(chosen):
+        members = [i for i, b in enumerate(chosen) if b == batching]
+        drawn[batching] = (None if batching is None else
+                           tuple(data.loader_batches(surface.n, batching, config.steps)))
+        paths = run_many(surface, [built[i] for i in members], np.array([start]), config.steps,
+                         noise_std=config.noise_std, seed=config.noise_seed,
+                         batches=drawn[batching])
+        for i, p in zip(members, paths):
+            every[i] = p
     runs = [Run(line.label, _used(optimizer), None if scheduler is None else _used(scheduler),
                 **paths.run(0))
             for line, (optimizer, scheduler), paths in zip(config.lines, built, every)]
-    return Result(config, surface, tuple(start), tuple(runs),
-                  None if batches is None else tuple(batches))
+    return Result(config, surface, tuple(start), tuple(runs), tuple(drawn[b] for b in chosen))
 
 
 def _used(made: optimizers.Optimizer | optimizers.Scheduler) -> Part:

@@ -127,3 +127,21 @@ def test_basin_and_critical_work_on_a_model_surface(tmp_path):
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert np.isfinite(np.array(result["final_loss"], dtype=float)).all()
+
+
+def test_lines_may_each_have_their_own_batch_size():
+    config = load(linear({"name": "noisy_line"}, steps=60, batch={"size": 8, "seed": 1},
+                         optimizers=[{"name": "SGD", "label": "batch GD", "batch": {"size": 50}},
+                                     {"name": "SGD", "label": "mini-batch 8"},
+                                     {"name": "SGD", "label": "SGD", "batch": {"size": 1, "seed": 1}}]))
+    result = simulate(config)
+    gd, mini, single = result.runs
+    assert [len(b) for b in result.run_batches(gd)[:2]] == [50, 50]
+    assert [len(b) for b in result.run_batches(mini)[:7]] == [8] * 6 + [2]
+    assert [len(b) for b in result.run_batches(single)[:3]] == [1, 1, 1]
+    # batch GD with a shuffled full batch is plain gradient descent: the same path as no batch
+    plain = simulate(load(linear({"name": "noisy_line"}, steps=60)))
+    np.testing.assert_allclose(gd.points, plain.runs[0].points, rtol=1e-12)
+    # the single-sample line's rows are the first 50 of its DataLoader's permutation order
+    assert sorted(sum(result.run_batches(single)[:50], [])) == list(range(50))
+    assert load(config.to_dict()) == config
