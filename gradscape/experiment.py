@@ -7,7 +7,14 @@ The one description of "what to run" shared by the CLI, the app, its URLs and it
      "optimizers": [{"name": "Adam", "params": {"lr": 0.05}, "label": "Adam",
                      "scheduler": {"name": "StepLR", "params": {"step_size": 10}}}]}
 
-``surface`` is a built-in id or ``{"expr": "x^2 + y^2", "window": [[-5, 5], [-5, 5]]}``.
+``surface`` is a built-in id, ``{"expr": "x^2 + y^2", "window": [[-5, 5], [-5, 5]]}``, or a
+model's loss over data, ``{"model": "linear" | "logistic" | "tanh_unit", "l2": 0.0, "data": D}``
+with D ``{"x": [...], "y": [...]}``, ``{"name": "noisy_line"}`` or ``{"generate": {"n": 100,
+"noise": 0.5, "seed": 0, "true": [1.5, 0.5]}}`` (surfaces/data.py). A model surface may add
+``"batch": {"size": 16, "shuffle": true, "seed": 0, "drop_last": false}``: each update then
+uses the gradient of the batch torch's DataLoader would give (surfaces.data.loader_batches).
+An optimizer line may give its own ``"batch"`` (``{"size": 1}``: single-sample SGD beside a
+mini-batch line); each distinct batching is its own DataLoader.
 Everything but ``surface`` and ``optimizers`` is optional. Invalid input raises ``ConfigError``
 whose message starts with the field it is about.
 """
@@ -24,7 +31,9 @@ import numpy as np
 import optimizers
 import surfaces
 from optimizers.runner import MAX_STEPS, Paths, run_many
-from surfaces import Surface
+from surfaces import Surface, data, models
+from surfaces.data import Batching, DataError
+from surfaces.models import ModelSpec, ModelSurface
 
 MAX_OPTIMIZERS = 16
 MAX_UPDATES = 40_000    # steps x optimizers: 16 x 2 500 or 4 x 10 000; seconds of CPU, not minutes
@@ -64,6 +73,7 @@ class Line:
     optimizer: Part
     label: str
     scheduler: Part | None = None
+    batch: Batching | None = None     # this line's own mini-batches (else the config's)
 
     def build(self) -> tuple[optimizers.Optimizer, optimizers.Scheduler | None]:
         """The optimizer and (optional) scheduler this line describes, ready to run."""
@@ -76,6 +86,8 @@ class Line:
         out = {**self.optimizer.to_dict(), "label": self.label}
         if self.scheduler is not None:
             out["scheduler"] = self.scheduler.to_dict()
+        if self.batch is not None:
+            out["batch"] = self.batch.to_dict()
         return out
 
 
@@ -83,16 +95,19 @@ class Line:
 class Config:
     """A whole experiment, hashable, in canonical form."""
 
-    surface: str | tuple[str, tuple[tuple[float, float], tuple[float, float]] | None]
+    surface: str | tuple[str, tuple[tuple[float, float], tuple[float, float]] | None] | ModelSpec
     lines: tuple[Line, ...]
     start: tuple[float, float] | None = None
     steps: int = DEFAULT_STEPS
     noise_std: float = 0.0
     noise_seed: int = 0
+    batch: Batching | None = None     # mini-batches: only with a model surface
 
     def to_dict(self) -> dict[str, Any]:
         if isinstance(self.surface, str):
             surface: Any = self.surface
+        elif isinstance(self.surface, ModelSpec):
+            surface = self.surface.to_dict()
         else:
             expr, window = self.surface
             surface = {"expr": expr} if window is None else {"expr": expr, "window": [list(w) for w in window]}
@@ -101,6 +116,8 @@ class Config:
             out["start"] = list(self.start)
         out["steps"] = self.steps
         out["noise"] = {"std": self.noise_std, "seed": self.noise_seed}
+        if self.batch is not None:
+            out["batch"] = self.batch.to_dict()
         out["optimizers"] = [line.to_dict() for line in self.lines]
         return out
 
@@ -143,16 +160,37 @@ class Run:
 
 @dataclass(frozen=True, eq=False)
 class Result:
-    """The runs of an experiment, one per line, in the config's order."""
+    """The runs of an experiment, one per line, in the config's order.
+
+    ``batches``: per run, the rows of each update's mini-batch (lines with the same batching
+    draw the same ones, as one DataLoader shared by those optimizers): update t of run i used
+    ``batches[i][t]``; None for a run whose every update used every row.
+    """
 
     config: Config
     surface: Surface
     start: tuple[float, float]
     runs: tuple[Run, ...] = ()
+    batches: tuple[tuple[np.ndarray, ...] | None, ...] = ()
+
+    def run_batches(self, run: Run) -> list[list[int]] | None:
+        """The row indices of each update of ``run`` (as many as its lr), or None (all rows)."""
+        rows = self.batches[self.runs.index(run)] if self.batches else None
+        return None if rows is None else [b.tolist() for b in rows[:len(run.lr)]]
+
+    def batching(self, run: Run) -> Batching | None:
+        """The mini-batches ``run`` used (its line's, else the config's), None for full batch."""
+        line = self.config.lines[self.runs.index(run)]
+        return line.batch if line.batch is not None else self.config.batch
 
     def to_dict(self) -> dict[str, Any]:
-        return {"surface": self.config.to_dict()["surface"], "start": list(self.start),
-                "steps": self.config.steps, "runs": [r.to_dict() for r in self.runs]}
+        out = {"surface": self.config.to_dict()["surface"], "start": list(self.start),
+               "steps": self.config.steps, "runs": [r.to_dict() for r in self.runs]}
+        if isinstance(self.surface, ModelSurface):   # the data and the batches: recompute any step
+            out["data"] = {"x": self.surface.inputs.tolist(), "y": self.surface.targets.tolist()}
+            for run, listed in zip(self.runs, out["runs"]):
+                listed["batches"] = self.run_batches(run)
+        return out
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -166,7 +204,7 @@ def load(data: Any) -> Config:
             raise ConfigError(f"config: not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise ConfigError("config: must be a JSON object")
-    unknown = set(data) - {"surface", "start", "steps", "noise", "optimizers"}
+    unknown = set(data) - {"surface", "start", "steps", "noise", "batch", "optimizers"}
     if unknown:
         raise ConfigError(f"config: unknown field '{sorted(unknown)[0]}'")
     surface = _surface(data.get("surface"))
@@ -177,13 +215,19 @@ def load(data: Any) -> Config:
         raise ConfigError("noise: must be an object {\"std\": number, \"seed\": integer}")
     std = _float(noise.get("std", 0.0), "noise.std", 0.0, 1e6)
     seed = _int(noise.get("seed", 0), "noise.seed", 0, 2**32 - 1)
-    lines = _lines(data.get("optimizers"))
+    lines = _lines(data.get("optimizers"), surface)
     if steps * len(lines) > MAX_UPDATES:
         raise ConfigError(f"steps: {len(lines)} optimizers x {steps} steps is {len(lines) * steps:,} "
                           f"updates, more than the {MAX_UPDATES:,} one experiment may run; "
                           f"use fewer steps or fewer optimizers")
-    config = Config(surface, lines, start, steps, std, seed)
-    resolve_surface(config)    # a formula or window that cannot be used fails here, not later
+    batch = _batch(data.get("batch"), surface)
+    config = Config(surface, lines, start, steps, std, seed, batch)
+    resolved = resolve_surface(config)   # a formula, window or dataset that cannot be used fails here
+    for where, given in [("batch", batch)] + [(f"optimizers[{i}].batch", line.batch)
+                                             for i, line in enumerate(lines)]:
+        if given is not None and given.per_epoch(resolved.n) == 0:
+            raise ConfigError(f"{where}.size: {given.size} is more than the data's {resolved.n} "
+                              f"rows and drop_last is true: no batch at all")
     return config
 
 
@@ -192,6 +236,8 @@ def _surface(value: Any) -> Any:
         if value not in surfaces.names():
             raise ConfigError(f"surface: unknown surface '{value}'; known: {', '.join(surfaces.names())}")
         return value
+    if isinstance(value, dict) and "model" in value:
+        return _model(value)
     if isinstance(value, dict):
         if set(value) - {"expr", "window"} or not isinstance(value.get("expr"), str):
             raise ConfigError('surface: must be a built-in id or {"expr": "...", "window": [[xmin, xmax], [ymin, ymax]]}')
@@ -207,7 +253,53 @@ def _surface(value: Any) -> Any:
     raise ConfigError("surface: missing; give a built-in id such as 'elliptic' or {\"expr\": ...}")
 
 
-def _lines(value: Any) -> tuple[Line, ...]:
+def _model(value: dict) -> ModelSpec:
+    """``{"model": ..., "l2": λ, "data": D}`` as a ModelSpec; the data is checked here."""
+    if set(value) - {"model", "l2", "data"}:
+        raise ConfigError(f"surface: unknown field '{sorted(set(value) - {'model', 'l2', 'data'})[0]}'"
+                          f"; a model surface is {{\"model\": ..., \"l2\": 0.0, \"data\": ...}}")
+    model = value["model"]
+    if model not in data.MODELS:
+        raise ConfigError(f"surface.model: unknown model '{str(model)[:40]}'; known: "
+                          f"{', '.join(data.MODELS)}")
+    l2 = _float(value.get("l2", 0.0), "surface.l2", 0.0, 1e3)
+    if "data" not in value:
+        raise ConfigError("surface.data: missing; give {\"x\": [...], \"y\": [...]}, "
+                          "{\"name\": \"...\"} or {\"generate\": {...}}")
+    try:
+        return ModelSpec(model, data.parse_source(value["data"], model), l2)
+    except DataError as exc:
+        raise _data_error(exc) from None
+
+
+def _data_error(exc: DataError) -> ConfigError:
+    """``x[3]: ...`` as ``surface.data.x[3]: ...``; a message without a field after ``surface.data:``."""
+    text = str(exc)
+    named = re.match(r"[A-Za-z_][\w.\[\]]*: ", text)
+    return ConfigError(f"surface.data.{text}" if named else f"surface.data: {text}")
+
+
+def _batch(value: Any, surface: Any, where: str = "batch") -> Batching | None:
+    """``{"size": 16, "shuffle": true, "seed": 0, "drop_last": false}`` as a Batching."""
+    if value is None:
+        return None
+    if not isinstance(surface, ModelSpec):
+        raise ConfigError(f"{where}: mini-batches need a model surface ({{\"model\": ..., \"data\": ...}})")
+    if not isinstance(value, dict) or set(value) - {"size", "shuffle", "seed", "drop_last"}:
+        raise ConfigError(f'{where}: must be {{"size": rows, "shuffle": true, "seed": 0, "drop_last": false}}')
+    if "size" not in value:
+        raise ConfigError(f"{where}.size: missing")
+    size = _int(value["size"], f"{where}.size", 1, data.MAX_ROWS)
+    flags = {}
+    for name, default in (("shuffle", True), ("drop_last", False)):
+        flags[name] = value.get(name, default)
+        if not isinstance(flags[name], bool):
+            raise ConfigError(f"{where}.{name}: must be true or false, got {flags[name]!r:.40}")
+    seed = _int(value.get("seed", 0), f"{where}.seed", 0, 2**32 - 1)
+    return Batching(size, flags["shuffle"], seed, flags["drop_last"])
+
+
+def _lines(value: Any, surface: Any = None) -> tuple[Line, ...]:
     if not isinstance(value, list) or not value:
         raise ConfigError("optimizers: must be a non-empty list")
     if len(value) > MAX_OPTIMIZERS:
@@ -216,8 +308,9 @@ def _lines(value: Any) -> tuple[Line, ...]:
     labels: list[str] = []
     for i, item in enumerate(value):
         where = f"optimizers[{i}]"
-        if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler"}:
-            raise ConfigError(f"{where}: must be an object with name, params, label, scheduler")
+        if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler", "batch"}:
+            raise ConfigError(f"{where}: must be an object with name, params, label, scheduler"
+                              f"{', batch' if isinstance(surface, ModelSpec) else ''}")
         opt = _part(item, where, optimizers.ALL_OPTIMIZERS, optimizers.make)
         sched = None
         if item.get("scheduler") is not None:
@@ -229,7 +322,7 @@ def _lines(value: Any) -> tuple[Line, ...]:
             raise ConfigError(f"{where}.label: must be text")
         label = unique_label(" ".join(label.split())[:MAX_LABEL] or opt.name, labels)
         labels.append(label)
-        lines.append(Line(opt, label, sched))
+        lines.append(Line(opt, label, sched, _batch(item.get("batch"), surface, f"{where}.batch")))
     return tuple(lines)
 
 
@@ -333,9 +426,14 @@ def _plain(value: Any) -> Any:
 # --- running -------------------------------------------------------------------------------
 
 def resolve_surface(config: Config) -> Surface:
-    """The Surface a config names: a built-in, or a parsed formula."""
+    """The Surface a config names: a built-in, a parsed formula, or a model over its data."""
     if isinstance(config.surface, str):
         return surfaces.get(config.surface)
+    if isinstance(config.surface, ModelSpec):
+        try:
+            return models.build(config.surface)
+        except DataError as exc:
+            raise _data_error(exc) from None
     expr, window = config.surface
     try:
         return surfaces.from_formula(expr, window=window)
@@ -348,14 +446,24 @@ def simulate(config: Config) -> Result:
     surface = resolve_surface(config)
     start = config.start if config.start is not None else surface.start
     built = [line.build() for line in config.lines]
-    # in lockstep: one evaluation of the surface per step for every line (a long formula costs
-    # once, not once per optimizer); each line's path is the one it has alone
-    every: list[Paths] = run_many(surface, built, np.array([start]), config.steps,
-                                  noise_std=config.noise_std, seed=config.noise_seed)
+    chosen = [line.batch if line.batch is not None else config.batch for line in config.lines]
+    every: list[Paths | None] = [None] * len(built)
+    drawn: dict[Batching | None, tuple | None] = {}
+    # in lockstep: one evaluation of the surface per step for every line of one batching (a
+    # long formula costs once, not once per optimizer); each line's path is the one it has alone
+    for batching in dict.fromkeys(chosen):
+        members = [i for i, b in enumerate(chosen) if b == batching]
+        drawn[batching] = (None if batching is None else
+                           tuple(data.loader_batches(surface.n, batching, config.steps)))
+        paths = run_many(surface, [built[i] for i in members], np.array([start]), config.steps,
+                         noise_std=config.noise_std, seed=config.noise_seed,
+                         batches=drawn[batching])
+        for i, p in zip(members, paths):
+            every[i] = p
     runs = [Run(line.label, _used(optimizer), None if scheduler is None else _used(scheduler),
                 **paths.run(0))
             for line, (optimizer, scheduler), paths in zip(config.lines, built, every)]
-    return Result(config, surface, tuple(start), tuple(runs))
+    return Result(config, surface, tuple(start), tuple(runs), tuple(drawn[b] for b in chosen))
 
 
 def spelled_out(made: optimizers.Optimizer | optimizers.Scheduler) -> dict[str, Any]:

@@ -69,6 +69,16 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("RMSprop", "RMSprop", lr=0.05),
             _opt("Adam", "Adam", lr=0.1)]},
     },
+    "minibatch": {
+        "name": "Batch GD, mini-batch, SGD",
+        "title": "Linear regression on 50 points: batch GD, mini-batches of 8, single samples",
+        "config": {"surface": {"model": "linear", "data": {"name": "noisy_line"}},
+                   "start": [-2.0, 2.0], "steps": 100, "batch": {"size": 8, "seed": 0},
+                   "optimizers": [
+            dict(_opt("SGD", "batch GD (50 rows)", lr=0.1), batch={"size": 50, "seed": 0}),
+            _opt("SGD", "mini-batch 8", lr=0.1),
+            dict(_opt("SGD", "single-sample SGD", lr=0.1), batch={"size": 1, "seed": 0})]},
+    },
 }
 
 DEFAULT = "textbook"

@@ -14,6 +14,11 @@ OneCycleLR) has the optimizer step with that update's momentum or β1, recorded 
 An optimizer whose class sets ``needs_hessian = True`` (Newton) gets ``hessian=(fxx, fxy, fyy)``
 at θ, each (N,); the others get ``hessian=None`` and never pay for it (``run_many`` evaluates it
 once per step, for every run, when any of its lines needs it).
+
+Mini-batches (``batches``, for a model surface): update t uses the gradient (and Hessian) of
+``surface.on_rows(batches[t])``, the loss over that batch's rows; the recorded loss is always
+the full surface's, and the recorded gradient is the one the optimizer received (the last
+point's, which no update uses, is the full gradient).
 """
 from __future__ import annotations
 
@@ -125,7 +130,7 @@ def run(surface: Any, optimizer: Optimizer, starts: Array, steps: int,
 
 def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], starts: Array,
              steps: int, noise_std: float = 0.0, seed: int = 0, paths: bool = True,
-             gtol: float = 1e-6) -> list[Paths | Finals]:
+             gtol: float = 1e-6, batches: Sequence[Array] | None = None) -> list[Paths | Finals]:
     """``run`` for several (optimizer, scheduler) lines at once, in lockstep: each step evaluates
     the surface once for the runs of every line. Each line's result is the one ``run`` gives it
     alone (its noise too: every line draws from its own ``default_rng(seed)``)."""
@@ -159,8 +164,9 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
         for t in range(steps + 1):
             x, y = theta[:, 0], theta[:, 1]
             f = surface.value(x, y)
+            stepping = _step_surface(surface, batches, t, steps)
             g = np.empty((2, n))
-            g[0], g[1] = surface.grad(x, y)
+            g[0], g[1] = stepping.grad(x, y)
             g = g.T                                   # (N, 2) in Fortran order, like θ
             if not np.isfinite(f.sum() + g.sum() + theta.sum()):   # rare: look run by run
                 bad = ~(np.isfinite(f) & np.isfinite(g).all(axis=1) & np.isfinite(theta).all(axis=1))
@@ -181,7 +187,7 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
                     converged[hit & (converged < 0) & ~dead] = t
             if t == steps:
                 break
-            hessian = (tuple(np.broadcast_to(h, x.shape) for h in surface.hessian(x, y))
+            hessian = (tuple(np.broadcast_to(h, x.shape) for h in stepping.hessian(x, y))
                        if needs_hessian else None)
             previous = theta
             theta = _step_lines(groups, states, previous, g, hessian, t, dead, noise_std,
@@ -206,6 +212,13 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
         final_loss = surface.value(theta[:, 0], theta[:, 1])
     return [Finals(np.ascontiguousarray(theta[r]), final_loss[r], converged[r], diverged_at[r])
             for r in (line.rows for line in groups)]
+
+
+def _step_surface(surface: Any, batches: Sequence[Array] | None, t: int, steps: int) -> Any:
+    """The surface whose gradient update t uses: the batch's rows, or the whole surface."""
+    if batches is None or t == steps:
+        return surface
+    return surface.on_rows(batches[t])
 
 
 def _lines(lines: Sequence[tuple[Optimizer, Scheduler | None]], starts: int, steps: int,

@@ -17,7 +17,8 @@ def loss_figure(result, log_y: bool = True) -> go.Figure:
     the curve is max(f − f*, tiny) on a log axis: tiny = 1e-16·|f*| (below that, f − f* is
     rounding noise) or, for f* = 0, the smallest positive gap, so reaching f* exactly stays on
     the plot. Otherwise plain f on a log axis if every value is positive, else plain f on a
-    linear axis. The y-axis title says which.
+    linear axis. The y-axis title says which. On a model surface with mini-batches, ticks on
+    each run's curve mark where its epochs end (f is always the loss over all rows).
     """
     fstar = result.surface.min_value
     losses = [np.asarray(r.loss, dtype=float) for r in result.runs]
@@ -31,6 +32,9 @@ def loss_figure(result, log_y: bool = True) -> go.Figure:
         elif np.all(values > 0):
             title, log = "f(θ)  (log scale)", True
     fig = _curves(result, ys, title, log, [np.asarray(r.loss, dtype=float) for r in result.runs], "f")
+    if getattr(result.surface, "model", None) is not None:   # a model over data: mark the epochs
+        from .fit import epoch_marks
+        epoch_marks(fig, result, ys)
     return fig
 
 

@@ -17,12 +17,16 @@ import surfaces
 from gradscape.experiment import (Config, ConfigError, Line, Part, load, resolve_surface,
                                   spelled_out, unique_label)
 from optimizers.base import Hyperparam
+from surfaces import data as model_data
+from surfaces.models import ModelSpec
 
 from .keys import Key, line_key, param_key
 
 WINDOW = (Key.XMIN, Key.XMAX, Key.YMIN, Key.YMAX)
 FORMULA_OPTION = "(formula)"   # the surface choice that reveals the formula input
 NO_SCHEDULER = "(none)"
+MODEL_OPTIONS = {f"model:{m}": m for m in model_data.MODELS}   # surface choices: a model over data
+GENERATE, ROWS = "generate", "rows"      # data sources beside the shipped datasets' names
 
 
 def widget_values(config: Config, uids: list[int]) -> dict[str, Any]:
@@ -35,12 +39,72 @@ def widget_values(config: Config, uids: list[int]) -> dict[str, Any]:
         Key.STEPS: int(config.steps),
         Key.NOISE_STD: float(config.noise_std), Key.NOISE_SEED: int(config.noise_seed),
     }
-    if not isinstance(config.surface, str):
+    if isinstance(config.surface, ModelSpec):
+        values.update(model_values(config))
+    elif not isinstance(config.surface, str):
         values[Key.FORMULA] = config.surface[0]
         values.update(zip(WINDOW, (float(v) for pair in surface for v in pair)))
     for uid, line in zip(uids, config.lines, strict=True):
         values.update(line_values(uid, line))
+        values[line_key(uid, "batch")] = 0 if line.batch is None else line.batch.size
     return values
+
+
+def model_values(config: Config) -> dict[str, Any]:
+    """The model inputs' values: the surface choice, data source, generator, λ, mini-batches."""
+    spec: ModelSpec = config.surface
+    source = spec.data
+    model = spec.model
+    gen = model_data.GENERATE_DEFAULTS[model]
+    values: dict[str, Any] = {Key.SURFACE: f"model:{model}", Key.L2: float(spec.l2),
+                              Key.DATA_N: gen["n"], Key.DATA_NOISE: float(gen["noise"]),
+                              Key.DATA_SEED: gen["seed"], Key.DATA_TRUE_P: float(gen["true"][0]),
+                              Key.DATA_TRUE_Q: float(gen["true"][1]), Key.DATA_ROWS: None}
+    if isinstance(source, model_data.Generated):
+        values.update({Key.DATA_SOURCE: GENERATE, Key.DATA_N: source.n,
+                       Key.DATA_NOISE: source.noise, Key.DATA_SEED: source.seed,
+                       Key.DATA_TRUE_P: source.true[0], Key.DATA_TRUE_Q: source.true[1]})
+    elif isinstance(source, model_data.Named):
+        values[Key.DATA_SOURCE] = source.name
+    else:
+        values[Key.DATA_SOURCE], values[Key.DATA_ROWS] = ROWS, source.dataset
+    batch = config.batch
+    values.update({Key.BATCH_SIZE: 0 if batch is None else batch.size,
+                   Key.BATCH_SHUFFLE: True if batch is None else batch.shuffle,
+                   Key.BATCH_SEED: 0 if batch is None else batch.seed,
+                   Key.BATCH_DROP_LAST: False if batch is None else batch.drop_last})
+    return values
+
+
+def model_defaults(model: str) -> dict[str, Any]:
+    """The model inputs of a newly chosen model: its shipped dataset (else generated data with
+    the generator's defaults), no L2 term, full batch, and the surface's own start."""
+    shipped = [n for n, info in model_data.SHIPPED.items() if info.models[0] == model]
+    gen = model_data.GENERATE_DEFAULTS[model]
+    data = {"name": shipped[0]} if shipped else {"generate": dict(gen)}
+    config = load({"surface": {"model": model, "data": data}, "optimizers": [{"name": "SGD"}]})
+    start = resolve_surface(config).start
+    return {**model_values(config), Key.START_X: float(start[0]), Key.START_Y: float(start[1])}
+
+
+def read_model(state: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The model surface's config dict and the experiment's batch (None: full batch)."""
+    model = MODEL_OPTIONS[state[Key.SURFACE]]
+    source = state.get(Key.DATA_SOURCE, GENERATE)
+    if source == ROWS and state.get(Key.DATA_ROWS) is not None:
+        data: dict[str, Any] = state[Key.DATA_ROWS].to_dict()
+    elif source in model_data.SHIPPED and model in model_data.SHIPPED[source].models:
+        data = {"name": source}
+    else:
+        data = {"generate": {"n": state[Key.DATA_N], "noise": state[Key.DATA_NOISE],
+                             "seed": state[Key.DATA_SEED],
+                             "true": [state[Key.DATA_TRUE_P], state[Key.DATA_TRUE_Q]]}}
+    surface = {"model": model, "l2": state.get(Key.L2, 0.0), "data": data}
+    size = state.get(Key.BATCH_SIZE, 0)
+    batch = None if not size else {"size": size, "shuffle": state[Key.BATCH_SHUFFLE],
+                                   "seed": state[Key.BATCH_SEED],
+                                   "drop_last": state[Key.BATCH_DROP_LAST]}
+    return surface, batch
 
 
 def line_values(uid: int, line: Line) -> dict[str, Any]:
@@ -96,9 +160,12 @@ def read_config(state: Mapping[str, Any], uids: list[int]) -> dict[str, Any]:
     Parameters equal to their default are left out, so the URL stays short and the JSON export
     reads like what the user typed. Raises ConfigError for text that is not a list of integers.
     """
+    batch = None
     if state[Key.SURFACE] == FORMULA_OPTION:
         w = [state[k] for k in WINDOW]
         surface: Any = {"expr": state[Key.FORMULA], "window": [[w[0], w[1]], [w[2], w[3]]]}
+    elif state[Key.SURFACE] in MODEL_OPTIONS:
+        surface, batch = read_model(state)
     else:
         surface = state[Key.SURFACE]
     lines = []
@@ -110,9 +177,16 @@ def read_config(state: Mapping[str, Any], uids: list[int]) -> dict[str, Any]:
         if sched != NO_SCHEDULER:
             line["scheduler"] = {"name": sched, "params": _read_params(
                 state, uid, "sched", sched, f"optimizers[{i}].scheduler")}
+        own = state.get(line_key(uid, "batch"), 0)
+        if own and state[Key.SURFACE] in MODEL_OPTIONS:   # this line's own mini-batches
+            line["batch"] = {"size": own, "shuffle": state[Key.BATCH_SHUFFLE],
+                             "seed": state[Key.BATCH_SEED], "drop_last": state[Key.BATCH_DROP_LAST]}
         lines.append(line)
-    return {"surface": surface, "start": [state[Key.START_X], state[Key.START_Y]], "steps": state[Key.STEPS],
-            "noise": {"std": state[Key.NOISE_STD], "seed": state[Key.NOISE_SEED]}, "optimizers": lines}
+    out = {"surface": surface, "start": [state[Key.START_X], state[Key.START_Y]], "steps": state[Key.STEPS],
+           "noise": {"std": state[Key.NOISE_STD], "seed": state[Key.NOISE_SEED]}, "optimizers": lines}
+    if batch is not None:
+        out["batch"] = batch
+    return out
 
 
 def _read_params(state: Mapping[str, Any], uid: int, role: str, owner: str,
@@ -176,6 +250,8 @@ def surfaces_window(config: Config) -> tuple[tuple[float, float], tuple[float, f
     """The plotting window of the config's surface (a formula's own, or the catalogue's)."""
     if isinstance(config.surface, str):
         return surfaces.get(config.surface).window
+    if isinstance(config.surface, ModelSpec):
+        return resolve_surface(config).window
     expr, window = config.surface
     if window is not None:
         return window
@@ -207,7 +283,8 @@ def copy_line(state: Mapping[str, Any], uid: int, new: int, labels: list[str]) -
     name = state[line_key(uid, "name")]
     sched = state.get(line_key(uid, "scheduler"), NO_SCHEDULER)
     values = {line_key(new, "name"): name, line_key(new, "scheduler"): sched,
-              line_key(new, "label"): unique_label(state[line_key(uid, "label")], labels)}
+              line_key(new, "label"): unique_label(state[line_key(uid, "label")], labels),
+              line_key(new, "batch"): state.get(line_key(uid, "batch"), 0)}
     parts = [("opt", name)] + ([] if sched == NO_SCHEDULER else [("sched", sched)])
     for role, owner in parts:
         for key in part_values(uid, role, owner, {}):
@@ -234,6 +311,7 @@ def missing_defaults(state: Mapping[str, Any], uids: list[int]) -> dict[str, Any
         name = state[line_key(uid, "name")]
         sched = state.get(line_key(uid, "scheduler"), NO_SCHEDULER)
         values[line_key(uid, "scheduler")] = sched
+        values[line_key(uid, "batch")] = 0
         values.update(part_values(uid, "opt", name, {}))
         if sched != NO_SCHEDULER:
             values.update(part_values(uid, "sched", sched, {}))

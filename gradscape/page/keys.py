@@ -28,6 +28,15 @@ class Key(StrEnum):
     START_X, START_Y = "start_x", "start_y"
     STEPS = "steps"
     NOISE_STD, NOISE_SEED = "noise_std", "noise_seed"
+    # modelinputs.py: a model surface's data, L2 term and mini-batches
+    DATA_SOURCE = "data_source"        # "generate", a shipped dataset's name, or "rows"
+    DATA_N, DATA_NOISE, DATA_SEED = "data_n", "data_noise", "data_seed"
+    DATA_TRUE_P, DATA_TRUE_Q = "data_true_p", "data_true_q"
+    DATA_ROWS = "data_rows"            # the uploaded or inline rows, a Dataset (not a widget)
+    DATA_UPLOAD = "data_upload"
+    L2 = "l2"
+    BATCH_SIZE = "batch_size"          # 0: every row in every update
+    BATCH_SHUFFLE, BATCH_SEED, BATCH_DROP_LAST = "batch_shuffle", "batch_seed", "batch_drop_last"
     ADD_NAME, ADD = "add_name", "add"
     UPLOAD = "upload"
     # header.py and views/__init__.py: how the results are shown
@@ -49,6 +58,8 @@ class Key(StrEnum):
     # views/curves.py, views/surface3d.py
     CHART_LOSS, CHART_DISTANCE, CHART_LR = "chart_loss", "chart_distance", "chart_lr"
     CHART_3D = "chart_surface3d"
+    # views/fit.py
+    CHART_FIT = "chart_fit"
     # views/inside.py, basin.py, sweep.py: the optimizer line they follow
     INSIGHT_LINE = "insight.line"
     # views/inside.py
@@ -69,7 +80,7 @@ class Key(StrEnum):
     DOWNLOAD = "dl"                    # + "_" + the file's extension: one key per button
 
 
-LINE_FIELDS = ("name", "label", "scheduler", "dup", "del", "box", "more")
+LINE_FIELDS = ("name", "label", "scheduler", "dup", "del", "box", "more", "batch")
 AXIS_FIELDS = ("name", "low", "high", "num", "log")
 
 

@@ -18,7 +18,9 @@ from gradscape.experiment import MAX_OPTIMIZERS, unique_label
 from optimizers.base import Hyperparam
 from optimizers.runner import MAX_STEPS
 
-from . import form, state
+from surfaces.models import NAMES
+
+from . import form, modelinputs, state
 from .keys import Key, line_key, param_key
 from .text import md_escape
 
@@ -96,9 +98,12 @@ def number(label: str, key: str, h: Hyperparam | None = None, **kwargs: Any) -> 
 
 def _surface(formula_error: str | None) -> None:
     st.subheader("Surface")
-    st.selectbox("Surface", [*surfaces.names(), form.FORMULA_OPTION], key=Key.SURFACE,
-                 on_change=state.on_surface, label_visibility="collapsed",
-                 format_func=lambda s: "Your formula…" if s == form.FORMULA_OPTION else surfaces.get(s).name)
+    st.selectbox("Surface", [*surfaces.names(), *form.MODEL_OPTIONS, form.FORMULA_OPTION],
+                 key=Key.SURFACE, on_change=state.on_surface, label_visibility="collapsed",
+                 format_func=_surface_label)
+    if ss[Key.SURFACE] in form.MODEL_OPTIONS:
+        modelinputs.draw(form.MODEL_OPTIONS[ss[Key.SURFACE]])
+        return
     if ss[Key.SURFACE] != form.FORMULA_OPTION:
         return
     st.text_input("f(x, y)", key=Key.FORMULA, max_chars=300,
@@ -113,6 +118,14 @@ def _surface(formula_error: str | None) -> None:
     with cy:
         number("y from", Key.YMIN)
         number("y to", Key.YMAX)
+
+
+def _surface_label(choice: str) -> str:
+    if choice == form.FORMULA_OPTION:
+        return "Your formula…"
+    if choice in form.MODEL_OPTIONS:
+        return f"Model on data: {NAMES[form.MODEL_OPTIONS[choice]].lower()}"
+    return surfaces.get(choice).name
 
 
 def _start() -> None:
@@ -164,6 +177,10 @@ def _line(uid: int, n_lines: int) -> None:
                         key=line_key(uid, "more"),
                         help="Every other hyperparameter, and a learning-rate scheduler."):
             _hyperparams(uid, "opt", name, skip=("lr",))
+            if ss[Key.SURFACE] in form.MODEL_OPTIONS:
+                st.number_input("batch size (0: the experiment's)", 0, 10_000,
+                                key=line_key(uid, "batch"), on_change=state.on_value,
+                                help="This optimizer's own mini-batches, e.g. 1 for single-sample SGD.")
             st.selectbox("Scheduler", [form.NO_SCHEDULER, *optimizers.SCHEDULERS], key=sched_key,
                          help="torch.optim.lr_scheduler: how lr changes from step to step.")
             if ss[sched_key] != form.NO_SCHEDULER:

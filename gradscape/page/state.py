@@ -20,7 +20,7 @@ import surfaces
 from . import form, views
 from .keys import Key
 from .settings import View, insight_values, read_insights
-from .url import URL_PARAM, decode_url, encode_url
+from .url import MAX_URL_CHARS, URL_PARAM, decode_url, encode_url
 
 ss = st.session_state
 CUSTOM = "(custom)"            # the preset choice once the experiment is the visitor's own
@@ -68,6 +68,9 @@ def write_url(now: Current) -> None:
     """The URL holds the whole state, written back after every change (a valid one only)."""
     if now.error is None:
         encoded = encode_url(now.config, now.view)
+        if len(encoded) > MAX_URL_CHARS:       # e.g. a large uploaded dataset: export it instead
+            st.query_params.clear()
+            return
         if st.query_params.get(URL_PARAM) != encoded or len(st.query_params) != 1:
             st.query_params.from_dict({URL_PARAM: encoded})
 
@@ -109,6 +112,8 @@ def on_surface() -> None:
                            (Key.YMIN, -5.0), (Key.YMAX, 5.0)):
             ss.setdefault(key, value)
         ss[Key.START_X], ss[Key.START_Y] = 4.0, 3.0
+    elif ss[Key.SURFACE] in form.MODEL_OPTIONS:
+        ss.update(form.model_defaults(form.MODEL_OPTIONS[ss[Key.SURFACE]]))
     else:
         ss[Key.START_X], ss[Key.START_Y] = map(float, surfaces.get(ss[Key.SURFACE]).start)
 

@@ -9,10 +9,11 @@ import streamlit as st
 
 from ..context import Context, Tab
 from ..keys import Key
-from . import basin, critical, curves, data, inside, paths, surface3d, sweep
+from . import basin, critical, curves, data, fit, inside, paths, surface3d, sweep
 
 TABS: tuple[Tab, ...] = (
     paths.TAB,
+    fit.TAB,
     curves.LOSS,
     curves.DISTANCE,
     curves.LR,
