@@ -8,7 +8,9 @@ stops there: ``diverged_at`` is that point's index and the point is not recorded
 
 An optimizer whose class sets ``needs_hessian = True`` (Newton) gets ``hessian=(fxx, fxy, fyy)``
 at θ, each (N,); the others get ``hessian=None`` and never pay for it (``run_many`` evaluates it
-once per step, for every run, when any of its lines needs it).
+once per step, for every run, when any of its lines needs it). One that ``needs_closure`` (LBFGS,
+SAM) also gets ``closure=``: f and ∇f at points of its choosing, with this step's noise
+(``closure``); those evaluations are not recorded (the optimizer's ``extras`` keep them).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .base import Optimizer, Scheduler
+from .base import Closure, Optimizer, Scheduler
 
 Array = np.ndarray
 
@@ -84,6 +86,7 @@ def sweep_size(configurable: Optimizer | Scheduler | None) -> int:
         return 1
     values = [w for v in configurable.params.values() for w in (v if isinstance(v, tuple) else (v,))]
     sizes = {np.size(v) for v in values if isinstance(v, np.ndarray)}
+    sizes |= {sweep_size(v) for v in values if isinstance(v, Optimizer)} - {1}   # a wrapped one
     if len(sizes) > 1:
         raise ValueError(f"swept hyperparameters of {configurable.name} have different lengths {sorted(sizes)}")
     return sizes.pop() if sizes else 1
@@ -91,7 +94,7 @@ def sweep_size(configurable: Optimizer | Scheduler | None) -> int:
 
 def learning_rates(optimizer: Optimizer, scheduler: Scheduler | None, steps: int, runs: int) -> Array:
     """The lr of each update for each run: shape (steps, runs)."""
-    base = np.broadcast_to(np.asarray(optimizer.params["lr"], dtype=float), (runs,))
+    base = np.broadcast_to(np.asarray(optimizer.base_lr, dtype=float), (runs,))
     if scheduler is None:
         return np.broadcast_to(base, (steps, runs))
     return np.broadcast_to(np.asarray(scheduler.lrs(base.copy(), steps), dtype=float), (steps, runs))
@@ -167,7 +170,7 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
                        if needs_hessian else None)
             previous = theta
             theta = _step_lines(groups, states, previous, g, hessian, t, dead, noise_std,
-                                lr_used if paths else None)
+                                lr_used if paths else None, surface)
 
     if paths:
         for i in np.flatnonzero(diverged_at >= 0):
@@ -201,9 +204,25 @@ def _lines(lines: Sequence[tuple[Optimizer, Scheduler | None]], starts: int, ste
     return out
 
 
+def closure(surface: Any, noise: Array | None) -> Closure:
+    """f and ∇f at points of an optimizer's choosing for the runs ``rows`` (None: all), with
+    their rows of this step's gradient ``noise`` (N, 2) added: one mini-batch per step."""
+    def evaluate(points: Array, rows: Any = None) -> tuple[Array, Array]:
+        points = np.asarray(points, dtype=float)
+        with np.errstate(all="ignore"):
+            x, y = points[:, 0], points[:, 1]
+            f = np.broadcast_to(surface.value(x, y), x.shape)
+            gx, gy = surface.grad(x, y)
+            g = np.stack([np.broadcast_to(gx, x.shape), np.broadcast_to(gy, x.shape)], axis=1)
+        if noise is not None:
+            g = g + (noise if rows is None else noise[rows])
+        return f, g
+    return evaluate
+
+
 def _step_lines(groups: list[_Line], states: list, previous: Array, g: Array,
                 hessian: tuple[Array, Array, Array] | None, t: int, dead: Array, noise_std: float,
-                lr_used: Array | None) -> Array:
+                lr_used: Array | None, surface: Any = None) -> Array:
     """Update t of every line from θ = ``previous`` with gradient ``g`` (+ each line's noise).
 
     Replaces ``states[i]`` in place and records each run's lr in ``lr_used[:, t]`` (if given);
@@ -215,12 +234,14 @@ def _step_lines(groups: list[_Line], states: list, previous: Array, g: Array,
         lr = float(line.lrs[t, 0]) if line.uniform else line.lrs[t][:, None]
         if lr_used is not None:
             lr_used[r, t] = line.lrs[t]
-        gr = g[r]
+        gr, noise = g[r], None
         if line.rng is not None:
-            gr = gr + noise_std * line.rng.standard_normal(gr.shape)
+            noise = noise_std * line.rng.standard_normal(gr.shape)
+            gr = gr + noise
             gr[dead[r]] = 0.0
         h = tuple(c[r] for c in hessian) if line.optimizer.needs_hessian else None
-        theta_r, states[i] = line.optimizer.step(states[i], previous[r], gr, lr, hessian=h)
+        more = {"closure": closure(surface, noise)} if line.optimizer.needs_closure else {}
+        theta_r, states[i] = line.optimizer.step(states[i], previous[r], gr, lr, hessian=h, **more)
         moved.append(theta_r)
     # one line (a grid of starts, a sweep): its new θ as it is, no copy
     theta = moved[0] if len(moved) == 1 else np.concatenate(moved)
