@@ -198,4 +198,7 @@ def test_trace_keeps_the_extras_of_wrappers_and_lbfgs():
     tr = trace(HIMMELBLAU, make("LBFGS", {"line_search_fn": "strong_wolfe"}), (0.5, -0.5), 3)
     evaluations = tr.extras["evaluations"]
     np.testing.assert_array_equal(evaluations[:, 0], tr.points[:3])
-    assert (np.isfinite(evaluations[:, :, 0]).sum(axis=1) >= 2).all()
+    counts = np.isfinite(evaluations[:, :, 0]).sum(axis=1)
+    # the first step converges (17 evaluations, within max_eval 25); at a point whose largest
+    # |∂f/∂θᵢ| is ≤ tolerance_grad torch's step evaluates once and returns
+    assert 2 <= counts[0] <= 25 and np.abs(tr.grad[1:]).max() <= 1e-7 and (counts[1:] == 1).all()
