@@ -199,6 +199,9 @@ def test_trace_keeps_the_extras_of_wrappers_and_lbfgs():
     evaluations = tr.extras["evaluations"]
     np.testing.assert_array_equal(evaluations[:, 0], tr.points[:3])
     counts = np.isfinite(evaluations[:, :, 0]).sum(axis=1)
-    # the first step converges (17 evaluations, within max_eval 25); at a point whose largest
-    # |∂f/∂θᵢ| is ≤ tolerance_grad torch's step evaluates once and returns
-    assert 2 <= counts[0] <= 25 and np.abs(tr.grad[1:]).max() <= 1e-7 and (counts[1:] == 1).all()
+    # the first step does the work (17 evaluations, within max_eval 25); it ends near the
+    # minimum (3, 2), where g·d (|g| ≈ 5e-5) is above −tolerance_change: torch's later steps
+    # evaluate once and stop there without moving
+    assert 2 <= counts[0] <= 25 and (counts[1:] == 1).all()
+    np.testing.assert_allclose(tr.points[1:], [[3.0, 2.0]] * 3, atol=1e-5)
+    assert (tr.update[1:] == 0).all()
