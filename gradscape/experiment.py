@@ -8,6 +8,10 @@ The one description of "what to run" shared by the CLI, the app, its URLs and it
                      "scheduler": {"name": "StepLR", "params": {"step_size": 10}}}]}
 
 ``surface`` is a built-in id or ``{"expr": "x^2 + y^2", "window": [[-5, 5], [-5, 5]]}``.
+An optimizer line (or its scheduler) may instead be a pasted line of code, read and never run
+(``code_line``): ``{"from_code": "torch.optim.AdamW(model.parameters(), lr=3e-4)"}``. A wrapper
+(Lookahead, SAM) nests its optimizer: ``{"name": "SAM", "params": {"rho": 0.05, "optimizer":
+{"name": "SGD", "params": {"lr": 0.1}}}}``; in a Config the nested one is a Part too (hashable).
 Everything but ``surface`` and ``optimizers`` is optional. Invalid input raises ``ConfigError``
 whose message starts with the field it is about.
 """
@@ -23,6 +27,7 @@ import numpy as np
 
 import optimizers
 import surfaces
+from gradscape import code_line
 from optimizers.runner import MAX_STEPS, Paths, run_many
 from surfaces import Surface
 
@@ -46,6 +51,10 @@ class Part:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "params": {k: _plain(v) for k, v in self.params}}
 
+    def kwargs(self) -> dict[str, Any]:
+        """The keyword arguments for ``optimizers.make``: a nested Part as its dict."""
+        return {k: v.to_dict() if isinstance(v, Part) else v for k, v in self.params}
+
 
 @dataclass(frozen=True)
 class Line:
@@ -57,9 +66,9 @@ class Line:
 
     def build(self) -> tuple[optimizers.Optimizer, optimizers.Scheduler | None]:
         """The optimizer and (optional) scheduler this line describes, ready to run."""
-        optimizer = optimizers.make(self.optimizer.name, dict(self.optimizer.params))
+        optimizer = optimizers.make(self.optimizer.name, self.optimizer.kwargs())
         scheduler = None if self.scheduler is None else optimizers.make_scheduler(
-            self.scheduler.name, dict(self.scheduler.params))
+            self.scheduler.name, self.scheduler.kwargs())
         return optimizer, scheduler
 
     def to_dict(self) -> dict[str, Any]:
@@ -199,13 +208,16 @@ def _lines(value: Any) -> tuple[Line, ...]:
     labels: list[str] = []
     for i, item in enumerate(value):
         where = f"optimizers[{i}]"
-        if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler"}:
-            raise ConfigError(f"{where}: must be an object with name, params, label, scheduler")
-        opt = _part(item, where, optimizers.ALL_OPTIMIZERS, optimizers.make)
+        if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler",
+                                                      "from_code"}:
+            raise ConfigError(f"{where}: must be an object with name, params, label, scheduler "
+                              "(or from_code instead of name and params)")
+        opt = _part(_from_code(item, where, "optimizer"), where, optimizers.ALL_OPTIMIZERS,
+                    optimizers.make)
         sched = None
         if item.get("scheduler") is not None:
-            sched = _part(item["scheduler"], f"{where}.scheduler", optimizers.SCHEDULERS,
-                          optimizers.make_scheduler)
+            sched = _part(_from_code(item["scheduler"], f"{where}.scheduler", "scheduler"),
+                          f"{where}.scheduler", optimizers.SCHEDULERS, optimizers.make_scheduler)
         label = item.get("label") or opt.name
         if not isinstance(label, str):
             raise ConfigError(f"{where}.label: must be text")
@@ -224,6 +236,22 @@ def unique_label(label: str, taken: list[str]) -> str:
     return candidate
 
 
+def _from_code(item: Any, where: str, kind: str) -> Any:
+    """``item`` with its "from_code" line read into name and params (``code_line.parse``)."""
+    if not isinstance(item, dict) or "from_code" not in item:
+        return item
+    if "name" in item or "params" in item:
+        raise ConfigError(f"{where}: give from_code or name and params, not both")
+    try:
+        found, part = code_line.parse(item["from_code"])
+    except code_line.CodeLineError as exc:
+        raise ConfigError(f"{where}.from_code: {exc}") from None
+    if found != kind:
+        raise ConfigError(f"{where}.from_code: {part['name']} is a {found}, not a {kind}"
+                          + (' (give it as "scheduler": {"from_code": ...})' if found == "scheduler" else ""))
+    return {**{k: v for k, v in item.items() if k != "from_code"}, **part}
+
+
 def _part(item: Any, where: str, known: dict, make: Any) -> Part:
     if not isinstance(item, dict) or not isinstance(item.get("name"), str):
         raise ConfigError(f"{where}.name: missing")
@@ -237,7 +265,9 @@ def _part(item: Any, where: str, known: dict, make: Any) -> Part:
         made = make(name, params)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{where}.params: {exc}") from None
-    given = tuple((k, _hashable(made.params[k])) for k in params)
+    given = tuple((k, _part(params[k], f"{where}.params.{k}", optimizers.ALL_OPTIMIZERS, make)
+                   if isinstance(made.params[k], optimizers.Optimizer) and isinstance(params[k], dict)
+                   else _hashable(made.params[k])) for k in params)
     return Part(name, given)
 
 
@@ -274,6 +304,8 @@ def _int(value: Any, where: str, low: int, high: int) -> int:
 
 
 def _hashable(value: Any) -> Any:
+    if isinstance(value, optimizers.Optimizer):      # a wrapper's optimizer
+        return _used(value)
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
@@ -281,6 +313,8 @@ def _plain(value: Any) -> Any:
     """JSON-ready: arrays to lists, tuples to lists, NumPy scalars to Python numbers."""
     if isinstance(value, np.ndarray):
         return value.tolist()
+    if isinstance(value, Part):
+        return value.to_dict()
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
