@@ -209,5 +209,5 @@ def _literal(node: ast.AST, keyword: str, depth: int = 0) -> Any:
         return [_literal(e, keyword, depth + 1) for e in node.elts]
     what = {ast.Call: "a call", ast.Name: "a name", ast.Attribute: "an attribute",
             ast.BinOp: "arithmetic", ast.Lambda: "a lambda"}.get(type(node), "an expression")
-    raise CodeLineError(f"'{keyword}': {what} is not allowed, only literal numbers, True/False/None, "
-                        f"text, tuples and lists {_where(node)}")
+    raise CodeLineError(f"'{keyword}': {what} is not allowed {_where(node)}; only literal numbers, "
+                        "True/False/None, text, tuples and lists")

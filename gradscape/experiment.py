@@ -247,7 +247,8 @@ def _from_code(item: Any, where: str, kind: str) -> Any:
     except code_line.CodeLineError as exc:
         raise ConfigError(f"{where}.from_code: {exc}") from None
     if found != kind:
-        raise ConfigError(f"{where}.from_code: {part['name']} is a {found}, not a {kind}"
+        article = "an" if kind == "optimizer" else "a"
+        raise ConfigError(f"{where}.from_code: {part['name']} is a {found}, not {article} {kind}"
                           + (' (give it as "scheduler": {"from_code": ...})' if found == "scheduler" else ""))
     return {**{k: v for k, v in item.items() if k != "from_code"}, **part}
 
