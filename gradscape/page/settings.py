@@ -107,17 +107,21 @@ def axis_text(name: str, low: float, high: float, num: int, log: bool) -> str:
     return f"{name}:{float(low)!r}:{float(high)!r}:{int(num)}" + (":log" if log else "")
 
 
-def default_axes(name: str, lr: float) -> tuple[str, str]:
+def default_axes(name: str, lr: float, allowed: list[str] | None = None) -> tuple[str, str]:
     """The sweep to try first for optimizer ``name`` whose current learning rate is ``lr``.
 
     Across: lr, 30 log-spaced values from lr/100 to 10·lr. Up: the method's second knob,
     30 values: momentum 0–0.99 (SGD, RMSprop), β1 0–0.99 (the Adam family), ρ 0–0.99
-    (Adadelta), lr_decay 0–0.1 (Adagrad), damping 0–10 (Newton).
+    (Adadelta, SAM), lr_decay 0–0.1 (Adagrad), damping 0–10 (Newton). A wrapper (give
+    ``allowed``, ``sweepable`` of the instance) sweeps its optimizer's lr ("optimizer.lr") across
+    and its own knob up (Lookahead's α 0–0.99, SAM's ρ).
     """
-    allowed = sweepable(optimizers.ALL_OPTIMIZERS[name])
+    allowed = allowed if allowed is not None else sweepable(optimizers.ALL_OPTIMIZERS[name])
     lr = lr if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0 else 0.01
-    x = f"lr:{lr / 100:.3g}:{lr * 10:.3g}:{SWEEP_VALUES}:log"
-    y = next((f"{n}:{lo:g}:{hi:g}:{SWEEP_VALUES}" for n, lo, hi in SECOND_AXES if n in allowed),
+    across = "lr" if "lr" in allowed or "optimizer.lr" not in allowed else "optimizer.lr"
+    x = f"{across}:{lr / 100:.3g}:{lr * 10:.3g}:{SWEEP_VALUES}:log"
+    second = SECOND_AXES + ((("alpha", 0.0, 0.99),) if name in optimizers.WRAPPERS else ())
+    y = next((f"{n}:{lo:g}:{hi:g}:{SWEEP_VALUES}" for n, lo, hi in second if n in allowed),
              f"{allowed[-1]}:0:1:{SWEEP_VALUES}")
     return normal_axis(x), normal_axis(y)
 
