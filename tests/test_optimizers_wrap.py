@@ -91,3 +91,75 @@ def test_matches_reference_trajectory(name, case):
     if "perturbed" in case:
         np.testing.assert_allclose([e["perturbed point"][0] for e in extras], case["perturbed"],
                                    rtol=RTOL, atol=ATOL)
+
+
+# ---- LBFGS's and the wrappers' generic properties (test_optimizers.py steps without a closure) --
+
+def test_lbfgs_has_torchs_defaults_and_bounds():
+    """torch 2.13's LBFGS defaults (max_eval: max_iter·5//4 at construction); torch checks only
+    lr; the other bounds are gradscape's limits and say so."""
+    assert make("LBFGS").params == {"lr": 1.0, "max_iter": 20, "max_eval": 25, "tolerance_grad": 1e-7,
+                                    "tolerance_change": 1e-9, "history_size": 100,
+                                    "line_search_fn": None}
+    assert make("LBFGS", {"max_iter": 9}).max_eval == 11
+    with pytest.raises(ValueError, match=r"^Invalid learning rate: -1.0$"):
+        make("LBFGS", {"lr": -1.0})
+    for key in ("max_iter", "max_eval", "history_size"):
+        h = next(h for h in make("LBFGS").hyperparams if h.name == key)
+        assert h.low is None and "gradscape limit, not torch's" in h.error
+
+
+def test_lbfgs_batch_and_sweep_equal_separate_runs():
+    """One run at a time inside: a batch of starts, or a sweep of lr, gives each run the path it
+    has alone (its own history)."""
+    surface = surfaces.get("himmelblau")
+    starts = [[0.5, -0.5], [-3.0, 3.0], [2.0, 1.0]]
+    opt = make("LBFGS", {"lr": 0.5, "history_size": 4})
+    together = run(surface, opt, starts, 15)
+    for i, start in enumerate(starts):
+        np.testing.assert_array_equal(together.points[i], run(surface, opt, [start], 15).points[0])
+    lrs = np.array([0.1, 0.5, 1.0])
+    swept = run(surface, make("LBFGS", {"lr": lrs}), [[0.5, -0.5]], 15)
+    for i, lr in enumerate(lrs):
+        alone = run(surface, make("LBFGS", {"lr": float(lr)}), [[0.5, -0.5]], 15)
+        np.testing.assert_array_equal(swept.points[i], alone.points[0])
+
+
+@pytest.mark.parametrize("name,params", [
+    ("Lookahead", {"alpha": np.array([0.2, 0.5, 0.8]), "optimizer": {"name": "Adam", "params": {"lr": 0.05}}}),
+    ("Lookahead", {"optimizer": {"name": "Adam", "params": {"lr": np.array([0.01, 0.05, 0.1])}}}),
+    ("SAM", {"rho": np.array([0.01, 0.1, 0.5]), "optimizer": {"name": "SGD", "params": {"lr": 0.01}}}),
+    ("SAM", {"adaptive": True, "optimizer": {"name": "SGD", "params": {"lr": np.array([0.001, 0.01, 0.02])}}}),
+])
+def test_wrapper_sweeps_equal_separate_runs(name, params):
+    """A sweep of the wrapper's own or its optimizer's hyperparameter: each run as alone."""
+    surface = surfaces.get("himmelblau")
+    swept = run(surface, make(name, params), [[0.5, -0.5]], 40)
+    for i in range(3):
+        alone = json.loads(json.dumps(params, default=lambda a: float(a[i])))
+        one = run(surface, make(name, alone), [[0.5, -0.5]], 40)
+        np.testing.assert_allclose(swept.points[i], one.points[0], rtol=1e-14, atol=0)
+
+
+def test_steps_are_pure_and_silent_on_overflow():
+    """A step changes neither its inputs nor its state; overflow stays silent (the runner's
+    business), as every optimizer's."""
+    surface = surfaces.get("himmelblau")
+    for name, params in [("LBFGS", {}), ("LBFGS", {"line_search_fn": "strong_wolfe"}),
+                         ("Lookahead", {"k": 1, "optimizer": {"name": "Adam"}}),
+                         ("SAM", {"optimizer": {"name": "Adam"}})]:
+        opt = make(name, params)
+        theta = np.array([[0.5, -0.5], [1.0, 2.0]])
+        evaluate = closure(surface, None)
+        state = opt.init(theta)
+        theta2, state2 = opt.step(state, theta, evaluate(theta)[1], 0.01, closure=evaluate) \
+            if opt.needs_closure else opt.step(state, theta, evaluate(theta)[1], 0.01)
+        before = repr(state2)
+        more = {"closure": evaluate} if opt.needs_closure else {}
+        opt.step(state2, theta2, evaluate(theta2)[1], 0.01, **more)
+        np.testing.assert_array_equal(theta, [[0.5, -0.5], [1.0, 2.0]])
+        assert repr(state2) == before and state.step == 0 and state2.step == 1
+        huge = np.array([[1e308, -1e308], [1e200, 1e200]])
+        state = opt.init(huge)
+        for _ in range(2):
+            huge, state = opt.step(state, huge, evaluate(huge)[1], 1e10, **more)
