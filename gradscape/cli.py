@@ -123,9 +123,15 @@ def _render(args: argparse.Namespace) -> int:
 def catalogue() -> dict[str, list[dict[str, Any]]]:
     """Everything that exists, with defaults, as JSON-ready lists."""
     def described(cls: Any) -> dict[str, Any]:
-        return {"name": cls.name, "summary": cls.summary,
-                "params": [{"name": h.name, "default": h.default, "kind": h.kind, "low": h.low,
-                            "high": h.high, "help": h.help} for h in cls.hyperparams]}
+        out = {"name": cls.name, "summary": cls.summary,
+               "params": [{"name": h.name, "default": h.default, "kind": h.kind, "low": h.low,
+                           "high": h.high, "help": h.help,
+                           **({"choices": list(h.choices)} if h.kind == "choice" else {}),
+                           **({"required": True} if h.kind == "optimizer" else {})}
+                          for h in cls.hyperparams]}
+        if getattr(cls, "batched", True) is False:
+            out["batched"] = False      # one run at a time: no basin maps or sweeps
+        return out
 
     listed = []
     for sid in surfaces.names():
@@ -160,8 +166,12 @@ def _list(args: argparse.Namespace) -> int:
             if group == "surfaces":
                 print(f"  {item['id']:<18} {item['formula']}")
             else:
-                defaults = ", ".join(f"{p['name']}={_shown(p['default'])}" for p in item["params"])
+                defaults = ", ".join(f"{p['name']}=<an optimizer>" if p.get("required") else
+                                     f"{p['name']}={p['default']!r}" if p["kind"] == "choice" else
+                                     f"{p['name']}={_shown(p['default'])}" for p in item["params"])
                 note = "  (reference: not part of torch.optim)" if item.get("torch") is False else ""
+                note += "  (one run at a time: no basin maps or sweeps)" \
+                    if item.get("batched") is False else ""
                 print(f"  {item['name']:<18} {defaults}{note}")
     return 0
 

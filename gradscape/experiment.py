@@ -15,6 +15,10 @@ with D ``{"x": [...], "y": [...]}``, ``{"name": "noisy_line"}`` or ``{"generate"
 uses the gradient of the batch torch's DataLoader would give (surfaces.data.loader_batches).
 An optimizer line may give its own ``"batch"`` (``{"size": 1}``: single-sample SGD beside a
 mini-batch line); each distinct batching is its own DataLoader.
+An optimizer line (or its scheduler) may instead be a pasted line of code, read and never run
+(``code_line``): ``{"from_code": "torch.optim.AdamW(model.parameters(), lr=3e-4)"}``. A wrapper
+(Lookahead, SAM) nests its optimizer: ``{"name": "SAM", "params": {"rho": 0.05, "optimizer":
+{"name": "SGD", "params": {"lr": 0.1}}}}``; in a Config the nested one is a Part too (hashable).
 Everything but ``surface`` and ``optimizers`` is optional. Invalid input raises ``ConfigError``
 whose message starts with the field it is about.
 """
@@ -30,6 +34,7 @@ import numpy as np
 
 import optimizers
 import surfaces
+from gradscape import code_line
 from optimizers.runner import MAX_STEPS, Paths, run_many
 from surfaces import Surface, data, models
 from surfaces.data import Batching, DataError
@@ -59,7 +64,8 @@ class Part:
 
     def kwargs(self) -> dict[str, Any]:
         """The keyword arguments to build it with (nested Parts as {"name", "params"} dicts)."""
-        return {k: [p.to_dict() for p in v] if _is_parts(v) else v for k, v in self.params}
+        return {k: v.to_dict() if isinstance(v, Part) else [p.to_dict() for p in v] if _is_parts(v)
+                else v for k, v in self.params}
 
 
 def _is_parts(value: Any) -> bool:
@@ -308,14 +314,17 @@ def _lines(value: Any, surface: Any = None) -> tuple[Line, ...]:
     labels: list[str] = []
     for i, item in enumerate(value):
         where = f"optimizers[{i}]"
-        if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler", "batch"}:
+        if not isinstance(item, dict) or set(item) - {"name", "params", "label", "scheduler", "batch",
+                                                      "from_code"}:
             raise ConfigError(f"{where}: must be an object with name, params, label, scheduler"
-                              f"{', batch' if isinstance(surface, ModelSpec) else ''}")
-        opt = _part(item, where, optimizers.ALL_OPTIMIZERS, optimizers.make)
+                              f"{', batch' if isinstance(surface, ModelSpec) else ''} "
+                              "(or from_code instead of name and params)")
+        opt = _part(_from_code(item, where, "optimizer"), where, optimizers.ALL_OPTIMIZERS,
+                    optimizers.make)
         sched = None
         if item.get("scheduler") is not None:
-            sched = _part(item["scheduler"], f"{where}.scheduler", optimizers.SCHEDULERS,
-                          optimizers.make_scheduler)
+            sched = _part(_from_code(item["scheduler"], f"{where}.scheduler", "scheduler"),
+                          f"{where}.scheduler", optimizers.SCHEDULERS, optimizers.make_scheduler)
             _check_pair(Line(opt, opt.name, sched), f"{where}.scheduler")
         label = item.get("label") or opt.name
         if not isinstance(label, str):
@@ -347,6 +356,23 @@ def unique_label(label: str, taken: list[str]) -> str:
     return candidate
 
 
+def _from_code(item: Any, where: str, kind: str) -> Any:
+    """``item`` with its "from_code" line read into name and params (``code_line.parse``)."""
+    if not isinstance(item, dict) or "from_code" not in item:
+        return item
+    if "name" in item or "params" in item:
+        raise ConfigError(f"{where}: give from_code or name and params, not both")
+    try:
+        found, part = code_line.parse(item["from_code"])
+    except code_line.CodeLineError as exc:
+        raise ConfigError(f"{where}.from_code: {exc}") from None
+    if found != kind:
+        article = "an" if kind == "optimizer" else "a"
+        raise ConfigError(f"{where}.from_code: {part['name']} is a {found}, not {article} {kind}"
+                          + (' (give it as "scheduler": {"from_code": ...})' if found == "scheduler" else ""))
+    return {**{k: v for k, v in item.items() if k != "from_code"}, **part}
+
+
 def _part(item: Any, where: str, known: dict, make: Any) -> Part:
     if not isinstance(item, dict) or not isinstance(item.get("name"), str):
         raise ConfigError(f"{where}.name: missing")
@@ -365,7 +391,10 @@ def _part(item: Any, where: str, known: dict, make: Any) -> Part:
         made = make(name, {**params, **{k: [p.to_dict() for p in v] for k, v in nested.items()}})
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{where}.params: {exc}") from None
-    given = tuple((k, nested[k] if k in nested else _hashable(made.params[k])) for k in params)
+    given = tuple((k, nested[k] if k in nested else
+                   _part(params[k], f"{where}.params.{k}", optimizers.ALL_OPTIMIZERS, make)
+                   if isinstance(made.params[k], optimizers.Optimizer) and isinstance(params[k], dict)
+                   else _hashable(made.params[k])) for k in params)
     return Part(name, given)
 
 
@@ -402,6 +431,8 @@ def _int(value: Any, where: str, low: int, high: int) -> int:
 
 
 def _hashable(value: Any) -> Any:
+    if isinstance(value, optimizers.Optimizer):      # a wrapper's optimizer
+        return _used(value)
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 

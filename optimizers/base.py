@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, Callable, ClassVar, NamedTuple
 
 import numpy as np
 
 Array = np.ndarray
+# closure(points (M, 2), rows) -> (f (M,), ∇f (M, 2)) for the runs ``rows`` (None: all of them)
+Closure = Callable[[Array, Any], tuple[Array, Array]]
 
 
 @dataclass(frozen=True)
@@ -22,14 +24,17 @@ class Hyperparam:
     validation that ``Configurable.__init__`` runs from it.
 
     kind: "float", "int", "bool", "pair" (two floats, e.g. betas), "triple" (three floats, e.g.
-    Adan's betas), "ints" (a list of ints, e.g. milestones), "choice" (one of the strings in
-    ``choices``, e.g. ReduceLROnPlateau's mode), "formula" (a typed formula in ``epoch``, e.g.
-    LambdaLR's lr_lambda: parsed by surfaces.expr, never executed) or "schedulers" (a list of
-    schedulers, each ``{"name": ..., "params": {...}}`` or a built Scheduler: SequentialLR's). ``low``/``high`` bound the valid
+    Adan's betas), "ints" (a list of ints, e.g. milestones), "choice" (one of ``choices``, e.g.
+    ReduceLROnPlateau's mode, or LBFGS's line_search_fn None or "strong_wolfe"), "formula" (a
+    typed formula in ``epoch``, e.g. LambdaLR's lr_lambda: parsed by surfaces.expr, never
+    executed), "schedulers" (a list of schedulers, each ``{"name": ..., "params": {...}}`` or a
+    built Scheduler: SequentialLR's) or "optimizer" (a wrapped optimizer, e.g. Lookahead's: an
+    ``Optimizer``, or ``{"name": ..., "params": {...}}`` that ``make`` builds). ``low``/``high`` bound the valid
     range (None: unbounded); ``low_open`` / ``high_open`` exclude the bound itself. ``log``: a
     log-scale input suits it. ``optional``: the float may also be None, a package's "not set"
     (Prodigy's beta3 and eps; None is not checked against the bounds); a float whose default is
-    infinite (Prodigy's growth_rate) also takes infinity.
+    infinite (Prodigy's growth_rate) also takes infinity; an optional int may be None too (LBFGS's
+    max_eval: torch's "max_iter * 5 // 4").
 
     ``error`` words the ValueError for a value out of bounds, as torch does (default
     "Invalid {name} value"): the message is ``f"{error}: {value}"``, naming the first bad
@@ -57,7 +62,7 @@ class Hyperparam:
     show_value: bool = True
     optional: bool = False
     range_text: str = ""
-    choices: tuple[str, ...] = ()
+    choices: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.error and self.bounded and self.kind != "choice":
@@ -89,7 +94,7 @@ class Hyperparam:
             raise ValueError(self.error.format(value=value) if self.error else
                              f"{self.name} must be one of {', '.join(map(repr, self.choices))}, "
                              f"got {value!r}")
-        if (value is None and self.optional) or self.kind in ("choice", "formula", "schedulers"):
+        if (value is None and self.optional) or self.kind in ("choice", "formula", "schedulers", "optimizer"):
             return
         members = enumerate(value) if self.kind in ("pair", "triple") else [(None, value)]
         for index, member in members:
@@ -124,10 +129,10 @@ class Hyperparam:
     def bounds_text(self) -> str:
         """The valid range in math notation: "≥ 0", "< 1", "∈ [0, 1)", "any" when unbounded;
         "each " first for a pair or a list; "" for a bool."""
-        if self.kind == "bool":
+        if self.kind in ("bool", "optimizer"):
             return ""
         if self.kind == "choice":
-            return " or ".join(f'"{c}"' for c in self.choices)
+            return " or ".join("None" if c is None else f'"{c}"' for c in self.choices)
         if self.kind == "formula":
             return "a formula in epoch"
         if self.kind == "schedulers":
@@ -210,11 +215,36 @@ class Optimizer(Configurable):
 
     Abilities are declared here, so callers ask the class instead of probing:
     ``needs_hessian`` (True: ``step`` uses ``hessian=(fxx, fxy, fyy)`` at θ, each (N,); the
-    runner evaluates it only then) and ``reference`` (True: not part of torch.optim, e.g. Newton).
+    runner evaluates it only then), ``needs_closure`` (True: ``step`` evaluates f and ∇f at
+    points of its own through ``closure=``, as torch's LBFGS and SAM call theirs; the runner
+    passes it only then), ``batched`` (False: ``step`` advances its runs one at a time in
+    Python, so grids of thousands of runs are refused) and ``reference`` (True: not part of
+    torch.optim, e.g. Newton). A wrapper (Lookahead, SAM) sets the first two per instance, from
+    the optimizer it wraps.
     """
 
     needs_hessian: ClassVar[bool] = False
+    needs_closure: ClassVar[bool] = False
+    batched: ClassVar[bool] = True
     reference: ClassVar[bool] = False
+
+    @property
+    def base_lr(self) -> Any:
+        """The lr a scheduler starts from: the ``lr`` keyword (a wrapper's: its inner optimizer's)."""
+        return self.params["lr"]
+
+    def extras(self, state: NamedTuple) -> dict[str, Array]:
+        """Points beyond the path that the last update made, for the inside view: name ->
+        (N, m, 2), NaN where a run has fewer than m (Lookahead's slow weights, SAM's perturbed
+        point, LBFGS's function evaluations). Most optimizers have none."""
+        return {}
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"name": ..., "params": {...}}`` with every keyword argument, JSON-ready (a wrapped
+        optimizer as its own dict): what ``make`` builds the same optimizer from."""
+        return {"name": self.name, "params": {k: v.to_dict() if isinstance(v, Optimizer) else
+                                              list(v) if isinstance(v, tuple) else v
+                                              for k, v in self.params.items()}}
 
     def init(self, theta: Array) -> NamedTuple:
         """The state before the first update, for θ of shape (N, 2); its step counter is 0."""
@@ -226,7 +256,10 @@ class Optimizer(Configurable):
 
         ``grad`` is ∇f at θ (N, 2); ``lr`` a float, or an (N, 1) column (one lr per run).
         ``hessian`` is (fxx, fxy, fyy) at θ for an optimizer that ``needs_hessian``; the
-        others ignore it.
+        others ignore it. An optimizer that ``needs_closure`` also takes ``closure=``, a
+        ``Closure``: ``closure(points, rows)`` gives (f, ∇f) at ``points`` (M, 2) for the runs
+        ``rows`` of the batch (an index array, or None for all N), this step's gradient noise
+        included (the same mini-batch for every evaluation of one step, as torch's closure).
         """
         raise NotImplementedError
 
@@ -268,13 +301,25 @@ class Scheduler(Configurable):
 def _coerce(h: Hyperparam, value: Any, owner: str) -> Any:
     """Turn a JSON-ish value into the hyperparameter's type; reject NaN and infinity."""
     where = f"{owner}: '{h.name}'"
+    if h.kind == "optimizer":
+        if value is None:
+            raise ValueError(f"{where} is required: the optimizer to wrap, e.g. "
+                             '{"name": "Adam", "params": {"lr": 0.1}}')
+        return _inner_optimizer(value, where)
+    if h.kind == "choice" and not h.error:     # with torch's own words: checked with the bounds
+        if not any(value == c and type(value) is type(c) for c in h.choices):
+            raise ValueError(f"{where} must be one of {', '.join(repr(c) for c in h.choices)}, "
+                             f"got {value!r:.40}")
+        return value
+    if value is None and h.optional and h.kind == "int":
+        return None
     try:
         if h.kind == "bool":
             if not isinstance(value, (bool, np.bool_)):
                 raise TypeError
             return bool(value)
         if h.kind == "choice":      # its membership is checked with the bounds, in torch's order
-            if not isinstance(value, str):
+            if not isinstance(value, str) and value is not None:
                 raise TypeError
             return value
         if h.kind == "formula":
@@ -310,7 +355,8 @@ def _coerce(h: Hyperparam, value: Any, owner: str) -> Any:
         if isinstance(exc, ValueError) and str(exc).startswith(where):
             raise
         kinds = {"formula": "a formula in epoch (text)", "choice": "text",
-                 "schedulers": "a list of schedulers", "bool": "true or false", "int": "an integer", "ints": "a list of integers",
+                 "schedulers": "a list of schedulers", "bool": "true or false",
+                 "int": "an integer" + (" or null" if h.optional else ""), "ints": "a list of integers",
                  "pair": "a pair of numbers", "triple": "three numbers", "float": "a number"}
         raise ValueError(f"{where} must be {kinds[h.kind]}, got {value!r}") from None
 
@@ -328,3 +374,19 @@ def _finite(value: Any, where: str) -> Any:
     if not math.isfinite(number):
         raise ValueError(f"{where} must be finite, got {number}")
     return number
+
+
+def _inner_optimizer(value: Any, where: str) -> Optimizer:
+    """A wrapped optimizer: an Optimizer as it is, or ``{"name": ..., "params": {...}}`` built by
+    ``optimizers.make`` (its errors prefixed with ``where``: the field a user must fix)."""
+    if isinstance(value, Optimizer):
+        return value
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str) \
+            or set(value) - {"name", "params"} or not isinstance(value.get("params", {}), dict):
+        raise ValueError(f"{where} must be an optimizer "
+                         '{"name": "Adam", "params": {"lr": 0.1}}' f", got {value!r:.60}")
+    from . import make        # the registry imports this module: look it up when needed
+    try:
+        return make(value["name"], value.get("params") or {})
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None

@@ -87,6 +87,7 @@ def basin(surface: Any, optimizer: Optimizer, steps: int, resolution: int = 100,
                          f"{MAX_RESOLUTION}, got {resolution!r}")
     if sweep_size(optimizer) > 1 or sweep_size(scheduler) > 1:
         raise ValueError("a basin map runs one optimizer setting: give single values, not sweeps")
+    _check_batched(optimizer, "basin maps")
     if not (math.isfinite(tol) and tol > 0):
         raise ValueError(f"tol must be a finite number > 0, got {tol}")
     (x0, x1), (y0, y1) = check_window(surface.window if window is None else window)
@@ -157,15 +158,42 @@ def parse_axis(text: str) -> Axis:
     return Axis.spaced(name, low, high, num, log=len(parts) == 5 and parts[4] == "log")
 
 
+def _check_batched(optimizer: Optimizer, what: str) -> None:
+    """Refuse an optimizer that steps one run at a time (LBFGS, or a wrapper around it)."""
+    if not optimizer.batched:
+        raise ValueError(f"{optimizer.name} steps one run at a time (LBFGS's iterations and line "
+                         f"search branch on each run's own values), too slow for the thousands of "
+                         f"runs of {what}; they are not available for it")
+
+
 def sweepable(optimizer: Optimizer | type[Optimizer]) -> list[str]:
-    """The hyperparameters a sweep can vary: the float ones, and betas[0], betas[1]."""
+    """The hyperparameters a sweep can vary: the float ones, and betas[0], betas[1]; for a
+    wrapper (an instance) also its optimizer's, as "optimizer.lr", "optimizer.betas[0]", ..."""
     names = []
     for h in optimizer.hyperparams:
         if h.kind == "float":
             names.append(h.name)
         elif h.kind == "pair":
             names += [f"{h.name}[0]", f"{h.name}[1]"]
+        elif h.kind == "optimizer" and isinstance(optimizer, Optimizer):
+            names += [f"{h.name}.{n}" for n in sweepable(optimizer.params[h.name])]
     return names
+
+
+def _with_grid(optimizer: Optimizer, name: str, grid: Array) -> Optimizer:
+    """``optimizer`` with hyperparameter ``name`` (as ``sweepable`` spells it) set to ``grid``."""
+    params = dict(optimizer.params)
+    if "." in name:                          # a wrapper's optimizer: "optimizer.lr"
+        key, rest = name.split(".", 1)
+        params[key] = _with_grid(params[key], rest, grid)
+    elif name.endswith("]"):
+        key, k = name[:-3], int(name[-2])
+        pair = list(params[key])
+        pair[k] = grid
+        params[key] = tuple(pair)
+    else:
+        params[name] = grid
+    return type(optimizer)(**params)         # torch's checks, value by value
 
 
 @dataclass(frozen=True)
@@ -224,17 +252,9 @@ def sweep(surface: Any, optimizer: Optimizer, x: Axis, y: Axis, steps: int,
             raise ValueError(f"{axis.name}: give {MIN_VALUES} to {MAX_VALUES} finite values")
     if x.name == y.name:
         raise ValueError(f"sweep two different hyperparameters, not '{x.name}' twice")
+    _check_batched(optimizer, "sweeps")
     xs, ys = np.meshgrid(np.asarray(x.values, dtype=float), np.asarray(y.values, dtype=float))
-    params = dict(optimizer.params)
-    for axis, grid in ((x, xs), (y, ys)):
-        if axis.name.endswith("]"):
-            key, k = axis.name[:-3], int(axis.name[-2])
-            pair = list(params[key])
-            pair[k] = grid.ravel()
-            params[key] = tuple(pair)
-        else:
-            params[axis.name] = grid.ravel()
-    swept = type(optimizer)(**params)         # torch's checks, value by value
+    swept = _with_grid(_with_grid(optimizer, x.name, xs.ravel()), y.name, ys.ravel())
     start = surface.start if start is None else start
     start = tuple(float(v) for v in np.asarray(start, dtype=float).reshape(2))
     finals = run(surface, swept, [start], steps, scheduler, noise_std, seed, paths=False, gtol=gtol)

@@ -13,7 +13,9 @@ OneCycleLR) has the optimizer step with that update's momentum or β1, recorded 
 
 An optimizer whose class sets ``needs_hessian = True`` (Newton) gets ``hessian=(fxx, fxy, fyy)``
 at θ, each (N,); the others get ``hessian=None`` and never pay for it (``run_many`` evaluates it
-once per step, for every run, when any of its lines needs it).
+once per step, for every run, when any of its lines needs it). One that ``needs_closure`` (LBFGS,
+SAM) also gets ``closure=``: f and ∇f at points of its choosing, with this step's noise (and
+batch: ``closure``); those evaluations are not recorded (the optimizer's ``extras`` keep them).
 
 Mini-batches (``batches``, for a model surface): update t uses the gradient (and Hessian) of
 ``surface.on_rows(batches[t])``, the loss over that batch's rows; the recorded loss is always
@@ -27,7 +29,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .base import Optimizer, Scheduler
+from .base import Closure, Optimizer, Scheduler
 from .schedulers import cycled, momentum_slot
 
 Array = np.ndarray
@@ -98,6 +100,7 @@ def sweep_size(configurable: Optimizer | Scheduler | None) -> int:
         return 1
     values = [w for v in configurable.params.values() for w in (v if isinstance(v, tuple) else (v,))]
     sizes = {np.size(v) for v in values if isinstance(v, np.ndarray)}
+    sizes |= {sweep_size(v) for v in values if isinstance(v, Optimizer)} - {1}   # a wrapped one
     if len(sizes) > 1:
         raise ValueError(f"swept hyperparameters of {configurable.name} have different lengths {sorted(sizes)}")
     return sizes.pop() if sizes else 1
@@ -106,7 +109,7 @@ def sweep_size(configurable: Optimizer | Scheduler | None) -> int:
 def learning_rates(optimizer: Optimizer, scheduler: Scheduler | None, steps: int, runs: int) -> Array:
     """The lr of each update for each run: shape (steps, runs). A loss-driven scheduler's are
     known only as the run goes: the first row is the base lr, the rest is filled step by step."""
-    base = np.broadcast_to(np.asarray(optimizer.params["lr"], dtype=float), (runs,))
+    base = np.broadcast_to(np.asarray(optimizer.base_lr, dtype=float), (runs,))
     if scheduler is None:
         return np.broadcast_to(base, (steps, runs))
     if scheduler.loss_driven:
@@ -191,7 +194,7 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
                        if needs_hessian else None)
             previous = theta
             theta = _step_lines(groups, states, previous, g, hessian, t, dead, noise_std,
-                                lr_used if paths else None)
+                                lr_used if paths else None, stepping)
             _step_schedules(groups, plateaus, f, t)
             if paths and momentum is not None:
                 for line in groups:
@@ -242,9 +245,25 @@ def _lines(lines: Sequence[tuple[Optimizer, Scheduler | None]], starts: int, ste
     return out
 
 
+def closure(surface: Any, noise: Array | None) -> Closure:
+    """f and ∇f at points of an optimizer's choosing for the runs ``rows`` (None: all), with
+    their rows of this step's gradient ``noise`` (N, 2) added: one mini-batch per step."""
+    def evaluate(points: Array, rows: Any = None) -> tuple[Array, Array]:
+        points = np.asarray(points, dtype=float)
+        with np.errstate(all="ignore"):
+            x, y = points[:, 0], points[:, 1]
+            f = np.broadcast_to(surface.value(x, y), x.shape)
+            gx, gy = surface.grad(x, y)
+            g = np.stack([np.broadcast_to(gx, x.shape), np.broadcast_to(gy, x.shape)], axis=1)
+        if noise is not None:
+            g = g + (noise if rows is None else noise[rows])
+        return f, g
+    return evaluate
+
+
 def _step_lines(groups: list[_Line], states: list, previous: Array, g: Array,
                 hessian: tuple[Array, Array, Array] | None, t: int, dead: Array, noise_std: float,
-                lr_used: Array | None) -> Array:
+                lr_used: Array | None, surface: Any = None) -> Array:
     """Update t of every line from θ = ``previous`` with gradient ``g`` (+ each line's noise).
 
     Replaces ``states[i]`` in place and records each run's lr in ``lr_used[:, t]`` (if given);
@@ -256,14 +275,16 @@ def _step_lines(groups: list[_Line], states: list, previous: Array, g: Array,
         lr = float(line.lrs[t, 0]) if line.uniform else line.lrs[t][:, None]
         if lr_used is not None:
             lr_used[r, t] = line.lrs[t]
-        gr = g[r]
+        gr, noise = g[r], None
         if line.rng is not None:
-            gr = gr + noise_std * line.rng.standard_normal(gr.shape)
+            noise = noise_std * line.rng.standard_normal(gr.shape)
+            gr = gr + noise
             gr[dead[r]] = 0.0
         h = tuple(c[r] for c in hessian) if line.optimizer.needs_hessian else None
         optimizer = line.optimizer if line.momentum is None else cycled(
             line.optimizer, line.momentum[t, 0] if line.uniform else line.momentum[t])
-        theta_r, states[i] = optimizer.step(states[i], previous[r], gr, lr, hessian=h)
+        more = {"closure": closure(surface, noise)} if optimizer.needs_closure else {}
+        theta_r, states[i] = optimizer.step(states[i], previous[r], gr, lr, hessian=h, **more)
         moved.append(theta_r)
     # one line (a grid of starts, a sweep): its new θ as it is, no copy
     theta = moved[0] if len(moved) == 1 else np.concatenate(moved)

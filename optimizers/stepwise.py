@@ -14,14 +14,14 @@ Each optimizer's ``explain`` docstring states the identity linking them to the u
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .base import Array, Optimizer, Scheduler
 from .schedulers import cycled
-from .runner import run, sweep_size
+from .runner import closure, run, sweep_size
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Trace:
       lr (K,): the learning rate the update used
       momentum (K, 2) or None: the optimizer's momentum / first-moment buffer after the update
       effective_lr (K, 2): the per-coordinate effective learning rate of the update
+      extras: name -> (K, m, 2), the points beyond the path each update made (``Optimizer.extras``:
+        Lookahead's slow weights, SAM's perturbed point, LBFGS's evaluations; NaN-padded)
     diverged_at: index of the first non-finite point (None if the run never diverged).
     """
 
@@ -46,6 +48,7 @@ class Trace:
     momentum: Array | None
     effective_lr: Array
     diverged_at: int | None
+    extras: dict[str, Array] = field(default_factory=dict)
 
 
 def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
@@ -67,15 +70,19 @@ def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
     rng = np.random.default_rng(seed) if noise_std > 0 else None
 
     effective, momentum = np.empty((k, 2)), np.empty((k, 2))
-    has_momentum = False
+    has_momentum, extras = False, []
     state = optimizer.init(points[:1]) if k else None
     for t in range(k):
         theta, g, lr = points[t:t + 1], grad[t:t + 1], float(lrs[t])
+        noise = None
         if rng is not None:      # the runner draws the batch's noise once per update, in order
-            g = g + noise_std * rng.standard_normal(g.shape)
+            noise = noise_std * rng.standard_normal(g.shape)
+            g = g + noise
         hessian = surface.hessian(theta[:, 0], theta[:, 1]) if optimizer.needs_hessian else None
         used = optimizer if one["momentum"] is None else cycled(optimizer, float(one["momentum"][t]))
-        _, after = used.step(state, theta, g, lr, hessian=hessian)
+        more = {"closure": closure(surface, noise)} if used.needs_closure else {}
+        _, after = used.step(state, theta, g, lr, hessian=hessian, **more)
+        extras.append(used.extras(after))
         info = used.explain(state, after, lr)
         effective[t] = info["effective_lr"][0]
         if "momentum" in info:
@@ -83,4 +90,16 @@ def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
         state = after
     return Trace(points=points, loss=loss[:k + 1], grad=grad[:k], update=np.diff(points, axis=0),
                  lr=lrs, momentum=momentum if has_momentum else None, effective_lr=effective,
-                 diverged_at=one["diverged_at"])
+                 diverged_at=one["diverged_at"], extras=_stack(extras))
+
+
+def _stack(extras: list[dict[str, Array]]) -> dict[str, Array]:
+    """Per-update extras {name: (1, m_t, 2)} as {name: (K, max m_t, 2)}, NaN-padded."""
+    out = {}
+    for name in (extras[0] if extras else {}):
+        width = max(e[name].shape[1] for e in extras)
+        stacked = np.full((len(extras), width, 2), np.nan)
+        for t, e in enumerate(extras):
+            stacked[t, :e[name].shape[1]] = e[name][0]
+        out[name] = stacked
+    return out

@@ -151,3 +151,23 @@ def test_sweep_cells_sit_on_the_exact_hyperparameter_values():
     assert len(cells) == 2 and {c.xaxis for c in cells} == {"x", "x2"}
     assert list(cells[0].x) == [1e-3, 1e-2, 1e-1, 1.0] * 3
     assert list(cells[0].y) == [0.0] * 4 + [0.45] * 4 + [0.9] * 4
+
+
+def test_the_inside_figure_marks_the_extras_of_wrappers_and_lbfgs():
+    """Lookahead's slow weights, SAM's perturbed point and LBFGS's evaluations, at the points
+    the trace holds (unscaled)."""
+    from gradscape.experiment import load, simulate
+    from gradscape.figures.inside import inside_figure
+    from optimizers.stepwise import trace
+    config = load({"surface": "himmelblau", "start": [0.5, -0.5], "steps": 4, "optimizers": [
+        {"name": "SAM", "params": {"rho": 0.2, "optimizer": {"name": "SGD", "params": {"lr": 0.01}}}},
+        {"name": "LBFGS", "params": {"line_search_fn": "strong_wolfe"}}]})
+    result = simulate(config)
+    for i, name in enumerate(["perturbed point", "evaluations"]):
+        tr = trace(result.surface, config.lines[i].build()[0], result.start, 4)
+        fig = inside_figure(result, i, tr, 1)
+        marks = [t for t in fig.data if (t.meta or {}).get("extra") == name]
+        assert len(marks) == 1
+        expected = tr.extras[name][0]
+        expected = expected[np.isfinite(expected[:, 0])]
+        np.testing.assert_array_equal(np.column_stack([marks[0].x, marks[0].y]), expected)

@@ -337,6 +337,6 @@ def test_registries():
     assert list(TEXTBOOK) == ["Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                               "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam"]
     assert not (set(BEYOND) | set(TEXTBOOK)) & set(OPTIMIZERS)
-    assert REFERENCE == {"Newton": REFERENCE["Newton"], **BEYOND, **TEXTBOOK}
+    assert REFERENCE == {"Newton": REFERENCE["Newton"], **BEYOND, **optimizers.WRAPPERS, **TEXTBOOK}
     assert optimizers.ALL_OPTIMIZERS == {**OPTIMIZERS, **REFERENCE}
     assert not any(getattr(cls, "reference", False) for cls in OPTIMIZERS.values())

@@ -40,6 +40,8 @@ def default_text(value) -> str:
 
 def keyword_text(h: Hyperparam) -> str:
     """`name=default`, then the valid range (none for flags): `lr=0.001` ≥ 0."""
+    if h.kind == "optimizer":
+        return f"`{h.name}` required: any other optimizer"
     bounds = h.bounds_text()
     return f"`{h.name}={default_text(h.default)}`" + (f" {bounds}" if bounds else "")
 
@@ -66,7 +68,7 @@ def table_rows(header: str) -> list[str]:
 
 def test_optimizer_table_gives_defaults_and_ranges():
     own = {name: cls for name, cls in optimizers.ALL_OPTIMIZERS.items()
-           if name not in optimizers.BEYOND and name not in optimizers.TEXTBOOK}
+           if name not in {**optimizers.BEYOND, **optimizers.TEXTBOOK, **optimizers.WRAPPERS}}
     assert table_rows("| optimizer | keyword arguments: default and valid range |\n") == \
         expected_rows(own)
 
@@ -75,6 +77,7 @@ def test_beyond_and_textbook_tables_give_defaults_ranges_and_sources():
     """One row each, in registry order: name and keywords as generated, then a source column."""
     for header, registry in [("| optimizer | keyword arguments: default and valid range | paper",
                               optimizers.BEYOND),
+                             ("| wrapper |", optimizers.WRAPPERS),
                              ("| textbook class |", optimizers.TEXTBOOK)]:
         rows = table_rows(header)
         assert len(rows) == len(registry)
@@ -85,6 +88,8 @@ def test_beyond_and_textbook_tables_give_defaults_ranges_and_sources():
         assert "arxiv.org" in next(r for r in table_rows("| optimizer | keyword arguments: "
                                                          "default and valid range | paper")
                                    if r.startswith(f"| `{name}` |"))
+    for name in optimizers.WRAPPERS:
+        assert "arxiv.org" in next(r for r in table_rows("| wrapper |") if r.startswith(f"| `{name}` |"))
 
 
 def test_scheduler_table_gives_defaults_and_ranges():

@@ -166,11 +166,42 @@ def test_trace_follows_one_run_only():
 @pytest.mark.parametrize("name", list(optimizers.ALL_OPTIMIZERS))
 def test_every_optimizer_explains_itself(name):
     # schedulefree's default lr 1.0 leaves Himmelblau within 5 steps; 0.01 stays
-    tr = trace(HIMMELBLAU, make(name, {"lr": 0.01} if name == "SGDScheduleFree" else {}),
-               (0.5, -0.5), 5)
+    params = {"lr": 0.01} if name == "SGDScheduleFree" else \
+        {"optimizer": {"name": "Adam"}} if name in optimizers.WRAPPERS else {}
+    tr = trace(HIMMELBLAU, make(name, params), (0.5, -0.5), 5)
     assert tr.effective_lr.shape == (5, 2) and np.isfinite(tr.effective_lr).all()
     if name != "Newton":
         assert (tr.effective_lr > 0).all()
     else:   # from (0.5, −0.5) Newton climbs to Himmelblau's maximum: H < 0, so lr·H⁻¹ < 0
         np.testing.assert_allclose(tr.points[-1], [-0.270845, -0.923039], atol=1e-6)
         assert (tr.effective_lr < 0).all()
+
+
+def test_trace_keeps_the_extras_of_wrappers_and_lbfgs():
+    """Lookahead's slow weights move on every k-th update only (and then equal the path's point,
+    by its rule φ ← θ); SAM's perturbed point lies ρ from the path's point, along the gradient
+    (a hand calculation: e = ρ·g/‖g‖); LBFGS's first evaluation of a step is its start."""
+    tr = trace(HIMMELBLAU, make("Lookahead", {"k": 3, "optimizer": {"name": "Adam",
+                                                                    "params": {"lr": 0.1}}}),
+               (0.5, -0.5), 7)
+    slow = tr.extras["slow weights"][:, 0]
+    assert slow.shape == (7, 2)
+    np.testing.assert_array_equal(slow[2], tr.points[3])
+    np.testing.assert_array_equal(slow[5], tr.points[6])
+    np.testing.assert_array_equal(slow[0], [0.5, -0.5])
+    tr = trace(HIMMELBLAU, make("SAM", {"rho": 0.1, "optimizer": {"name": "SGD",
+                                                                  "params": {"lr": 0.001}}}),
+               (0.5, -0.5), 4)
+    e = tr.extras["perturbed point"][:, 0] - tr.points[:4]
+    g = tr.grad
+    np.testing.assert_allclose(e, 0.1 * g / np.hypot(g[:, :1], g[:, 1:]), rtol=1e-6)
+    tr = trace(HIMMELBLAU, make("LBFGS", {"line_search_fn": "strong_wolfe"}), (0.5, -0.5), 3)
+    evaluations = tr.extras["evaluations"]
+    np.testing.assert_array_equal(evaluations[:, 0], tr.points[:3])
+    counts = np.isfinite(evaluations[:, :, 0]).sum(axis=1)
+    # the first step does the work (17 evaluations, within max_eval 25); it ends near the
+    # minimum (3, 2), where g·d (|g| ≈ 5e-5) is above −tolerance_change: torch's later steps
+    # evaluate once and stop there without moving
+    assert 2 <= counts[0] <= 25 and (counts[1:] == 1).all()
+    np.testing.assert_allclose(tr.points[1:], [[3.0, 2.0]] * 3, atol=1e-5)
+    assert (tr.update[1:] == 0).all()

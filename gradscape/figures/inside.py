@@ -138,11 +138,34 @@ def inside_figure(result: Any, index: int, trace: Any, step: int, scale: float |
             line=dict(color=c, width=width, dash=dash),
             marker=dict(symbol="arrow", angleref="previous", size=[0, ARROW_SIZE * head], color=c),
             hovertemplate=f"{name} = ({vector[0]:.4g}, {vector[1]:.4g})<extra></extra>"))
+    _extras(fig, trace, step)
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.12, x=0,
                                                    bgcolor="rgba(255,255,255,0.8)"),
                       margin=dict(b=90))
     fig.update_traces(showlegend=False, selector={"name": "start"})
     return fig
+
+
+EXTRA_MARKERS = {"slow weights": ("diamond", "#2ca02c"), "perturbed point": ("x", "#d62728"),
+                 "evaluations": ("circle-open", "#ff7f0e")}
+
+
+def _extras(fig: go.Figure, trace: Any, step: int) -> None:
+    """The points beyond the path that update ``step`` made (``Trace.extras``), at their true
+    positions (not scaled): Lookahead's slow weights, SAM's perturbed point, LBFGS's evaluations
+    of f in order (numbered in the hover)."""
+    for name, points in getattr(trace, "extras", {}).items():
+        pts = np.asarray(points[step - 1], dtype=float)
+        pts = pts[np.isfinite(pts).all(axis=1)]
+        if not len(pts):
+            continue
+        symbol, colour = EXTRA_MARKERS.get(name, ("circle", "#7f7f7f"))
+        fig.add_trace(go.Scatter(
+            x=pts[:, 0], y=pts[:, 1], mode="markers+lines" if len(pts) > 1 else "markers",
+            name=name, meta={"extra": name}, customdata=np.arange(1, len(pts) + 1),
+            line=dict(color=colour, width=1, dash="dot"),
+            marker=dict(symbol=symbol, size=10, color=colour, line=dict(width=2, color=colour)),
+            hovertemplate=f"{name} #%{{customdata}}: (%{{x:.4g}}, %{{y:.4g}})<extra></extra>"))
 
 
 def _index(trace: Any, step: int) -> int:

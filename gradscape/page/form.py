@@ -27,6 +27,22 @@ FORMULA_OPTION = "(formula)"   # the surface choice that reveals the formula inp
 NO_SCHEDULER = "(none)"
 MODEL_OPTIONS = {f"model:{m}": m for m in model_data.MODELS}   # surface choices: a model over data
 GENERATE, ROWS = "generate", "rows"      # data sources beside the shipped datasets' names
+# A wrapper's optimizer in the page: one level, chosen from every optimizer but the wrappers
+# (deeper nesting runs from a config file or a pasted line; the page says so).
+DEFAULT_INNER = {"Lookahead": "Adam", "SAM": "SGD"}
+INNER_CHOICES = [n for n in optimizers.ALL_OPTIMIZERS if n not in optimizers.WRAPPERS]
+
+
+def inner_key(uid: int, wrapper: str) -> str:
+    """Key of the selectbox naming the optimizer that line ``uid``'s ``wrapper`` wraps."""
+    return param_key(uid, "opt", wrapper, "optimizer")
+
+
+def lr_key(uid: int, name: str, state: Mapping[str, Any]) -> str:
+    """Key of the lr input a line shows first: its optimizer's, or its wrapped optimizer's."""
+    if name in optimizers.WRAPPERS:
+        return param_key(uid, "inner", state.get(inner_key(uid, name), DEFAULT_INNER[name]), "lr")
+    return param_key(uid, "opt", name, "lr")
 
 
 def widget_values(config: Config, uids: list[int]) -> dict[str, Any]:
@@ -125,7 +141,17 @@ def part_values(uid: int, role: str, owner: str, given: Mapping[str, Any]) -> di
     values = {}
     for h in hyperparams(role, owner):
         value = given.get(h.name, h.default)
-        if h.kind in ("pair", "triple"):
+        if h.kind == "optimizer":       # the wrapped optimizer: its name, and its own inputs
+            inner = value if isinstance(value, Mapping) else \
+                value.to_dict() if hasattr(value, "to_dict") else {"name": DEFAULT_INNER[owner]}
+            if inner["name"] not in INNER_CHOICES:
+                raise ConfigError(f"{owner} wraps {inner['name']}: the page shows one level of "
+                                  "wrapping; run this configuration with `gradscape run`")
+            values[param_key(uid, role, owner, h.name)] = inner["name"]
+            values.update(part_values(uid, "inner", inner["name"], dict(inner.get("params", {}))))
+        elif h.kind == "choice":
+            values[param_key(uid, role, owner, h.name)] = value
+        elif h.kind in ("pair", "triple"):
             for part, member in enumerate(value):
                 values[param_key(uid, role, owner, h.name, part)] = float(member)
         elif h.kind == "ints":
@@ -137,15 +163,15 @@ def part_values(uid: int, role: str, owner: str, given: Mapping[str, Any]) -> di
         elif h.kind == "schedulers":   # nested schedulers: their JSON, edited as text
             values[param_key(uid, role, owner, h.name)] = schedulers_text(value)
         elif h.kind == "int":
-            values[param_key(uid, role, owner, h.name)] = int(value)
+            values[param_key(uid, role, owner, h.name)] = None if value is None else int(value)
         else:   # an optional float may be None (an empty input): the package's "not set"
             values[param_key(uid, role, owner, h.name)] = None if value is None else float(value)
     return values
 
 
 def hyperparams(role: str, owner: str) -> tuple[Hyperparam, ...]:
-    """The hyperparameter descriptions of an optimizer ("opt") or scheduler ("sched")."""
-    table = optimizers.ALL_OPTIMIZERS if role == "opt" else optimizers.SCHEDULERS
+    """The hyperparameter descriptions of an optimizer ("opt", "inner") or scheduler ("sched")."""
+    table = optimizers.SCHEDULERS if role == "sched" else optimizers.ALL_OPTIMIZERS
     return table[owner].hyperparams
 
 
@@ -193,6 +219,11 @@ def _read_params(state: Mapping[str, Any], uid: int, role: str, owner: str,
                  where: str) -> dict[str, Any]:
     params = {}
     for h in hyperparams(role, owner):
+        if h.kind == "optimizer":       # always given: the package requires it
+            inner = state[param_key(uid, role, owner, h.name)]
+            params[h.name] = {"name": inner, "params": _read_params(
+                state, uid, "inner", inner, f"{where}.params.{h.name}")}
+            continue
         if h.kind in ("pair", "triple"):
             value: Any = [state[param_key(uid, role, owner, h.name, part)]
                           for part in range(len(h.default))]
@@ -268,7 +299,7 @@ def canonical(config: Config) -> dict[str, Any]:
     if doc.get("start") is None:
         doc["start"] = list(_resolved_start(config))
     for item in doc["optimizers"]:
-        item["params"] = _plain(optimizers.make(item["name"], item["params"]).params)
+        item["params"] = optimizers.make(item["name"], item["params"]).to_dict()["params"]
         if "scheduler" in item:
             sched = item["scheduler"]
             sched["params"] = spelled_out(optimizers.make_scheduler(sched["name"], sched["params"]))
@@ -286,6 +317,8 @@ def copy_line(state: Mapping[str, Any], uid: int, new: int, labels: list[str]) -
               line_key(new, "label"): unique_label(state[line_key(uid, "label")], labels),
               line_key(new, "batch"): state.get(line_key(uid, "batch"), 0)}
     parts = [("opt", name)] + ([] if sched == NO_SCHEDULER else [("sched", sched)])
+    if name in optimizers.WRAPPERS:
+        parts.append(("inner", state.get(inner_key(uid, name), DEFAULT_INNER[name])))
     for role, owner in parts:
         for key in part_values(uid, role, owner, {}):
             if key in state:
@@ -313,6 +346,8 @@ def missing_defaults(state: Mapping[str, Any], uids: list[int]) -> dict[str, Any
         values[line_key(uid, "scheduler")] = sched
         values[line_key(uid, "batch")] = 0
         values.update(part_values(uid, "opt", name, {}))
+        if name in optimizers.WRAPPERS and inner_key(uid, name) in state:   # its class changed
+            values.update(part_values(uid, "inner", state[inner_key(uid, name)], {}))
         if sched != NO_SCHEDULER:
             values.update(part_values(uid, "sched", sched, {}))
     return {k: v for k, v in values.items() if k not in state}

@@ -80,7 +80,8 @@ class Key(StrEnum):
     DOWNLOAD = "dl"                    # + "_" + the file's extension: one key per button
 
 
-LINE_FIELDS = ("name", "label", "scheduler", "dup", "del", "box", "more", "batch")
+LINE_FIELDS = ("name", "label", "scheduler", "dup", "del", "box", "more", "batch",
+               "code", "code_note")     # the pasted line of code, and what reading it said
 AXIS_FIELDS = ("name", "low", "high", "num", "log")
 
 
@@ -92,7 +93,8 @@ def line_key(uid: int, field: str) -> str:
 
 
 def param_key(uid: int, role: str, owner: str, param: str, part: int | None = None) -> str:
-    """Key of one hyperparameter input; role "opt" or "sched", owner the class name.
+    """Key of one hyperparameter input; role "opt", "sched" or "inner" (a wrapper's optimizer),
+    owner the class name.
 
     The owner is part of the key, so switching a line from Adam to SGD and back never feeds
     Adam's betas into SGD's inputs. A pair (betas) has two inputs, part 0 and 1.

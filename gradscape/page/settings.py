@@ -107,26 +107,33 @@ def axis_text(name: str, low: float, high: float, num: int, log: bool) -> str:
     return f"{name}:{float(low)!r}:{float(high)!r}:{int(num)}" + (":log" if log else "")
 
 
-def default_axes(name: str, lr: float) -> tuple[str, str]:
+def default_axes(name: str, lr: float, allowed: list[str] | None = None) -> tuple[str, str]:
     """The sweep to try first for optimizer ``name`` whose current learning rate is ``lr``.
 
     Across: lr, 30 log-spaced values from lr/100 to 10·lr. Up: the method's second knob,
     30 values: momentum 0–0.99 (SGD, RMSprop), β1 0–0.99 (the Adam family), ρ 0–0.99
-    (Adadelta), lr_decay 0–0.1 (Adagrad), damping 0–10 (Newton); else its first other float
+    (Adadelta, SAM), lr_decay 0–0.1 (Adagrad), damping 0–10 (Newton); else its first other float
     from 0 to 1 that it accepts, kept inside the bounds the hyperparameter states. An optimizer
-    with nothing but lr gets lr twice, which the view refuses with a note.
+    with nothing but lr gets lr twice, which the view refuses with a note. A wrapper (give
+    ``allowed``, ``sweepable`` of the instance) sweeps its optimizer's lr ("optimizer.lr") across
+    and its own knob up (Lookahead's α 0–0.99, SAM's ρ).
     """
     cls = optimizers.ALL_OPTIMIZERS[name]
+    allowed = allowed if allowed is not None else sweepable(cls)
     lr = lr if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0 else 0.01
-    x = f"lr:{lr / 100:.3g}:{lr * 10:.3g}:{SWEEP_VALUES}:log"
-    preferred = {n: (lo, hi) for n, lo, hi in SECOND_AXES}
-    allowed = sweepable(cls)
-    candidates = [n for n in preferred if n in allowed] + [n for n in allowed if n != "lr"]
+    across = "lr" if "lr" in allowed or "optimizer.lr" not in allowed else "optimizer.lr"
+    x = normal_axis(f"{across}:{lr / 100:.3g}:{lr * 10:.3g}:{SWEEP_VALUES}:log")
+    wrapper = name in optimizers.WRAPPERS
+    preferred = {n: (lo, hi) for n, lo, hi in SECOND_AXES + ((("alpha", 0.0, 0.99),) if wrapper else ())}
+    candidates = [n for n in preferred if n in allowed] + [n for n in allowed if n != across]
     for second in candidates:
+        if wrapper:                    # its own knobs, or its optimizer's ("optimizer.rho")
+            low, high = preferred.get(second, (0.0, 1.0))
+            return x, normal_axis(f"{second}:{low:g}:{high:g}:{SWEEP_VALUES}")
         low, high = _inside(cls, second, *preferred.get(second, (0.0, 1.0)))
         if low < high and _accepts(cls, second, low) and _accepts(cls, second, high):
-            return normal_axis(x), normal_axis(f"{second}:{low:g}:{high:g}:{SWEEP_VALUES}")
-    return normal_axis(x), normal_axis(x)          # nothing else to sweep: the view says so
+            return x, normal_axis(f"{second}:{low:g}:{high:g}:{SWEEP_VALUES}")
+    return x, x                        # nothing else to sweep: the view says so
 
 
 def _accepts(cls: Any, axis: str, value: float) -> bool:

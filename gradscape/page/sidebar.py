@@ -13,7 +13,7 @@ import streamlit as st
 
 import optimizers
 import surfaces
-from gradscape import presets
+from gradscape import code_line, presets
 from gradscape.experiment import MAX_OPTIMIZERS, unique_label
 from optimizers.base import Hyperparam
 from optimizers.runner import MAX_STEPS
@@ -70,6 +70,27 @@ def on_duplicate(uid: int) -> None:
 def on_remove(uid: int) -> None:
     if len(ss[Key.LINES]) > 1:
         ss[Key.LINES] = [u for u in ss[Key.LINES] if u != uid]
+
+
+def on_code(uid: int) -> None:
+    """A pasted line of code: read it (never run) and give the line its class and settings."""
+    note = line_key(uid, "code_note")
+    try:
+        kind, part = code_line.parse(ss[line_key(uid, "code")])
+        if kind == "optimizer":
+            optimizers.make(part["name"], part["params"])            # torch's checks
+            values = {line_key(uid, "name"): part["name"],
+                      **form.part_values(uid, "opt", part["name"], part["params"])}
+        else:
+            optimizers.make_scheduler(part["name"], part["params"])
+            values = {line_key(uid, "scheduler"): part["name"],
+                      **form.part_values(uid, "sched", part["name"], part["params"])}
+    except ValueError as exc:
+        ss[note] = ("error", f"That line could not be used: {exc}")
+        return
+    ss.update(values)
+    given = ", ".join(f"{k}={v!r}" for k, v in part["params"].items() if k != "optimizer")
+    ss[note] = ("success", f"Read {kind} {part['name']}({given}).")
 
 
 def _new_uid() -> int:
@@ -170,9 +191,26 @@ def _line(uid: int, n_lines: int) -> None:
                          format_func=form.optimizer_label,
                          help=optimizers.ALL_OPTIMIZERS[ss[name_key]].summary or None)
         name = ss[name_key]
+        wrapper = name in optimizers.WRAPPERS
+        inner = ss.get(form.inner_key(uid, name), form.DEFAULT_INNER.get(name)) if wrapper else None
         with right:
-            lr = next(h for h in form.hyperparams("opt", name) if h.name == "lr")
-            number("lr", param_key(uid, "opt", name, "lr"), lr, on_change=state.on_value)
+            lr = next(h for h in form.hyperparams("inner" if wrapper else "opt", inner or name)
+                      if h.name == "lr")
+            more = {"help": f"{inner}'s learning rate (the optimizer {name} wraps)."} if wrapper else {}
+            number("lr", form.lr_key(uid, name, ss), lr, on_change=state.on_value, **more)
+        st.text_input("Paste a line of your code", key=line_key(uid, "code"), max_chars=1000,
+                      label_visibility="collapsed", on_change=on_code, args=(uid,),
+                      placeholder="paste a line of your code: torch.optim.AdamW(…, lr=3e-4)",
+                      help="An optimizer's or scheduler's line from your training script, e.g. "
+                           "torch.optim.AdamW(model.parameters(), lr=3e-4, betas=(0.9, 0.95)) or "
+                           "lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=300). It is read, "
+                           "never run: the class and its literal keyword values.")
+        note = ss.get(line_key(uid, "code_note"))
+        if note:
+            (st.error if note[0] == "error" else st.caption)(md_escape(note[1]))
+        if not optimizers.ALL_OPTIMIZERS[name].batched:
+            st.caption("Steps one run at a time (its iterations branch on each run's values): "
+                       "no basin map or sweep for it.")
         with st.popover("More settings", icon=":material/tune:", width="stretch",
                         key=line_key(uid, "more"),
                         help="Every other hyperparameter, and a learning-rate scheduler."):
@@ -181,6 +219,10 @@ def _line(uid: int, n_lines: int) -> None:
                 st.number_input("batch size (0: the experiment's)", 0, 10_000,
                                 key=line_key(uid, "batch"), on_change=state.on_value,
                                 help="This optimizer's own mini-batches, e.g. 1 for single-sample SGD.")
+            if wrapper:
+                st.caption(f"{inner}'s settings (lr above). The page wraps one optimizer; a "
+                           "wrapper around a wrapper runs from a config file.")
+                _hyperparams(uid, "inner", inner, skip=("lr",))
             st.selectbox("Scheduler", [form.NO_SCHEDULER, *optimizers.SCHEDULERS], key=sched_key,
                          help="torch.optim.lr_scheduler: how lr changes from step to step.")
             if ss[sched_key] != form.NO_SCHEDULER:
@@ -198,7 +240,13 @@ def _hyperparams(uid: int, role: str, owner: str, skip: tuple[str, ...] = ()) ->
     for i, h in enumerate(params):
         key = param_key(uid, role, owner, h.name)
         with cols[i % 2]:
-            if h.kind == "bool":
+            if h.kind == "optimizer":      # a wrapper's optimizer: which one (its inputs follow)
+                st.selectbox("optimizer", form.INNER_CHOICES, key=key, help=h.help or None,
+                             format_func=form.optimizer_label)
+            elif h.kind == "choice":
+                st.selectbox(h.name, list(h.choices), key=key, help=h.help or None,
+                             format_func=repr, on_change=state.on_value)
+            elif h.kind == "bool":
                 st.checkbox(h.name, key=key, help=h.help or None, on_change=state.on_value)
             elif h.kind in ("ints", "formula"):
                 st.text_input(h.name, key=key, help=h.help or None, on_change=state.on_value)

@@ -8,7 +8,7 @@ the inputs show: the Config (or the last valid one and the error) and the View.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
@@ -79,9 +79,17 @@ def apply_state(config: Config, view: View) -> None:
     """Show a whole state: put it into every input (preset, URL or uploaded file)."""
     first = ss.get(Key.NEXT_UID, 0)
     uids = list(range(first, first + len(config.lines)))
+    try:
+        values = form.widget_values(config, uids)
+    except ConfigError as exc:     # runs, but has no inputs (a wrapper around a wrapper)
+        ss[Key.NOTICE] = f"This configuration cannot be shown here: {str(exc)[:300]}"
+        config = presets.get(presets.DEFAULT)
+        view = replace(view, preset=presets.DEFAULT)
+        uids = list(range(first, first + len(config.lines)))
+        values = form.widget_values(config, uids)
     ss[Key.NEXT_UID] = first + len(uids)
     ss[Key.LINES] = uids
-    ss.update(form.widget_values(config, uids))
+    ss.update(values)
     ss[Key.VIEW] = views.BY_ID[view.tab].label
     ss[Key.OVERLAY], ss[Key.LOG_Y], ss[Key.CRITICAL_MARKS] = view.overlay, view.log_y, view.critical
     ss[Key.PRESET] = view.preset or CUSTOM
@@ -132,5 +140,5 @@ def on_upload() -> None:
         ss[Key.NOTICE] = f"This file could not be loaded: {str(exc)[:300]}"
         return
     view = current_view()
-    apply_state(config, View(view.tab, view.overlay, view.log_y, None, critical=view.critical))
     ss[Key.NOTICE] = None
+    apply_state(config, View(view.tab, view.overlay, view.log_y, None, critical=view.critical))

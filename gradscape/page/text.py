@@ -10,6 +10,7 @@ import re
 import string
 from typing import Any
 
+import optimizers
 from gradscape.experiment import Part, Run
 
 from .form import hyperparams
@@ -77,8 +78,9 @@ def _flat(value: Any) -> Any:
 
 
 def _short(value: Any) -> str:
-    if isinstance(value, Part):           # a composite's nested scheduler
-        return f"{value.name}({_differing('sched', value)})"
+    if isinstance(value, Part):           # a composite's scheduler, a wrapper's optimizer
+        role = "sched" if value.name in optimizers.SCHEDULERS else "opt"
+        return f"{value.name}({_differing(role, value)})"
     if isinstance(value, (list, tuple)):
         return "(" + ", ".join(_short(v) for v in value) + ")"
     return f"{value:g}" if isinstance(value, float) else str(value)

@@ -365,3 +365,56 @@ def test_a_hostile_label_is_only_text():
     names = json.dumps([a.get("text") for a in fig["layout"].get("annotations", [])])
     assert "<img" not in names                                          # subplot title escaped
     assert at.text_input(key=line_key(lines(at)[0], "label")).value == hostile[:MAX_LABEL]
+
+
+# --- wrappers, LBFGS and pasted code --------------------------------------------------------
+
+def test_a_wrapper_gets_its_optimizer_inputs_and_runs():
+    at = start()
+    at.selectbox(key=Key.ADD_NAME).set_value("Lookahead").run()
+    at.button(key=Key.ADD).click().run()
+    new = lines(at)[4]
+    assert not at.exception
+    assert at.session_state[param_key(new, "opt", "Lookahead", "optimizer")] == "Adam"
+    refresh(at.number_input(key=param_key(new, "inner", "Adam", "lr")).set_value(0.3).run())
+    at.selectbox(key=param_key(new, "opt", "Lookahead", "optimizer")).set_value("SGD").run()
+    assert not at.exception
+    assert at.session_state[param_key(new, "inner", "SGD", "momentum")] == 0.0
+    doc = read_config(at.session_state, lines(at))
+    assert doc["optimizers"][4]["params"] == {"optimizer": {"name": "SGD", "params": {}}}
+    assert "Lookahead" in [t["name"] for t in chart(at)["data"]]
+
+
+def test_a_pasted_line_sets_the_optimizer_and_a_bad_one_is_explained():
+    at = start()
+    first = lines(at)[0]
+    at.text_input(key=line_key(first, "code")).input(
+        "torch.optim.AdamW(model.parameters(), lr=0.3, betas=(0.9, 0.95), weight_decay=0.1)").run()
+    assert not at.exception
+    assert at.session_state[line_key(first, "name")] == "AdamW"
+    assert at.session_state[param_key(first, "opt", "AdamW", "betas", 1)] == 0.95
+    doc = read_config(at.session_state, lines(at))
+    assert doc["optimizers"][0]["params"] == {"lr": 0.3, "betas": [0.9, 0.95], "weight_decay": 0.1}
+    at.text_input(key=line_key(first, "code")).input(
+        "lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=300)").run()
+    assert at.session_state[line_key(first, "scheduler")] == "OneCycleLR"
+    refresh(at.text_input(key=line_key(first, "code")).input("torch.optim.AdamW(p, lr=os.getcwd())").run())
+    kind, note = at.session_state[line_key(first, "code_note")]
+    assert kind == "error" and "'lr': a call is not allowed at column 25" in note
+    assert any("a call is not allowed at column 25" in e.value for e in at.error)
+    assert at.session_state[line_key(first, "name")] == "AdamW"          # unchanged
+
+
+def test_lbfgs_runs_and_its_basin_map_says_why_not():
+    at = start()
+    first = lines(at)[0]
+    at.selectbox(key=line_key(first, "name")).set_value("LBFGS").run()
+    refresh(at.number_input(key=param_key(first, "opt", "LBFGS", "lr")).set_value(0.5).run())
+    refresh(at.selectbox(key=param_key(first, "opt", "LBFGS", "line_search_fn"))
+            .set_value("strong_wolfe").run())
+    assert any("one run at a time" in t for t in markdown_texts(at))
+    assert np.abs(path(at, "SGD")[-1]).max() < 1e-3      # strong Wolfe finds the bowl's minimum
+    at.session_state[Key.VIEW] = VIEW_LABELS["basin"]
+    at.run()
+    assert not at.exception
+    assert any("steps one run at a time" in e.value for e in at.info)

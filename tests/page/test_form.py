@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import json
+
 import pytest
 
 from gradscape.experiment import unique_label
@@ -135,3 +137,43 @@ def test_nested_scheduler_text_errors_name_the_field(text, message):
     state[param_key(0, "sched", "SequentialLR", "schedulers")] = text
     with pytest.raises(ConfigError, match=message):
         load(read_config(state, uids))
+
+
+# --- wrappers, LBFGS's choices, pasted code -------------------------------------------------
+
+WRAPPED = {"surface": "himmelblau", "start": [0.5, -0.5], "steps": 20, "optimizers": [
+    {"name": "Lookahead", "label": "LA", "params": {"k": 3, "optimizer": {
+        "name": "Adam", "params": {"lr": 0.05, "betas": [0.8, 0.99]}}}},
+    {"name": "SAM", "label": "SAM", "params": {"rho": 0.1, "optimizer": {"name": "SGD", "params": {"lr": 0.01}}}},
+    {"name": "LBFGS", "label": "LBFGS", "params": {"line_search_fn": "strong_wolfe", "max_eval": 10}}]}
+
+
+def test_a_wrapper_shows_its_optimizer_as_inputs_and_reads_back():
+    config = load(WRAPPED)
+    state = widget_values(config, [0, 1, 2])
+    assert state[param_key(0, "opt", "Lookahead", "optimizer")] == "Adam"
+    assert state[param_key(0, "inner", "Adam", "lr")] == 0.05
+    assert state[param_key(0, "inner", "Adam", "betas", 0)] == 0.8
+    assert state[param_key(2, "opt", "LBFGS", "line_search_fn")] == "strong_wolfe"
+    assert state[param_key(2, "opt", "LBFGS", "max_eval")] == 10
+    doc = read_config(state, [0, 1, 2])
+    assert doc["optimizers"][0]["params"] == WRAPPED["optimizers"][0]["params"]
+    assert doc["optimizers"][2]["params"] == WRAPPED["optimizers"][2]["params"]
+    assert canonical(load(doc)) == canonical(config)
+
+
+def test_a_wrapper_around_a_wrapper_has_no_inputs():
+    nested = {**WRAPPED, "optimizers": [{"name": "Lookahead", "params": {"optimizer": {
+        "name": "SAM", "params": {"optimizer": {"name": "SGD"}}}}}]}
+    with pytest.raises(ConfigError, match="one level of wrapping"):
+        widget_values(load(nested), [0])
+
+
+def test_copy_and_switch_keep_the_wrapped_optimizer():
+    state = widget_values(load(WRAPPED), [0, 1, 2])
+    copied = copy_line(state, 0, 7, ["LA"])
+    assert copied[param_key(7, "opt", "Lookahead", "optimizer")] == "Adam"
+    assert copied[param_key(7, "inner", "Adam", "lr")] == 0.05
+    state[param_key(1, "opt", "SAM", "optimizer")] = "RMSprop"     # the user picks another one
+    filled = missing_defaults(state, [0, 1, 2])
+    assert filled[param_key(1, "inner", "RMSprop", "alpha")] == 0.99

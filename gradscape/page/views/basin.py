@@ -16,6 +16,7 @@ from .. import compute, limits, ui
 from ..context import Context, Tab
 from ..keys import Key
 from ..settings import MAX_MAP_RESOLUTION, MAX_WORK, Insights
+from ..text import md_escape
 
 
 class Shown(NamedTuple):
@@ -77,6 +78,9 @@ def draw(context: Context) -> None:
                         help=f"N: the map runs N × N starts (at most {MAX_MAP_RESOLUTION}).")
     if s.note:
         st.info(s.note, icon=":material/info:")
+    if not config.lines[s.line].build()[0].batched:
+        st.info(md_escape(one_at_a_time(config, s.line)), icon=":material/info:")
+        return
     if config.steps == 0:
         st.info("With 0 steps every run ends where it starts.", icon=":material/info:")
     ui.chart(figure(config, s.line, s.resolution), Key.CHART_BASIN)
@@ -96,8 +100,17 @@ def _summary(result: Result, b: Basin) -> str:
             f"A run reached a minimum if it ended within {b.tol:.3g} of it: " + "; ".join(parts) + ".")
 
 
+def one_at_a_time(config: Config, line: int) -> str:
+    """Why a line whose optimizer steps one run at a time (LBFGS) has no basin map."""
+    return (f"{config.lines[line].label} ({config.lines[line].optimizer.name}) steps one run at a "
+            "time: LBFGS's iterations and line search branch on each run's own values, too slow "
+            "for the thousands of starts of a basin map. Choose another line.")
+
+
 def export_figure(context: Context) -> Any:
     s = shown(context.config, context.view.insights)
+    if not context.config.lines[s.line].build()[0].batched:
+        return ui.note_figure(one_at_a_time(context.config, s.line))
     return figure(context.config, s.line, s.resolution)
 
 

@@ -36,6 +36,13 @@ RULES = {
              "before that lr: the update is −η ⊙ m̂.",
     "Adadelta": "η = lr·√(u + eps)/√(v + eps), u and v running averages of squared updates and "
                 "squared gradients: the update is −η ⊙ ∇f.",
+    "LBFGS": "η = −Δθ/∇f per coordinate, read off the step: LBFGS moves by t·d with d = −H·∇f "
+             "from its history (a full matrix H) over up to max_iter iterations; orange circles: "
+             "every point f was evaluated at in this step, in order.",
+    "Lookahead": "η is the wrapped optimizer's; every k-th update adds the pull (1 − α)·(φ − θ) "
+                 "toward the slow weights φ (green diamond).",
+    "SAM": "η is the wrapped optimizer's, applied to ∇f at the perturbed point θ + ρ·g/‖g‖ "
+           "(red cross), not at θ: the gradient arrow is the one at θ.",
     "Newton": "η = the diagonal of lr·(H + λI)⁻¹; the update is −lr·(H + λI)⁻¹·∇f, so η alone "
               "describes it only where the Hessian H is diagonal.",
 }

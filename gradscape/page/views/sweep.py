@@ -19,7 +19,7 @@ from gradscape.experiment import Config
 from gradscape.figures.inside import clickable_sweep_figure
 from optimizers.grids import Axis, Sweep, sweep, sweepable
 
-from .. import compute, limits, ui
+from .. import compute, form, limits, ui
 from ..context import Context, Tab
 from ..keys import AXIS_FIELDS, Key, axis_key, line_key, param_key
 from ..settings import (MAX_SWEEP_VALUES, MAX_WORK, Insights, axis_spec, axis_values, default_axes,
@@ -42,10 +42,14 @@ def shown(config: Config, chosen: Insights) -> Shown | str:
     hyperparameter the line's optimizer lacks, gives way to ``default_axes``."""
     line = min(chosen.line, len(config.lines) - 1)
     optimizer, _ = config.lines[line].build()
+    if not optimizer.batched:
+        return (f"{config.lines[line].label} ({optimizer.name}) steps one run at a time: LBFGS's "
+                "iterations and line search branch on each run's own values, too slow for the "
+                "hundreds of runs of a sweep. Choose another line.")
     allowed = sweepable(optimizer)
     axes = [spec if spec is not None and sweep_axis(spec).name in allowed else default
             for spec, default in zip((chosen.sweep_x, chosen.sweep_y),
-                                     default_axes(optimizer.name, float(optimizer.params["lr"])))]
+                                     default_axes(optimizer.name, float(optimizer.base_lr), allowed))]
     x, y = (sweep_axis(spec) for spec in axes)
     if x.name == y.name:
         return "Choose two different hyperparameters to sweep."
@@ -86,17 +90,22 @@ def nearest_value(axis: Axis, value: float) -> float:
     return float(values[int(np.argmin(distance))])
 
 
-def sweep_choice(uid: int, name: str, x: Axis, y: Axis, px: float, py: float) -> dict[str, float]:
+def sweep_choice(uid: int, name: str, x: Axis, y: Axis, px: float, py: float,
+                 inner: str | None = None) -> dict[str, float]:
     """Widget values giving line ``uid`` (optimizer ``name``) the sweep cell nearest (px, py).
 
-    ``betas[0]`` sets the first of the pair's two inputs. ValueError for a point off the axes.
+    ``betas[0]`` sets the first of the pair's two inputs; ``optimizer.lr`` the lr of a wrapper's
+    optimizer ``inner``. ValueError for a point off the axes.
     """
     values = {}
     for axis, value in ((x, px), (y, py)):
-        if axis.name.endswith("]"):
-            key = param_key(uid, "opt", name, axis.name[:-3], int(axis.name[-2]))
+        role, owner, hyper = "opt", name, axis.name
+        if hyper.startswith("optimizer."):        # a wrapper's optimizer: its own inputs
+            role, owner, hyper = "inner", inner or name, hyper.removeprefix("optimizer.")
+        if hyper.endswith("]"):
+            key = param_key(uid, role, owner, hyper[:-3], int(hyper[-2]))
         else:
-            key = param_key(uid, "opt", name, axis.name)
+            key = param_key(uid, role, owner, hyper)
         values[key] = nearest_value(axis, value)
     return values
 
@@ -125,9 +134,12 @@ def _apply(pick: dict[str, float]) -> None:
         name = ss[line_key(uid, "name")]
         x, y = (sweep_axis(axis_spec(ss, axis)) for axis in (Key.SWEEP_X, Key.SWEEP_Y))
         allowed = sweepable(optimizers.ALL_OPTIMIZERS[name])
+        inner = ss.get(form.inner_key(uid, name)) if name in optimizers.WRAPPERS else None
+        if inner is not None:
+            allowed += [f"optimizer.{n}" for n in sweepable(optimizers.ALL_OPTIMIZERS[inner])]
         if x.name not in allowed or y.name not in allowed:
             raise ValueError(f"{name} has no hyperparameter {x.name} or {y.name}")
-        values = sweep_choice(uid, name, x, y, pick["x"], pick["y"])
+        values = sweep_choice(uid, name, x, y, pick["x"], pick["y"], inner)
     except (KeyError, TypeError, ValueError) as exc:
         ss[Key.SWEEP_NOTE] = ("warning", f"That cell could not be used: {exc}")
         return
@@ -182,7 +194,7 @@ def _axis_inputs(config: Config, line: int, s: Shown | str) -> None:
     """The five inputs of each axis: hyperparameter, from, to, number of values, log spacing."""
     optimizer, _ = config.lines[line].build()
     allowed = sweepable(optimizer)
-    resolved = default_axes(optimizer.name, float(optimizer.params["lr"])) if isinstance(s, str) \
+    resolved = default_axes(optimizer.name, float(optimizer.base_lr), allowed) if isinstance(s, str) \
         else (s.x, s.y)
     for axis, side, spec, col in zip((Key.SWEEP_X, Key.SWEEP_Y), ("across", "up"), resolved,
                                      st.columns(2)):
