@@ -263,7 +263,8 @@ class _Painter:
 
         def outline(draw, to_mask, size) -> None:
             u, v = to_mask(uv[-1:])[0]
-            draw.polygon([(u + x, v + y) for x, y in shape], outline=255, width=ss)
+            ring = [(u + x, v + y) for x, y in shape]
+            draw.line(ring + ring[:2], fill=255, width=ss, joint="curve")   # centred, as SVG's stroke
 
         finite = uv[_inside(uv, (1e6, 1e6), 1e6)]
         if len(finite):
