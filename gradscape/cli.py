@@ -1,7 +1,8 @@
 """The command line: the same experiments as the app, as JSON in and out.
 
     gradscape run CONFIG            run a config (a path, or - for stdin); print the results as JSON
-    gradscape render CONFIG -o FILE draw a config (or --preset NAME) as .png, .svg, .pdf or .html
+    gradscape render CONFIG -o FILE draw a config (or --preset NAME) as .png, .svg, .pdf or .html,
+                                    or with --animate as .gif or .mp4 [--fps N] [--size WxH]
     gradscape list [WHAT] [--json]  list surfaces, optimizers or schedulers with their defaults
     gradscape basin CONFIG          where runs from an N x N grid of starts end (JSON or a figure)
     gradscape sweep CONFIG --x AXIS --y AXIS   final loss over two hyperparameters
@@ -20,6 +21,8 @@ from typing import Any, Sequence
 import optimizers
 import surfaces
 from gradscape.experiment import ConfigError, load, resolve_surface, simulate
+
+SLIDE_SIZES = ("own", "16:9", "4:3", "square")     # figures.look.SIZES (plotly loads only to draw)
 
 
 class UsageError(Exception):
@@ -54,13 +57,25 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("config", help="path to a JSON config, or - for stdin")
     p.set_defaults(handler=_run)
 
-    p = sub.add_parser("render", help="draw a config or preset as a PNG, SVG, PDF or HTML figure")
+    p = sub.add_parser("render", help="draw a config or preset as a PNG, SVG, PDF or HTML figure, "
+                                      "or (--animate) as an animated GIF or MP4")
     p.add_argument("config", nargs="?", help="path to a JSON config, or - for stdin")
     p.add_argument("--preset", help="a named experiment instead of a config (see presets.py)")
-    p.add_argument("-o", "--output", required=True, help="file to write: .png, .svg, .pdf or .html")
+    p.add_argument("-o", "--output", required=True,
+                   help="file to write: .png, .svg, .pdf or .html; with --animate .gif or .mp4")
     p.add_argument("--overlay", action="store_true", help="all runs in one panel")
     p.add_argument("--width", type=int, help="width in pixels (default 1100)")
     p.add_argument("--height", type=int, help="height in pixels (default: from the number of panels)")
+    p.add_argument("--size", metavar="WxH", help="width and height at once, e.g. 1280x720")
+    p.add_argument("--slide", choices=[s for s in SLIDE_SIZES if s != "own"],
+                   help="a slide's size: 16:9 (1920x1080), 4:3 (1440x1080) or square (1080x1080)")
+    p.add_argument("--font-scale", type=float, default=1.0, help="every font this many times larger (0.5 to 3)")
+    p.add_argument("--dark", action="store_true", help="the dark theme, for dark slides")
+    p.add_argument("--transparent", action="store_true", help="no background fill (PNG, SVG)")
+    p.add_argument("--animate", action="store_true",
+                   help="the trajectories growing step by step (default 1280x720, steps + 1 + hold frames)")
+    p.add_argument("--fps", type=int, default=10, help="animation frames per second (default 10)")
+    p.add_argument("--hold", type=int, default=10, help="copies of the animation's last frame (default 10)")
     p.set_defaults(handler=_render)
 
     p = sub.add_parser("list", help="list surfaces, optimizers or schedulers")
@@ -93,23 +108,33 @@ def _run(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     from gradscape import presets   # the figure stack loads only for this command
     from gradscape.figures import ExportError, to_bytes, trajectory_figure
+    from gradscape.figures.animation import FORMATS as ANIMATED, animate
     from gradscape.figures.export import FORMATS
+    from gradscape.figures.look import Look
 
     fmt = args.output.rsplit(".", 1)[-1].lower() if "." in args.output else ""
-    if fmt not in FORMATS:
-        raise UsageError(f"output '{args.output}' must end in {', '.join('.' + f for f in FORMATS)}")
+    allowed = ANIMATED if args.animate else FORMATS
+    if fmt not in allowed:
+        raise UsageError(f"output '{args.output}' must end in {', '.join('.' + f for f in allowed)}"
+                         + ("" if args.animate else " (or .gif, .mp4 with --animate)"))
     if (args.config is None) == (args.preset is None):
         raise UsageError("give either a CONFIG file or --preset NAME")
-    for name in ("width", "height"):
-        value = getattr(args, name)
-        if value is not None and not 100 <= value <= 10_000:
-            raise UsageError(f"--{name} must be from 100 to 10000 pixels, got {value}")
+    width, height = _render_size(args)
+    if args.transparent and fmt not in ("png", "svg"):
+        raise UsageError("--transparent is for .png and .svg")
+    look = Look(size=args.slide or "own", font_scale=args.font_scale,
+                theme="dark" if args.dark else "light", transparent=args.transparent)
     config = presets.get(args.preset) if args.preset else read_config(args.config)
     title = presets.title(args.preset) if args.preset else None
-    figure = trajectory_figure(simulate(config), overlay=args.overlay,
-                               height=args.height, title=title)
+    result = simulate(config)
     try:
-        data = to_bytes(figure, fmt, width=args.width, height=args.height)
+        if args.animate:
+            data = animate(result, fmt, overlay=args.overlay, width=width or 1280, height=height or 720,
+                           fps=args.fps, hold=args.hold, look=look, title=title)
+        else:
+            figure = trajectory_figure(result, overlay=args.overlay, height=look.dimensions(width, height)[1],
+                                       title=title)
+            data = to_bytes(figure, fmt, width=width, height=height, look=look)
     except ExportError as exc:
         raise UsageError(str(exc)) from None
     try:
@@ -118,6 +143,24 @@ def _render(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot write '{args.output}': {exc.strerror}") from None
     return 0
+
+
+def _render_size(args: argparse.Namespace) -> tuple[int | None, int | None]:
+    """(width, height) from --size WxH or --width/--height, each checked; None where not given."""
+    width, height = args.width, args.height
+    if args.size is not None:
+        if width is not None or height is not None:
+            raise UsageError("give --size or --width/--height, not both")
+        parts = args.size.lower().split("x")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            raise UsageError(f"--size must be WIDTHxHEIGHT in whole pixels, e.g. 1280x720, got '{args.size}'")
+        width, height = (int(p) for p in parts)
+    if args.slide and (width is not None or height is not None):
+        raise UsageError("--slide sets the size: give it without --size, --width or --height")
+    for name, value in (("width", width), ("height", height)):
+        if value is not None and not 100 <= value <= 10_000:
+            raise UsageError(f"--{name} must be from 100 to 10000 pixels, got {value}")
+    return width, height
 
 
 def catalogue() -> dict[str, list[dict[str, Any]]]:

@@ -23,7 +23,8 @@ import threading
 from typing import Any, Coroutine
 
 import plotly.graph_objects as go
-import plotly.io as pio
+
+from .look import SIZES, Look
 
 FORMATS = ("png", "svg", "pdf", "html")
 TEMPLATE = "plotly_white"
@@ -51,16 +52,18 @@ class ExportTimeout(ExportError):
 
 
 def to_bytes(fig: go.Figure, fmt: str, width: int | None = None, height: int | None = None,
-             scale: float = 2, timeout: float = TIMEOUT) -> bytes:
+             scale: float = 2, timeout: float = TIMEOUT, look: Look | None = None) -> bytes:
     """The figure as a file's bytes: ``fmt`` is png, svg, pdf or html.
 
     Args:
         fig: the figure (not modified; exported with the plotly_white template).
         fmt: "png", "svg", "pdf" (drawn in Chromium) or "html" (self-contained, plotly.js
             inline: opens offline).
-        width, height: size in CSS pixels; default the figure's own, else 1100 x 800.
+        width, height: size in CSS pixels; default the look's size preset, else the figure's
+            own, else 1100 x 800.
         scale: pixels per CSS pixel for PNG (2: sharp on slides and high-DPI screens).
         timeout: seconds before giving up on starting the browser or drawing the figure.
+        look: size preset, font scale, theme and transparency (``look.Look``); default light.
 
     Raises:
         ValueError: unknown format or a bad size.
@@ -69,18 +72,28 @@ def to_bytes(fig: go.Figure, fmt: str, width: int | None = None, height: int | N
     fmt = fmt.lower().lstrip(".") if isinstance(fmt, str) else fmt
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format '{fmt}'; use one of {', '.join(FORMATS)}")
+    look = look or Look()
+    if SIZES[look.size] is not None:
+        width, height = look.dimensions(width, height)
     width = _size(width if width is not None else fig.layout.width or DEFAULT_WIDTH, "width")
     height = _size(height if height is not None else fig.layout.height or DEFAULT_HEIGHT, "height")
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.1 <= scale <= 8:
         raise ValueError(f"scale must be a number from 0.1 to 8, got {scale!r}")
-    copy = for_export(fig)
+    copy = look.apply(fig)
     if fmt == "html":
         copy.update_layout(width=width, height=height)
         return copy.to_html(include_plotlyjs=True, full_html=True, config=TOOLBAR_CONFIG).encode("utf-8")
+    return render(copy, fmt, width, height, scale, timeout)
+
+
+def render(fig: go.Figure, fmt: str, width: int, height: int, scale: float = 2,
+           timeout: float = TIMEOUT) -> bytes:
+    """``fig`` as it is (its own template: see ``to_bytes`` for a styled copy) drawn by Chromium
+    as png, svg or pdf, ``width`` x ``height`` CSS pixels times ``scale``."""
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
     server = _warm_browser(timeout)
     try:
-        return server.render(copy, opts, timeout)
+        return server.render(fig, opts, timeout)
     except ExportError:
         _shutdown()             # the browser may be wedged or gone: start afresh next time
         raise
@@ -88,9 +101,7 @@ def to_bytes(fig: go.Figure, fmt: str, width: int | None = None, height: int | N
 
 def for_export(fig: go.Figure) -> go.Figure:
     """A copy of ``fig`` with an explicit light template, whatever the process default is."""
-    copy = go.Figure(fig)
-    copy.layout.template = pio.templates[TEMPLATE]
-    return copy
+    return Look().apply(fig)
 
 
 def find_browser() -> str | None:

@@ -78,6 +78,15 @@ class Key(StrEnum):
     CHART_SWEEP = "chart_sweep"
     # share.py
     DOWNLOAD = "dl"                    # + "_" + the file's extension: one key per button
+    EXPORT_SIZE = "export.size"        # the slide look of every export (settings.Look, in the URL)
+    EXPORT_FONT_SCALE = "export.font_scale"
+    EXPORT_THEME = "export.theme"
+    EXPORT_TRANSPARENT = "export.transparent"
+    ANIMATION_FORMAT = "animation.format"
+    ANIMATION_FPS = "animation.fps"
+    ANIMATION_HOLD = "animation.hold"
+    ANIMATION_MAKE = "animation.make"
+    ANIMATION_FILE = "animation.file"  # the last animation made: (Config, View, format, bytes)
 
 
 LINE_FIELDS = ("name", "label", "scheduler", "dup", "del", "box", "more", "batch",

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 import optimizers
 from gradscape import presets
 from gradscape.experiment import MAX_OPTIMIZERS
+from gradscape.figures.look import FONT_SCALES, SIZES, THEMES, Look
 from optimizers.grids import MIN_RESOLUTION, Axis, parse_axis, sweepable
 from optimizers.runner import MAX_STEPS
 
@@ -57,7 +58,8 @@ class Insights:
 @dataclass(frozen=True)
 class View:
     """How the results are shown: the tab, overlay toggle, loss scale, the preset named, the
-    insight tabs' settings, and whether the contour panels mark the critical points."""
+    insight tabs' settings, whether the contour panels mark the critical points, and the
+    exports' slide look (size preset, font scale, theme, transparency)."""
 
     tab: str = "paths"
     overlay: bool = False
@@ -65,15 +67,19 @@ class View:
     preset: str | None = presets.DEFAULT
     insights: Insights = Insights()
     critical: bool = False
+    look: Look = Look()
 
     def to_dict(self) -> dict[str, Any]:
-        """The view as JSON data; the insight settings and the critical-point marks only when
-        they are not the defaults."""
+        """The view as JSON data; the insight settings, the critical-point marks and the look
+        only when they are not the defaults (so the links made before them read the same)."""
         doc = asdict(self)
         if self.insights == Insights():
             del doc["insights"]
         if not self.critical:
             del doc["critical"]
+        doc["look"] = self.look.to_dict()
+        if not doc["look"]:
+            del doc["look"]
         return doc
 
 
@@ -218,3 +224,26 @@ def read_insights(state: Mapping[str, Any]) -> Insights:
             and sweep_axis(axes[0]).name == sweep_axis(axes[1]).name:
         axes[1] = None
     return Insights(**whole, sweep_x=axes[0], sweep_y=axes[1])
+
+
+# --- the exports' look <-> widgets ----------------------------------------------------------
+
+def look_values(look: Look) -> dict[str, Any]:
+    """The widget values that show ``look``."""
+    return {Key.EXPORT_SIZE: look.size, Key.EXPORT_FONT_SCALE: float(look.font_scale),
+            Key.EXPORT_THEME: look.theme, Key.EXPORT_TRANSPARENT: look.transparent}
+
+
+def read_look(state: Mapping[str, Any]) -> Look:
+    """The look the widgets hold, always valid: anything unknown reads as the default, a font
+    scale out of range is clamped."""
+    default = Look()
+    size = state.get(Key.EXPORT_SIZE, default.size)
+    theme = state.get(Key.EXPORT_THEME, default.theme)
+    scale = state.get(Key.EXPORT_FONT_SCALE, default.font_scale)
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale):
+        scale = default.font_scale
+    return Look(size=size if size in SIZES else default.size,
+                font_scale=min(max(float(scale), FONT_SCALES[0]), FONT_SCALES[1]),
+                theme=theme if theme in THEMES else default.theme,
+                transparent=state.get(Key.EXPORT_TRANSPARENT) is True)

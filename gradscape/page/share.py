@@ -1,8 +1,10 @@
 """Share and export: the URL holds the state; the open view's figure as PNG, SVG, PDF (kaleido,
-with the system's Chromium) or HTML, the trajectories as CSV or JSON, the config as JSON.
+with the system's Chromium) or HTML, the trajectories as CSV or JSON, the config as JSON, and
+the playback of the trajectory panels as an animated GIF or MP4.
 
 Every file is made only when its button is clicked (and under ``limits.HEAVY``): a static
-export takes a second or more.
+export takes a second or more, an animation a few. The slide look (size preset, font scale,
+theme, transparency: ``View.look``, in the URL) applies to every figure and animation.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from typing import Callable
 
 import streamlit as st
 
-from gradscape.figures import export
+from gradscape.figures import animation, export
+from gradscape.figures.look import FONT_SCALES, SIZE_LABELS, SIZES, THEMES, Look
 
 from . import limits, views
 from .context import Context
@@ -29,6 +32,9 @@ def draw(context: Context) -> None:
     st.caption("The address in your browser holds the whole experiment: copy it to share exactly this view.")
     has_browser = export.find_browser() is not None
     tab = views.BY_ID[context.view.tab]
+    with st.expander("Slide look and animation"):
+        _look_inputs()
+        _animation(context, has_browser)
     with st.container(horizontal=True):   # one element, not eight columns: fewer messages per rerun
         for label, ext, mime, needs_browser in FIGURE_FORMATS:
             disabled = needs_browser and not has_browser
@@ -53,8 +59,59 @@ def _button(label: str, ext: str, mime: str, name: str, data: Callable[[], bytes
 
 
 def _figure_bytes(context: Context, fmt: str) -> Callable[[], bytes]:
-    """The open view's figure for a file (vector contours), drawn only when asked for."""
-    return lambda: export.to_bytes(views.BY_ID[context.view.tab].figure(context), fmt)
+    """The open view's figure for a file (vector contours) in the chosen look, drawn only when
+    asked for (a transparent background for PNG and SVG only)."""
+    look = context.view.look
+    if look.transparent and fmt not in ("png", "svg"):
+        look = Look(look.size, look.font_scale, look.theme)
+    return lambda: export.to_bytes(views.BY_ID[context.view.tab].figure(context), fmt, look=look)
+
+
+def _look_inputs() -> None:
+    """Size preset, font scale, theme and transparency of every export (kept in the URL)."""
+    with st.container(horizontal=True):
+        st.selectbox("Size", list(SIZES), format_func=SIZE_LABELS.get, key=Key.EXPORT_SIZE)
+        st.number_input("Font scale", min_value=FONT_SCALES[0], max_value=FONT_SCALES[1], step=0.25,
+                        key=Key.EXPORT_FONT_SCALE)
+        st.selectbox("Theme", list(THEMES), format_func=str.capitalize, key=Key.EXPORT_THEME)
+        st.checkbox("Transparent background (PNG, SVG)", key=Key.EXPORT_TRANSPARENT)
+
+
+def _animation(context: Context, has_browser: bool) -> None:
+    """The trajectory panels (side by side or overlaid, as shown) growing step by step: made on
+    a click with a progress bar, then offered for download until the experiment changes."""
+    frames = animation.frame_count(context.config.steps, int(st.session_state.get(Key.ANIMATION_HOLD, 10)))
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        fmt = st.selectbox("Animation", ["gif", "mp4"], format_func=str.upper, key=Key.ANIMATION_FORMAT)
+        fps = st.number_input("Frames per second", min_value=animation.FPS[0], max_value=animation.FPS[1],
+                              value=animation.DEFAULT_FPS, key=Key.ANIMATION_FPS)
+        hold = st.number_input("Hold the last frame (frames)", min_value=0, max_value=animation.MAX_FRAMES,
+                               value=animation.DEFAULT_HOLD, key=Key.ANIMATION_HOLD)
+        make = st.button("Make animation", key=Key.ANIMATION_MAKE, disabled=not has_browser,
+                         help=export.NO_BROWSER if not has_browser else
+                         f"{frames} frames: one per step, the start and the hold")
+    look = context.view.look
+    width, height = look.dimensions(*animation.DEFAULT_SIZE)
+    wanted = (context.config, context.view, fmt, fps, hold)
+    if make:
+        bar = st.progress(0.0, text="Drawing the frames ...")
+        try:
+            with limits.HEAVY.slot():
+                data = animation.animate(
+                    context.result, fmt, overlay=context.view.overlay, width=width, height=height,
+                    fps=int(fps), hold=int(hold), look=look,
+                    progress=lambda done, total: bar.progress(done / total, text=f"Frame {done} of {total}"))
+        except (ValueError, export.ExportError, limits.Busy) as exc:
+            bar.empty()
+            st.error(str(exc))
+            return
+        bar.empty()
+        st.session_state[Key.ANIMATION_FILE] = (wanted, data)
+    made = st.session_state.get(Key.ANIMATION_FILE)
+    if made is not None and made[0] == wanted:
+        st.download_button(f"Download the {fmt.upper()} ({len(made[1]) / 1e6:.1f} MB)", data=made[1],
+                           file_name=f"gradscape.{fmt}", mime="image/gif" if fmt == "gif" else "video/mp4",
+                           key=f"{Key.DOWNLOAD}_{fmt}", on_click="ignore", icon=":material/download:")
 
 
 def trajectories_csv(context: Context) -> bytes:

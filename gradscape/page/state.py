@@ -19,7 +19,7 @@ import surfaces
 
 from . import form, views
 from .keys import Key
-from .settings import View, insight_values, read_insights
+from .settings import View, insight_values, look_values, read_insights, read_look
 from .url import MAX_URL_CHARS, URL_PARAM, decode_url, encode_url
 
 ss = st.session_state
@@ -61,7 +61,7 @@ def current_view() -> View:
     preset = ss.get(Key.PRESET)
     return View(views.open_tab().id, bool(ss.get(Key.OVERLAY)), bool(ss.get(Key.LOG_Y, True)),
                 preset if preset in presets.PRESETS else None, read_insights(ss),
-                bool(ss.get(Key.CRITICAL_MARKS)))
+                bool(ss.get(Key.CRITICAL_MARKS)), read_look(ss))
 
 
 def write_url(now: Current) -> None:
@@ -94,6 +94,7 @@ def apply_state(config: Config, view: View) -> None:
     ss[Key.OVERLAY], ss[Key.LOG_Y], ss[Key.CRITICAL_MARKS] = view.overlay, view.log_y, view.critical
     ss[Key.PRESET] = view.preset or CUSTOM
     ss.update(insight_values(view.insights))
+    ss.update(look_values(view.look))
     ss[Key.GOOD_CONFIG] = config
 
 
@@ -110,7 +111,7 @@ def on_preset() -> None:
     if name in presets.PRESETS:
         view = current_view()
         apply_state(presets.get(name), View(view.tab, view.overlay, view.log_y, name,
-                                            critical=view.critical))
+                                            critical=view.critical, look=view.look))
 
 
 def on_surface() -> None:
@@ -141,4 +142,5 @@ def on_upload() -> None:
         return
     view = current_view()
     ss[Key.NOTICE] = None
-    apply_state(config, View(view.tab, view.overlay, view.log_y, None, critical=view.critical))
+    apply_state(config, View(view.tab, view.overlay, view.log_y, None, critical=view.critical,
+                             look=view.look))

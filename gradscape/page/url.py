@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from gradscape import presets
 from gradscape.experiment import Config, ConfigError, load
+from gradscape.figures.look import Look
 
 from . import views
 from .settings import Insights, View, normal_axis, sweep_axis
@@ -114,9 +115,14 @@ def _json_object(text: str) -> dict[str, Any]:
 
 
 def _view(doc: Any) -> View:
-    if not isinstance(doc, dict) or set(doc) - {"tab", "overlay", "log_y", "preset", "insights", "critical"}:
+    if not isinstance(doc, dict) or set(doc) - {"tab", "overlay", "log_y", "preset", "insights", "critical",
+                                                "look"}:
         raise _BadURL("invalid view")
-    view = View(**{**doc, "insights": _insights(doc.get("insights", {}))})
+    try:
+        look = Look.from_dict(doc.get("look", {}))
+    except (ValueError, TypeError) as exc:
+        raise _BadURL(f"invalid export look: {str(exc)[:120]}") from None
+    view = View(**{**doc, "insights": _insights(doc.get("insights", {})), "look": look})
     if not isinstance(view.tab, str) or view.tab not in views.BY_ID:
         raise _BadURL("unknown view")
     if not all(isinstance(v, bool) for v in (view.overlay, view.log_y, view.critical)):
