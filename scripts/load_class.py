@@ -38,6 +38,7 @@ import argparse
 import asyncio
 import base64
 import json
+import logging
 import os
 import random
 import statistics
@@ -48,8 +49,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import websockets
-import logging
-import streamlit  # noqa: F401  (before gradscape.page: its import outside a run logs a warning)
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NumberInput_pb2 import NumberInput
@@ -59,7 +58,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from conftest import start_app  # noqa: E402
 
-logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+# The page's modules are imported here outside a script run; Streamlit warns about that once.
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
 from gradscape import presets  # noqa: E402
 from gradscape.page.keys import Key  # noqa: E402
 from gradscape.page.settings import View  # noqa: E402
@@ -349,7 +349,6 @@ class Student:
         self.ws = None
         self._finished: asyncio.Queue[int | None] = asyncio.Queue()
         self._reader: asyncio.Task | None = None
-        self._closing = False
 
     async def open(self) -> None:
         """Connect (as a browser: no pings of its own) and run the page once."""
@@ -586,8 +585,6 @@ async def run_class(url: str, sessions: int, seconds: float, seed: int = 0, heav
         elapsed = time.monotonic() - t0
         stop.set()
         await sampler
-        for s in students:
-            s._closing = True
         await asyncio.gather(*(s.close() for s in students), return_exceptions=True)
     return Outcome(students, monitor, elapsed, (load0, os.getloadavg()))
 
