@@ -577,7 +577,8 @@ async def run_class(url: str, sessions: int, seconds: float, seed: int = 0, heav
     monitor, stop = Monitor(), asyncio.Event()
     sampler = asyncio.create_task(monitor.sample(stop))
     t0 = time.monotonic()
-    starts = sorted(random.Random(seed).uniform(0, ramp) for _ in students)
+    arrivals = random.Random(seed)
+    starts = sorted(arrivals.uniform(0, ramp) for _ in students)
     try:
         await asyncio.gather(*(s.run(t0 + start, t0 + seconds, heavy_fraction)
                                for s, start in zip(students, starts)))
