@@ -156,11 +156,10 @@ export default function ({ data, parentElement, setTriggerValue }) {
   gd.__gsTrigger = setTriggerValue;           // the newest values, for the listener
   gd.__gsClickable = !!data.clickable;
   gd.__gsSeq = gd.__gsSeq || 0;
-  const drawn = () => {
-    gd.__gsAnswered = Math.max(gd.__gsAnswered || 0, data.dragged || 0);   // a drag goes on
-    gd.__gsAnswer();
-    if (data.notify) setTriggerValue("drawn", data.notify);
-  };
+  // a drag goes on: the next position goes out now, computed while this one is drawn
+  gd.__gsAnswered = Math.max(gd.__gsAnswered || 0, data.dragged || 0);
+  if (gd.__gsAnswer) gd.__gsAnswer();
+  const drawn = () => { if (data.notify) setTriggerValue("drawn", data.notify); };
   const shown = data.figure + JSON.stringify(data.config);
   if (gd.__gsShown === shown) {               // the same figure again (the rest of the page reran)
     drawn();

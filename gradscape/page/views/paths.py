@@ -114,7 +114,8 @@ def chart() -> None:
     if ss.pop(Key.RERUN_APP, False):
         st.rerun()
     config = form.current(ss, ss[Key.LINES])[0]
-    if Key.DRAG_POINT in ss:                     # the start is being dragged
+    dragging = Key.DRAG_POINT in ss
+    if dragging:                                 # only this chart follows the pointer
         config = replace(config, start=ss[Key.DRAG_POINT])
     upto = playback(config)
     try:
@@ -123,8 +124,9 @@ def chart() -> None:
     except limits.Busy as exc:
         ui.busy(exc)
         return
-    # run alone after a change (state.on_value): once the chart is drawn, the rest follows
-    stale = config.to_json() if ss.get(Key.RESULTS_FOR) != config else None
+    # run alone after a change (state.on_value): once the chart is drawn, the rest follows;
+    # not while the start is dragged: the rest follows the release
+    stale = None if dragging or ss.get(Key.RESULTS_FOR) == config else config.to_json()
     live_chart(fig, key=Key.CHART, config=TOOLBAR_CONFIG, on_click=on_click, notify=stale,
                on_drawn=on_drawn, on_drag=on_drag, on_release=on_release,
                dragged=ss.get(Key.DRAGGED, 0))
