@@ -101,6 +101,47 @@ def test_click_on_the_plot_moves_the_start(page):
     assert float(x_input.input_value()) == pytest.approx(xs[0], abs=1e-3)
 
 
+# The first panel's start marker in client pixels.
+MARKER = """() => { const gd = document.querySelector('.js-plotly-plot'), L = gd._fullLayout;
+  const box = gd.getBoundingClientRect(), t = gd._fullData.find(t => t.name === 'start');
+  const p = L._plots[t.xaxis + t.yaxis];
+  return [box.left + p.xaxis._offset + p.xaxis.l2p(t.x[0]),
+          box.top + p.yaxis._offset + p.yaxis.l2p(t.y[0])]; }"""
+X_INPUT_IS_NOT = "(v) => document.querySelector('input[aria-label=\"x\"]').value !== v"
+
+
+def test_dragging_the_start_moves_every_path_and_the_release_sets_it(page):
+    address = page.url
+    x, y = page.evaluate(MARKER)
+    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    page.mouse.move(x, y)
+    page.mouse.down()
+    before = snapshot(page)
+    for i in range(1, 11):                    # towards a quarter from the panel's top right
+        page.mouse.move(x + (box["x"] + 0.75 * box["width"] - x) * i / 10,
+                        y + (box["y"] + 0.25 * box["height"] - y) * i / 10)
+    wait_changed(page, before)                # the paths follow while the button is down
+    assert page.locator('input[aria-label="x"]').first.input_value() == "-7"   # not yet set
+    page.mouse.up()
+    page.wait_for_function(X_INPUT_IS_NOT, arg="-7")
+    page.wait_for_function(CHANGED, arg=["SGD", before])
+    xs, ys = trace(page)
+    # released at (5, 2.5) of the window [-10, 10] x [-5, 5], to a pixel
+    assert xs[0] == pytest.approx(5, abs=0.1) and ys[0] == pytest.approx(2.5, abs=0.05)
+    assert float(page.locator('input[aria-label="x"]').first.input_value()) == pytest.approx(xs[0], abs=1e-3)
+    for label in ("Momentum", "AdaGrad", "Adam"):                      # every panel's run
+        assert trace(page, label)[0][0] == pytest.approx(xs[0], abs=1e-3)
+    page.wait_for_function("(a) => window.location.href !== a", arg=address)      # shareable
+
+
+def test_the_arrow_keys_move_the_start(page):
+    page.locator(".js-plotly-plot").first.focus()
+    page.keyboard.press("ArrowRight")          # 1/50 of the x range [-10, 10]: 0.4
+    page.wait_for_function(X_INPUT_IS_NOT, arg="-7")
+    assert float(page.locator('input[aria-label="x"]').first.input_value()) == pytest.approx(-6.6, abs=1e-3)
+    assert trace(page)[0][0] == pytest.approx(-6.6, abs=1e-3)
+
+
 def test_a_zoom_stays_through_a_change_and_neither_it_nor_a_double_click_moves_the_start(page):
     before = snapshot(page)
     box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
@@ -141,6 +182,10 @@ def test_other_views_draw_and_follow_a_change(page):
     page.get_by_role("tab", name="3D surface").click()
     page.wait_for_function("() => !!document.querySelector('.js-plotly-plot')?._fullLayout?.scene")
     page.get_by_role("tab", name="Side by side").click()
+    # the panels, not the 3D chart on its way out (its traces have the runs' names too)
+    page.wait_for_function("() => { const gd = document.querySelector('.js-plotly-plot');"
+                           " return !!gd && !!gd._fullLayout && !gd._fullLayout.scene"
+                           " && gd._fullData.some(t => t.name === 'start'); }")
     page.wait_for_function(APP_READY, arg=["SGD", 4])
     xs, ys = trace(page)
     assert (xs[1], ys[1]) == pytest.approx((-7 * 0.95, 0.0))
