@@ -66,6 +66,10 @@ class ASGD(Optimizer):
             next_mu = 1 / (np.maximum(1, gap) if isinstance(gap, np.ndarray) else max(1, gap))
             return theta, ASGDState(t, next_eta, next_mu, ax)
 
+    def extras(self, state: ASGDState) -> dict[str, Array]:
+        """The running average of the points ``ax`` (torch's state; what ASGD averages)."""
+        return {"averaged point ax": state.ax[:, None, :]}
+
     def explain(self, before: ASGDState, after: ASGDState, lr: Any) -> dict[str, Array]:
         """effective_lr: the η this update used (lr on the first one), on both coordinates; the
         update is −effective_lr ⊙ g − λ·η·θ. ASGD keeps no momentum (ax is an average of θ)."""

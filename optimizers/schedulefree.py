@@ -69,6 +69,11 @@ class _ScheduleFree(Optimizer):
         x = c.lerp(state.x, z, ckp1)
         return y, state._replace(step=state.step + 1, z=z, x=x, **new)
 
+    def extras(self, state: ScheduleFreeState) -> dict[str, Array]:
+        """The schedule-free sequences beside the point the gradient is taken at (the path):
+        the averaged point x (what evaluation mode uses) and the base sequence z."""
+        return {"averaged point x": state.x[:, None, :], "base sequence z": state.z[:, None, :]}
+
 
 class SGDScheduleFree(_ScheduleFree):
     """Schedule-Free SGD, as schedulefree 1.4.1 implements it (a reference, not torch.optim).

@@ -73,6 +73,8 @@ def test_asgd_average_matches_torch(case):
     for expected in case["ax"]:
         theta, state = opt.step(state, theta, grad_of(case["surface"], theta), opt.lr)
         np.testing.assert_allclose(state.ax[0], expected, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(opt.extras(state)["averaged point ax"][0, 0], expected,
+                                   rtol=1e-10, atol=1e-12)      # as the inside view shows it
     if case["params"].get("t0", 1e6) < case["steps"]:      # averaging started: ax is not θ
         assert not np.allclose(case["ax"][-1], case["points"][-1])
 

@@ -154,7 +154,7 @@ def _extras(fig: go.Figure, trace: Any, step: int) -> None:
     """The points beyond the path that update ``step`` made (``Trace.extras``), at their true
     positions (not scaled): Lookahead's slow weights, SAM's perturbed point, LBFGS's evaluations
     of f in order (numbered in the hover)."""
-    for name, points in getattr(trace, "extras", {}).items():
+    for name, points in trace.extras.items():
         pts = np.asarray(points[step - 1], dtype=float)
         pts = pts[np.isfinite(pts).all(axis=1)]
         if not len(pts):
