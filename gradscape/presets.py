@@ -23,6 +23,15 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("Adagrad", "AdaGrad", lr=1.5),
             _opt("Adam", "Adam", lr=0.3)]},
     },
+    "textbook_book": {
+        "name": "Textbook figure, the book's own classes",
+        "title": "The textbook figure with the book's own NumPy classes",
+        "config": {"surface": "elliptic", "start": [-7.0, 2.0], "steps": 30, "optimizers": [
+            _opt("Textbook.SGD", "SGD", lr=0.95),
+            _opt("Textbook.Momentum", "Momentum", lr=0.1, momentum=0.9),
+            _opt("Textbook.AdaGrad", "AdaGrad", lr=1.5),
+            _opt("Textbook.Adam", "Adam", lr=0.3)]},
+    },
     "rosenbrock": {
         "name": "Rosenbrock's valley",
         "title": "Rosenbrock's valley: easy to find, hard to follow",
@@ -82,6 +91,14 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 DEFAULT = "textbook"
+# The landing figure in torch.optim's classes and in the book's own (seed 003): where they differ,
+# on this figure, at most (scripts/golden_deviation.py; tests/golden/textbook*.json).
+BOOK = {"textbook": "textbook_book", "textbook_book": "textbook"}
+BOOK_HELP = ("Run the figure with the book's own NumPy classes (seed 003) instead of torch.optim's: "
+             "SGD and Momentum are the same rule (they differ by 1e-15, rounding); the book's "
+             "AdaGrad adds eps = 1e-7 instead of 1e-10 (3.7e-7 apart); its Adam folds the bias "
+             "correction into the step size and adds 1e-7 to √v (9.5e-6 apart). The book's "
+             "Nesterov is another algorithm than torch's nesterov=True (0.37 apart here).")
 
 
 def names() -> list[str]:

@@ -9,7 +9,7 @@ from gradscape import presets
 from gradscape.experiment import Result
 from gradscape.figures.trajectory import stop_reason
 
-from . import form
+from . import form, state
 from .keys import Key
 from .state import Current
 from .text import divergence_note, headline, md_escape
@@ -23,7 +23,7 @@ def draw(now: Current, result: Result) -> None:
     with formula:
         st.latex(f"f(x, y) = {result.surface.latex}")
     _problems(now, result)
-    overlay, critical, log_y, _ = st.columns([2, 2, 1, 2])
+    overlay, critical, log_y, book = st.columns([2, 2, 1, 2])
     with overlay:
         st.toggle("Overlay all trajectories", key=Key.OVERLAY,
                   help="One plot with every trajectory instead of a panel per optimizer.")
@@ -33,6 +33,10 @@ def draw(now: Current, result: Result) -> None:
                        "verdict: minimum, maximum, saddle or degenerate (details: the Critical points tab).")
     with log_y:
         st.toggle("Log scale", key=Key.LOG_Y, help="Loss and distance on a logarithmic axis.")
+    if now.view.preset in presets.BOOK:
+        with book:
+            st.toggle("The book's own classes", key=Key.BOOK_CLASSES, on_change=state.on_book,
+                      help=presets.BOOK_HELP)
 
 
 def _title(now: Current) -> str:

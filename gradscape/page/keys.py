@@ -44,6 +44,7 @@ class Key(StrEnum):
     OVERLAY = "overlay"
     LOG_Y = "log_y"
     CRITICAL_MARKS = "critical_marks"
+    BOOK_CLASSES = "book_classes"      # the landing figure in the book's own classes
     # livechart.py
     PRELOAD = "plotly_preload"         # the element that starts loading plotly.js (hidden by CSS)
     SENT_IMAGES = "livechart.sent"     # per chart key: the pictures this session's browser has

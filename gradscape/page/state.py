@@ -93,6 +93,7 @@ def apply_state(config: Config, view: View) -> None:
     ss[Key.VIEW] = views.BY_ID[view.tab].label
     ss[Key.OVERLAY], ss[Key.LOG_Y], ss[Key.CRITICAL_MARKS] = view.overlay, view.log_y, view.critical
     ss[Key.PRESET] = view.preset or CUSTOM
+    ss[Key.BOOK_CLASSES] = view.preset == "textbook_book"
     ss.update(insight_values(view.insights))
     ss.update(look_values(view.look))
     ss[Key.GOOD_CONFIG] = config
@@ -112,6 +113,12 @@ def on_preset() -> None:
         view = current_view()
         apply_state(presets.get(name), View(view.tab, view.overlay, view.log_y, name,
                                             critical=view.critical, look=view.look))
+
+
+def on_book() -> None:
+    """The landing figure in the book's own classes, or back in torch.optim's."""
+    ss[Key.PRESET] = "textbook_book" if ss[Key.BOOK_CLASSES] else "textbook"
+    on_preset()
 
 
 def on_surface() -> None:

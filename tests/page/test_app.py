@@ -418,3 +418,17 @@ def test_lbfgs_runs_and_its_basin_map_says_why_not():
     at.run()
     assert not at.exception
     assert any("steps one run at a time" in e.value for e in at.info)
+
+
+def test_the_book_switch_runs_the_landing_figure_in_the_books_classes():
+    at = start()
+    at.toggle(key=Key.BOOK_CLASSES).set_value(True).run()
+    assert not at.exception
+    assert [line.optimizer.name for line in decode_url({"s": at.query_params["s"]}).config.lines] == [
+        "Textbook.SGD", "Textbook.Momentum", "Textbook.AdaGrad", "Textbook.Adam"]
+    # the book's SGD is torch's (x <- 0.905 x, y <- -0.9 y, by hand); its Adam is not (1e-5 off)
+    first = chart(at)["data"]
+    sgd = next(t for t in first if t.get("name") == "SGD")
+    assert array(sgd["x"])[1] == pytest.approx(-7 * 0.905, rel=1e-12)
+    at.toggle(key=Key.BOOK_CLASSES).set_value(False).run()
+    assert decode_url({"s": at.query_params["s"]}).config.lines[0].optimizer.name == "SGD"
