@@ -9,6 +9,7 @@ on f = x²/20 + y², ∇f = (x/10, 2y), so from (-7, 2) one SGD step is
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import random
 import sys
 from pathlib import Path
@@ -25,6 +26,13 @@ def first_step(figure: dict) -> tuple[float, float]:
     return xs[1], ys[1]
 
 
+def in_a_thread(coroutine):
+    """Run ``coroutine`` in an event loop of its own thread: Playwright's sync API (the browser
+    tests of this session) keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_a_student_gets_the_chart_and_moves_it(app_url: str) -> None:
     async def visit() -> tuple[load_class.Student, dict, dict, float]:
         student = load_class.Student(0, app_url, "", random.Random(0), timeout=60)
@@ -37,7 +45,7 @@ def test_a_student_gets_the_chart_and_moves_it(app_url: str) -> None:
         finally:
             await student.close()
 
-    student, before, after, lr = asyncio.run(visit())
+    student, before, after, lr = in_a_thread(visit())
     assert first_step(before) == pytest.approx((-7 + 0.7 * 0.95, 2 - 4 * 0.95), abs=1e-12)  # lr 0.95
     assert lr != 0.95
     assert first_step(after) == pytest.approx((-7 + 0.7 * lr, 2 - 4 * lr), abs=1e-12)
@@ -47,7 +55,7 @@ def test_a_student_gets_the_chart_and_moves_it(app_url: str) -> None:
 
 
 def test_a_small_class_counts_its_changes(app_url: str) -> None:
-    out = asyncio.run(load_class.run_class(app_url, sessions=3, seconds=8, seed=1, heavy_fraction=0.0,
+    out = in_a_thread(load_class.run_class(app_url, sessions=3, seconds=8, seed=1, heavy_fraction=0.0,
                                            ramp=1.0, timeout=60))
     assert out.errors == []
     assert all(s.opened is not None for s in out.students)
