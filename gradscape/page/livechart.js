@@ -56,6 +56,23 @@ function listen(gd) {
   }, true);
 }
 
+// Keep the chart as wide as its div: Plotly's `responsive` follows the window only, not the div
+// (the sidebar opened or collapsed, the window resized with the page laid out anew). Once per
+// animation frame at most.
+function follow(gd) {
+  let frame = null, width = null;
+  gd.__gsObserver = new ResizeObserver((entries) => {
+    const now = Math.round(entries[entries.length - 1].contentRect.width);
+    if (now === width || frame !== null) return;
+    frame = requestAnimationFrame(() => {
+      frame = null;
+      width = Math.round(gd.getBoundingClientRect().width);
+      if (window.Plotly && gd._fullLayout) window.Plotly.Plots.resize(gd);
+    });
+  });
+  gd.__gsObserver.observe(gd);
+}
+
 export default function ({ data, parentElement, setTriggerValue }) {
   if (!data.figure) {                         // preload(): fetch plotly.js while the page is computed
     loadPlotly(data.plotly).catch(() => {});
@@ -68,6 +85,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
     parentElement.appendChild(gd);
     listen(gd);
   }
+  if (!gd.__gsObserver) follow(gd);
   gd.__gsTrigger = setTriggerValue;           // the newest values, for the listener
   gd.__gsClickable = !!data.clickable;
   const drawn = () => { if (data.notify) setTriggerValue("drawn", data.notify); };
@@ -82,5 +100,9 @@ export default function ({ data, parentElement, setTriggerValue }) {
       .then(drawn)
       .catch((err) => { gd.textContent = String(err.message || err); drawn(); });
   }
-  return () => { if (window.Plotly) window.Plotly.purge(gd); };     // unmounted (another tab)
+  return () => {                              // unmounted (another tab)
+    if (gd.__gsObserver) gd.__gsObserver.disconnect();
+    gd.__gsObserver = null;
+    if (window.Plotly) window.Plotly.purge(gd);
+  };
 }
