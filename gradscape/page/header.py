@@ -23,16 +23,14 @@ def draw(now: Current, result: Result) -> None:
     with formula:
         st.latex(f"f(x, y) = {result.surface.latex}")
     _problems(now, result)
-    overlay, critical, log_y, _ = st.columns([2, 2, 1, 2])
-    with overlay:
-        st.toggle("Overlay all trajectories", key=Key.OVERLAY,
+    with st.container(horizontal=True, gap="large"):    # each switch as wide as its label
+        st.toggle("Overlay all trajectories", key=Key.OVERLAY, width="content",
                   help="One plot with every trajectory instead of a panel per optimizer.")
-    with critical:
-        st.toggle("Critical points", key=Key.CRITICAL_MARKS,
+        st.toggle("Critical points", key=Key.CRITICAL_MARKS, width="content",
                   help="Mark every point of the window where the gradient vanishes, by the Hessian's "
                        "verdict: minimum, maximum, saddle or degenerate (details: the Critical points tab).")
-    with log_y:
-        st.toggle("Log scale", key=Key.LOG_Y, help="Loss and distance on a logarithmic axis.")
+        st.toggle("Log scale", key=Key.LOG_Y, width="content",
+                  help="Loss and distance on a logarithmic axis.")
 
 
 def _title(now: Current) -> str:

@@ -39,6 +39,7 @@ class Key(StrEnum):
     PATHS = "paths"                    # the chart's own fragment
     CHART = "chart"
     PLAY, PLAYING = "play", "playing"
+    PLAY_SPEED, PLAY_LOOP = "play_speed", "play_loop"
     UPTO, UPTO_FOR = "upto", "upto_for"
     RERUN_APP = "rerun_app"            # a click moved the start: the sidebar must follow
     # views/curves.py, views/surface3d.py

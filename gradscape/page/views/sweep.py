@@ -213,7 +213,7 @@ def export_figure(context: Context) -> Any:
         return ui.note_figure(str(exc))
 
 
-TAB = Tab("sweep", "Hyperparameter sweep", draw, export_figure,
+TAB = Tab("sweep", "Sweep", draw, export_figure,
           keeps=(Key.INSIGHT_LINE, *(axis_key(a, f) for a in (Key.SWEEP_X, Key.SWEEP_Y)
                                      for f in AXIS_FIELDS)),
           prepare=prepare)
