@@ -180,6 +180,40 @@ def copy_line(state: Mapping[str, Any], uid: int, new: int, labels: list[str]) -
     return values
 
 
+def copy_label(state: Mapping[str, Any], source: int, uid: int, labels: list[str]) -> str | None:
+    """A copy's label by what differs from its source: "Adam lr=0.01, betas=(0.8, 0.999)".
+
+    The source's label and every hyperparameter of the copy that differs from the source's
+    (a scheduler, and its parameters, when the copy has another); None when nothing differs
+    (the copy keeps the label it was given). Made unique among ``labels`` (the other lines').
+    """
+    name = state[line_key(uid, "name")]
+    if state[line_key(source, "name")] != name:
+        differs = [name]
+    else:
+        differs = [f"{h.name}={_shown(_value(state, uid, name, h))}" for h in hyperparams("opt", name)
+                   if _value(state, uid, name, h) != _value(state, source, name, h)]
+    sched = state.get(line_key(uid, "scheduler"), NO_SCHEDULER)
+    if sched != state.get(line_key(source, "scheduler"), NO_SCHEDULER):
+        differs.append("no scheduler" if sched == NO_SCHEDULER else sched)
+    if not differs:
+        return None
+    return unique_label(f"{state[line_key(source, 'label')]} {', '.join(differs)}", labels)
+
+
+def _value(state: Mapping[str, Any], uid: int, name: str, h: Hyperparam) -> Any:
+    if h.kind in ("pair", "triple"):
+        return tuple(state.get(param_key(uid, "opt", name, h.name, part)) for part in range(len(h.default)))
+    return state.get(param_key(uid, "opt", name, h.name))
+
+
+def _shown(value: Any) -> str:
+    """ "0.01", "(0.8, 0.999)", "True": a widget value in a label."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) + ")"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def float_step(h: Hyperparam) -> float:
     """The +/- step of a float input: 0.01, or the power of ten of a tiny default such as eps.
 

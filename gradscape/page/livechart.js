@@ -29,7 +29,9 @@ function dataPoint(gd, event) {
     const xa = plot.xaxis, ya = plot.yaxis;
     const px = event.clientX - box.left - xa._offset, py = event.clientY - box.top - ya._offset;
     if (px >= 0 && px <= xa._length && py >= 0 && py <= ya._length) {
-      return { x: xa.p2l(px), y: ya.p2l(py) };
+      // and what one pixel spans in data units there: the precision the click resolves
+      return { x: xa.p2l(px), y: ya.p2l(py),
+               dx: Math.abs(xa.p2l(px + 1) - xa.p2l(px)), dy: Math.abs(ya.p2l(py + 1) - ya.p2l(py)) };
     }
   }
   return null;

@@ -18,7 +18,7 @@ from gradscape.experiment import Config, ConfigError, load
 import surfaces
 
 from . import form, views
-from .keys import Key
+from .keys import Key, line_key
 from .settings import View, insight_values, read_insights
 from .url import URL_PARAM, decode_url, encode_url
 
@@ -50,6 +50,7 @@ def begin() -> None:
         ss[Key.NOTICE] = decoded.warning
     for key, value in form.missing_defaults(ss, ss[Key.LINES]).items():
         ss[key] = value
+    name_copies()
 
 
 def current() -> Current:
@@ -78,6 +79,7 @@ def apply_state(config: Config, view: View) -> None:
     uids = list(range(first, first + len(config.lines)))
     ss[Key.NEXT_UID] = first + len(uids)
     ss[Key.LINES] = uids
+    ss[Key.COPIES] = {}
     ss.update(form.widget_values(config, uids))
     ss[Key.VIEW] = views.BY_ID[view.tab].label
     ss[Key.OVERLAY], ss[Key.LOG_Y], ss[Key.CRITICAL_MARKS] = view.overlay, view.log_y, view.critical
@@ -90,8 +92,25 @@ def apply_state(config: Config, view: View) -> None:
 
 def on_value() -> None:
     """A value changed that decides only the results, not which inputs exist: rerun just them,
-    the chart first when it is shown (it then reruns the rest: ``views.paths.on_drawn``)."""
-    st.rerun(Key.PATHS if views.open_tab() is views.paths.TAB else Key.RESULTS)
+    the chart first when it is shown (it then reruns the rest: ``views.paths.on_drawn``).
+    When the change renames a copy (``name_copies``) the whole page reruns, sidebar included."""
+    if not name_copies():
+        st.rerun(Key.PATHS if views.open_tab() is views.paths.TAB else Key.RESULTS)
+
+
+def name_copies() -> bool:
+    """Name every copy the visitor has not renamed by what differs from its source
+    ("Adam lr=0.01", ``form.copy_label``); True if a label changed."""
+    copies = {k: v for k, v in ss.get(Key.COPIES, {}).items() if k in ss[Key.LINES] and v in ss[Key.LINES]}
+    ss[Key.COPIES] = copies
+    changed = False
+    for uid, source in copies.items():
+        key = line_key(uid, "label")
+        others = [ss[line_key(u, "label")] for u in ss[Key.LINES] if u != uid]
+        label = form.copy_label(ss, source, uid, others)
+        if label is not None and label != ss.get(key):
+            ss[key], changed = label, True
+    return changed
 
 
 def on_preset() -> None:
