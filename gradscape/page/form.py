@@ -13,7 +13,8 @@ from typing import Any, Mapping, MutableMapping
 
 import optimizers
 import surfaces
-from gradscape.experiment import Config, ConfigError, Line, load, resolve_surface, unique_label
+from gradscape.experiment import (Config, ConfigError, Line, load, resolve_surface, simulate,
+                                  unique_label)
 from optimizers.base import Hyperparam
 
 from .keys import Key, line_key, param_key
@@ -178,6 +179,27 @@ def copy_line(state: Mapping[str, Any], uid: int, new: int, labels: list[str]) -
             if key in state:
                 values[key.replace(f"line{uid}.", f"line{new}.", 1)] = state[key]
     return values
+
+
+START_CANDIDATES = ((0.2, 0.7), (0.3, 0.65), (0.4, 0.6), (0.45, 0.55))   # fractions of the window
+
+
+def sensible_start(state: Mapping[str, Any], uids: list[int]) -> tuple[float, float]:
+    """A start for a newly typed formula from which every line stays finite: the first of a
+    few points off the axes of the window (a fifth in from the left, 70 % up, then closer to
+    the middle) whose runs all stay finite; the first if none does or the inputs are invalid."""
+    (x0, x1), (y0, y1) = ((state[Key.XMIN], state[Key.XMAX]), (state[Key.YMIN], state[Key.YMAX]))
+    starts = [(round(x0 + fx * (x1 - x0), 2) + 0.0, round(y0 + fy * (y1 - y0), 2) + 0.0)
+              for fx, fy in START_CANDIDATES]
+    try:
+        doc = read_config(state, uids)
+        for start in starts:
+            if all(run.diverged_at is None
+                   for run in simulate(load({**doc, "start": list(start)})).runs):
+                return start
+    except (ConfigError, ValueError, TypeError):
+        pass
+    return starts[0]
 
 
 def copy_label(state: Mapping[str, Any], source: int, uid: int, labels: list[str]) -> str | None:

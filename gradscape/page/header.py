@@ -1,4 +1,4 @@
-"""Above the views: what is shown (the preset's title or "Your experiment", each run in one
+"""Above the views: what is shown (the preset's title, or the surface and start, each run in one
 line, the formula), what went wrong (a bad link, an invalid input, a diverged run) and the
 switches of how it is shown (overlay, critical points, log scale)."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .text import divergence_note, headline, md_escape
 def draw(now: Current, result: Result) -> None:
     head, formula = st.columns([3, 2], vertical_alignment="center")
     with head:
-        st.subheader(_title(now), anchor=False)
+        st.subheader(title(now, result), anchor=False)
         st.caption(md_escape(" · ".join(headline(run) for run in result.runs)))
     with formula:
         st.latex(f"f(x, y) = {result.surface.latex}")
@@ -33,12 +33,20 @@ def draw(now: Current, result: Result) -> None:
                   help="Loss and distance on a logarithmic axis.")
 
 
-def _title(now: Current) -> str:
-    """The preset's title, "(modified)" once the inputs differ from it; else "Your experiment"."""
-    if now.view.preset is None:
-        return "Your experiment"
-    modified = form.canonical(now.config) != form.canonical(presets.get(now.view.preset))
-    return presets.title(now.view.preset) + (" (modified)" if modified else "")
+def title(now: Current, result: Result) -> str:
+    """What is on screen: the preset's title while the surface and start are the preset's
+    ("(modified)" once anything else differs), else the surface and the start,
+    "Rosenbrock from (-1, 2)" (a typed formula, Markdown-escaped: "x^2 + y^2 from (-3, 2)")."""
+    if now.view.preset is not None:
+        shown, preset = form.canonical(now.config), form.canonical(presets.get(now.view.preset))
+        if shown == preset:
+            return presets.title(now.view.preset)
+        if (shown["surface"], shown["start"]) == (preset["surface"], preset["start"]):
+            return presets.title(now.view.preset) + " (modified)"
+    surface = result.surface
+    name = surface.name if isinstance(now.config.surface, str) else md_escape(now.config.surface[0])
+    x, y = result.start
+    return f"{name} from ({float(x):g}, {float(y):g})"
 
 
 def _problems(now: Current, result: Result) -> None:

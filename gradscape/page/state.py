@@ -122,12 +122,13 @@ def on_preset() -> None:
 
 
 def on_surface() -> None:
-    """A new surface starts from its own default start point."""
+    """A new surface starts from its own default start point; a typed formula from a point
+    off its axes where every line stays finite (``form.sensible_start``)."""
     if ss[Key.SURFACE] == form.FORMULA_OPTION:
         for key, value in ((Key.FORMULA, "x^2 + y^2"), (Key.XMIN, -5.0), (Key.XMAX, 5.0),
                            (Key.YMIN, -5.0), (Key.YMAX, 5.0)):
             ss.setdefault(key, value)
-        ss[Key.START_X], ss[Key.START_Y] = 4.0, 3.0
+        ss[Key.START_X], ss[Key.START_Y] = form.sensible_start(ss, ss[Key.LINES])
     else:
         ss[Key.START_X], ss[Key.START_Y] = map(float, surfaces.get(ss[Key.SURFACE]).start)
 

@@ -218,11 +218,12 @@ def test_clicking_a_sweep_cell_sets_the_hyperparameters():
     at.run()
     assert not at.exception
     uid = lines(at)[1]
-    lrs = np.geomspace(1e-3, 1.0, 30)                      # the default lr axis of lr = 0.1
-    lr = lrs[np.argmin(np.abs(np.log(lrs / 0.0105)))]
-    momentum = 15 * 0.99 / 29                              # linspace(0, 0.99, 30) nearest 0.5
-    assert at.session_state[param_key(uid, "opt", "SGD", "lr")] == pytest.approx(lr, rel=1e-15)
-    assert at.session_state[param_key(uid, "opt", "SGD", "momentum")] == pytest.approx(momentum)
+    # the default lr axis of lr = 0.1 is 10^(k/10 − 3), k = 0..30, to 3 digits: 0.01 (k = 10)
+    # is log-nearest 0.0105; momentum 0, 0.03, ..., 0.99: 0.51 is nearest 0.5. Round values,
+    # not 0.010826367338740546 (issue 15, item 6)
+    lr, momentum = 0.01, 0.51
+    assert at.session_state[param_key(uid, "opt", "SGD", "lr")] == lr
+    assert at.session_state[param_key(uid, "opt", "SGD", "momentum")] == momentum
     assert at.success and "Momentum now runs with" in at.success[0].value
     params = dict(url_state(at).config.lines[1].optimizer.params)
     assert params["lr"] == pytest.approx(lr) and params["momentum"] == pytest.approx(momentum)
@@ -328,8 +329,20 @@ def test_read_insights_is_always_valid():
                                   "RAdam", "Adadelta", "Newton"])
 def test_default_sweep_axes_are_valid_for_every_optimizer(name):
     x, y = default_axes(name, 0.1)
-    assert x == "lr:0.001:1.0:30:log"
-    assert sweep_axis(y).name != "lr" and sweep_axis(y).values.size == 30
+    assert x == "lr:0.001:1.0:31:log"
+    assert 0.1 in sweep_axis(x).values                 # the line's own lr is on the grid
+    assert sweep_axis(y).name != "lr" and sweep_axis(y).values.size in (21, 30, 34)
+
+
+@pytest.mark.parametrize("lr", [0.95, 0.1, 0.001, 0.0025, 3e-4])
+def test_default_lr_axis_holds_round_values_and_the_lines_lr(lr):
+    """A sweep cell set lr = 0.04175318936560404; the default lr range left out the line's
+    own lr (issue 15, items 6 and 8)."""
+    values = sweep_axis(default_axes("Adam", lr)[0]).values
+    assert lr in values
+    assert all(float(f"{v:.3g}") == v for v in values)     # 3 significant digits at most
+    momentum = sweep_axis(default_axes("SGD", lr)[1]).values
+    np.testing.assert_array_equal(momentum, [round(0.03 * k, 2) for k in range(34)])
 
 
 def test_sweep_choice_snaps_to_the_nearest_cell():
