@@ -390,3 +390,33 @@ def test_the_html_export_is_the_open_views_figure(monkeypatch):
     assert "Adam: update 4 of 30" in html and "update Δθ" in html
     open_tab(at, "critical")
     assert "Critical points of" in exports["gradscape-critical.html"]().decode()
+
+
+def test_critical_points_are_shown_at_the_precision_of_the_window():
+    """The saddle of x² − y² was listed at (−3.17e−21, −4.92e−21) (issue 15, item 3): on the
+    window [-2, 2]² (a millionth of it: 1e-6) it is the origin, f = 0, ∇f = 0; H = diag(2, −2)
+    by hand."""
+    at = open_tab(start(preset="saddle"), "critical")
+    formulas = [e.value.strip("$\n") for e in at.get("latex")]
+    assert r"(x, y) = (0,\ 0)" in formulas
+    assert any(f.startswith(r"f = 0,\quad \nabla f = \begin{pmatrix}0 \\ 0\end{pmatrix}") for f in formulas)
+    assert r"H = \begin{pmatrix}2 & 0 \\ 0 & -2\end{pmatrix}" in formulas
+    rows = at.dataframe[0].value
+    assert list(rows["x"]) == [0.0] and list(rows["y"]) == [0.0] and list(rows["f"]) == [0.0]
+    assert at.selectbox(key=Key.CRITICAL_POINT).options == ["0: saddle at (0, 0)"]
+
+
+def test_the_headline_describes_what_is_on_screen():
+    """After switching the surface to a typed formula the headline still named the textbook's
+    x²/20 + y² from (−7, 2) (issue 15, item 7); the new formula's start made SGD and Momentum
+    diverge (item 9)."""
+    at = start()
+    assert at.subheader[0].value.startswith("The textbook figure")
+    at.selectbox(key=Key.SURFACE).set_value(FORMULA_OPTION).run()
+    assert not at.exception
+    # x^2 + y^2 on [-5, 5]²: a fifth in from the left, 70 % up is (-3, 2)
+    assert (at.session_state[Key.START_X], at.session_state[Key.START_Y]) == (-3.0, 2.0)
+    assert at.subheader[0].value == r"x\^2 \+ y\^2 from (-3, 2)"
+    assert not at.warning                                  # no run diverged
+    at.text_input(key=Key.FORMULA).set_value("x^2 + 30*y^2").run()
+    assert at.subheader[0].value == r"x\^2 \+ 30\*y\^2 from (-3, 2)"
