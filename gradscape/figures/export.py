@@ -82,7 +82,9 @@ def to_bytes(fig: go.Figure, fmt: str, width: int | None = None, height: int | N
     if fmt == "html":
         copy.update_layout(width=width, height=height)
         return copy.to_html(include_plotlyjs=True, full_html=True, config=TOOLBAR_CONFIG).encode("utf-8")
-    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    # an SVG's size is its CSS size (a 2x width with a 1x viewBox is drawn cut or blurred by
+    # some tools); scale is for pixels only
+    opts = {"format": fmt, "width": width, "height": height, "scale": 1 if fmt == "svg" else scale}
     server = _warm_browser(timeout)
     try:
         return server.render(copy, opts, timeout)
