@@ -41,8 +41,7 @@ FORMULA = load({"surface": {"expr": "x^2 + y^2", "window": [[-5, 5], [-5, 5]]},
 # page is no taller than the window (nothing more to see).
 SCROLL_TO_VIEW = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
-  const panel = document.querySelector('[data-baseweb="tab-panel"]:not([hidden])')
-             || document.querySelector('[role="tabpanel"]:not([hidden])');
+  const panel = document.querySelector('[role="tabpanel"]:not([hidden])');
   if (!main || !panel || main.scrollHeight <= main.clientHeight + 4) return false;
   main.scrollTop += panel.getBoundingClientRect().top - 8;
   return true;

@@ -17,11 +17,11 @@ from .keys import Key
 
 # Streamlit's wide layout keeps 6rem above the title and 5rem each side: at 1280 px with the
 # sidebar open that leaves the views 800 px. Less padding; the tab bar wraps to a second row
-# rather than hiding tabs behind an arrow. Selectors are Streamlit's test ids and BaseWeb's
-# data attributes (stable), not its generated class names.
+# rather than hiding tabs behind an arrow. Selectors are Streamlit's test ids and ARIA roles
+# (stable), not its generated class names.
 STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1.5rem 2rem 3rem 2rem; }
-[data-testid="stTabs"] [data-baseweb="tab-list"] { flex-wrap: wrap; row-gap: 0.25rem; }
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
 </style>"""
 
 
