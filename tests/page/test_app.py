@@ -349,3 +349,19 @@ def test_a_hostile_label_is_only_text():
     names = json.dumps([a.get("text") for a in fig["layout"].get("annotations", [])])
     assert "<img" not in names                                          # subplot title escaped
     assert at.text_input(key=line_key(lines(at)[0], "label")).value == hostile[:MAX_LABEL]
+
+
+def test_playback_moves_the_same_steps_per_frame_at_any_length_and_loops():
+    """At 500 steps playback jumped 50–100 steps a frame; there was no speed and no loop
+    (issue 15, item 12). At 12 steps a second and 4 frames a second a frame moves 3 steps."""
+    from gradscape.page.views.paths import FRAME_SECONDS, next_frame
+    assert FRAME_SECONDS == 0.25
+    assert next_frame(0, 30, 12, loop=False) == (3, True)
+    assert next_frame(0, 500, 12, loop=False) == (3, True)          # the same at 500 steps
+    assert next_frame(498, 500, 12, loop=False) == (500, True)      # the last frame, whole
+    assert next_frame(500, 500, 12, loop=False) == (500, False)     # then it stops
+    assert next_frame(500, 500, 12, loop=True) == (0, True)         # or starts again
+    assert next_frame(0, 500, 4, loop=False) == (1, True)           # slowest: a step a frame
+    at = start()
+    assert at.toggle(key=Key.PLAY_LOOP).label == "Loop"
+    assert at.session_state[Key.PLAY_SPEED] == 12

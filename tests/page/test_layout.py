@@ -51,7 +51,8 @@ TOOLBAR = "() => [...document.querySelectorAll('.modebar-btn')].map(b => b.getAt
 OVERLAPS = """() => {
   const boxes = sel => [...document.querySelectorAll(sel)].map(e => [e.textContent, e.getBoundingClientRect()]);
   const bars = boxes('.js-plotly-plot .colorbar text, .js-plotly-plot .legend text');
-  const ticks = boxes('.js-plotly-plot .ytick text, .js-plotly-plot .xtick text, .js-plotly-plot .g-ytitle text');
+  const ticks = boxes('.js-plotly-plot .xaxislayer-above text, .js-plotly-plot .yaxislayer-above text, '
+                      + '.js-plotly-plot [class*="ytitle"] text');
   const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   return bars.flatMap(([s, a]) => ticks.filter(([t, b]) => hit(a, b)).map(([t]) => [s, t]));
 }"""
