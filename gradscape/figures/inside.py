@@ -203,7 +203,8 @@ def critical_figure(result: Any, points: list[Any], chosen: int | None = None,
             marker=dict(symbol="circle-open", size=24, color="black", line=dict(width=2.5))))
     fig.update_traces(showlegend=False, selector={"name": "start"})
     fig.update_traces(name="minimum (catalogue)", selector={"name": "minimum"})
-    fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0), margin=dict(b=90))
+    fig.update_layout(legend=dict(orientation="h", y=-0.16, yanchor="top", x=0),    # under the x title
+                      margin=dict(b=110))
     return fig
 
 
