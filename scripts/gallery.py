@@ -32,7 +32,7 @@ from gradscape.page.settings import View  # noqa: E402
 from gradscape.page.url import URL_PARAM, encode_url  # noqa: E402
 from gradscape.page.views import TABS  # noqa: E402
 
-FORMULA = load({"surface": {"expr": "x^2 + y^2", "window": [[-5, 5], [-5, 5]]},
+FORMULA = load({"surface": {"expr": "x^2 + y^2", "window": [[-5, 5], [-5, 5]]}, "start": [-3, 2],
                 "optimizers": [{"name": "SGD", "params": {"lr": 0.1}},
                                {"name": "Adam", "params": {"lr": 0.1}}]})
 
@@ -60,14 +60,14 @@ def states(every: bool) -> list[tuple[str, Config, View, Callable | None]]:
     default = presets.get(presets.DEFAULT)
     shots = [(f"view-{tab.id}", default, View(tab.id), None) for tab in TABS]
     shots += [(f"preset-{name}", presets.get(name), View(preset=name), None) for name in presets.PRESETS]
-    shots += [("state-sidebar-collapsed", default, View(), collapse_sidebar),
-              ("state-overlay", default, View(overlay=True), None),
+    shots += [("state-overlay", default, View(overlay=True), None),
               ("state-formula", FORMULA, View(preset=None), None),
               ("state-formula-critical", FORMULA, View("critical", preset=None), None)]
     if every:
         shots += [(f"{name}-{tab.id}", presets.get(name), View(tab.id, preset=name), None)
                   for name in presets.PRESETS for tab in TABS[1:]]
-    return shots
+    # last: the browser remembers a collapsed sidebar for the pages after it
+    return shots + [("state-sidebar-collapsed", default, View(), collapse_sidebar)]
 
 
 def main() -> None:

@@ -36,4 +36,4 @@ def export_figure(context: Context) -> Any:
     return figure(context.config)
 
 
-TAB = Tab("surface3d", "3D", draw, export_figure)
+TAB = Tab("surface3d", "3D surface", draw, export_figure)
