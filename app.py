@@ -21,6 +21,7 @@ from gradscape.page.context import Context  # noqa: E402
 from gradscape.page.keys import Key  # noqa: E402
 
 state.begin()
+ui.style()
 
 
 @st.fragment(key=Key.RESULTS)

@@ -154,3 +154,18 @@ TRACE_X = """(name) => {
   const tr = gd && gd._fullData && gd._fullData.find(t => t.name === name);
   return tr ? JSON.stringify(Array.from(tr.x)) : null;
 }"""
+
+# True once the page has settled on whatever view is open: no script run under way, no spinner
+# or skeleton left, something in the main area, every Plotly chart drawn, the fonts loaded.
+PAGE_SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stSpinner"], [data-testid="stSkeleton"]')) return false;
+  if (document.fonts && document.fonts.status !== 'loaded') return false;
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main || main.innerText.trim() === '') return false;
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    if (!gd._fullLayout) return false;
+  }
+  return true;
+}"""

@@ -3,8 +3,10 @@
 PNGs are checked with a small pure-Python decoder (no image library): signature, the IHDR
 size, and the brightness a viewer would see (transparent pixels count as black).
 """
+import io
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -136,6 +138,9 @@ def test_unknown_format_and_bad_size():
 def test_toolbar_config():
     assert TOOLBAR_CONFIG["toImageButtonOptions"] == {"format": "png", "scale": 2, "filename": "gradscape"}
     assert TOOLBAR_CONFIG["displaylogo"] is False
+    # nothing one click from Plotly's cloud (issue 15, item 11), in the page and in HTML files
+    assert TOOLBAR_CONFIG["showSendToCloud"] is False
+    assert {"sendDataToCloud", "editInChartStudio"} <= set(TOOLBAR_CONFIG["modeBarButtonsToRemove"])
 
 
 @pytest.mark.parametrize("suffix, head", [("png", PNG_SIGNATURE), ("svg", b"<svg"), ("pdf", b"%PDF"),
@@ -220,3 +225,27 @@ def test_export_error_is_raised_for_a_missing_browser(monkeypatch):
     with pytest.raises(ExportError, match="apt-get install chromium"):
         to_bytes(go.Figure(), "png")
     assert to_bytes(go.Figure(), "html").startswith(b"<!doctype html>")    # HTML needs no browser
+
+
+@pytest.mark.skipif(shutil.which("rsvg-convert") is None,
+                    reason="needs librsvg's rsvg-convert (apt-get install librsvg2-bin)")
+@pytest.mark.parametrize("overlay", [True, False])
+def test_svg_renders_in_librsvg_as_in_the_browser(overlay):
+    """The SVG export came out of a converter as a black rectangle with a cut-off legend (issue
+    15, item 13). librsvg (rsvg-convert: what most desktop and slide tools use to draw SVG)
+    must draw it as Chromium draws the same figure as PNG: same size, white background, the
+    legend whole; only anti-aliasing differs (measured: about 1 grey level of 255 on average)."""
+    from PIL import Image
+    fig = trajectory_figure(experiment.simulate(presets.get("textbook")), overlay=overlay,
+                            contours="lines")
+    svg = to_bytes(fig, "svg", width=700, height=400)
+    assert ET.fromstring(svg).get("width") == "700"           # its CSS size, at any scale
+    png = subprocess.run(["rsvg-convert", "-f", "png"], input=svg, capture_output=True,
+                         check=True, timeout=60).stdout
+    drawn = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+    browser = np.asarray(Image.open(io.BytesIO(to_bytes(fig, "png", width=700, height=400, scale=1)))
+                         .convert("RGB"), dtype=float)
+    assert drawn.shape == browser.shape == (400, 700, 3)
+    assert (drawn[:5, :5] == 255).all()                      # the paper is white, not black
+    assert np.abs(drawn - browser).mean() < 4
+    assert np.abs(drawn - browser)[:, 560:].mean() < 4       # the legend's side (overlay)

@@ -191,16 +191,47 @@ def test_basin_and_sweep_figures():
     b = basin(HIMMELBLAU, make("Adam", {"lr": 0.1}), 100, resolution=12)
     fig = basin_figure(b, HIMMELBLAU)
     heat = [t for t in fig.data if t.type == "heatmap"]
-    assert len(heat) == 3 and [t.type for t in fig.data].count("scatter") == 3
-    # the categorical panel: four minima, then "none", then "diverged"
-    assert list(heat[1].colorbar.ticktext[-2:]) == ["none", "diverged"]
-    assert len(heat[1].colorbar.ticktext) == 6
+    panels = 3 if (b.converged_step >= 0).any() else 2
+    assert len(heat) == panels
+    assert sum(t.type == "scatter" and t.name == "minimum" for t in fig.data) == panels
+    # the categorical panel: four minima, then "none", then "diverged", as legend entries
+    keys = [t.name for t in fig.data if t.showlegend]
+    assert keys[-2:] == ["none", "diverged"] and len(keys) == 6
+    assert heat[1].showscale is False
     np.testing.assert_array_equal(np.asarray(heat[1].z), np.where(b.minimum_index >= 0, b.minimum_index, 4))
     s = sweep(ELLIPTIC, make("SGD"), parse_axis("lr:0.1:60:5"), parse_axis("momentum:0:0.9:3"), 200)
     assert (s.diverged_at[:, -1] >= 0).all()          # |1 − 2·60| = 119: y² overflows by step 75
     fig = sweep_figure(s)
     assert fig.layout.xaxis.title.text == "lr" and fig.layout.yaxis.title.text == "momentum"
     assert any(t.type == "heatmap" and t.showscale is False for t in fig.data)   # diverged overlay
+
+
+def test_map_scales_sit_under_their_panels_and_a_blank_panel_is_one_line():
+    """A colour bar beside a panel printed over the next panel's y tick labels (issue 15, item
+    2); a panel of steps to converge where no run converged took half the figure to say so."""
+    from gradscape.figures.maps import basin_figure, sweep_figure
+    # Adam lr 0.1 on Himmelblau for 100 steps: some starts converge within 1e-3 (3 panels)
+    b = basin(HIMMELBLAU, make("Adam", {"lr": 0.1}), 300, resolution=12)
+    assert (b.converged_step >= 0).any()
+    fig = basin_figure(b, HIMMELBLAU)
+    bars = [t for t in fig.data if t.type == "heatmap" and t.showscale is not False]
+    assert len(bars) == 2                                  # loss and steps; minima in the legend
+    for bar in bars:
+        low, high = fig.layout[f"xaxis{bar.xaxis[1:]}"].domain
+        assert bar.colorbar.orientation == "h" and bar.colorbar.y < 0      # under the panel
+        assert low <= bar.colorbar.x - bar.colorbar.len / 2 and bar.colorbar.x + bar.colorbar.len / 2 <= high
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.y < bars[0].colorbar.y
+    # SGD lr 0.95 on x²/20 + y² for 30 steps from anywhere: |1 − 0.95·2| = 0.9 per step in y,
+    # 0.9^30 = 0.04 of the start: nothing gets within the tolerance
+    none = basin(ELLIPTIC, make("SGD", {"lr": 0.95}), 30, resolution=8, minima=[(0.0, 0.0)])
+    assert not (none.converged_step >= 0).any()
+    fig = basin_figure(none, ELLIPTIC)
+    assert [a.text for a in fig.layout.annotations] == ["Final loss", "Minimum reached"]
+    assert "No run converged" in fig.layout.title.text
+    s = sweep(ELLIPTIC, make("SGD"), parse_axis("lr:0.01:0.1:3"), parse_axis("momentum:0:0.5:2"), 3)
+    fig = sweep_figure(s)
+    assert [a.text for a in fig.layout.annotations] == ["Final loss"]
+    assert "No setting converged" in fig.layout.title.text
 
 
 # --- the command line ----------------------------------------------------------------------
@@ -308,4 +339,4 @@ def test_a_user_title_on_a_map_is_text_not_html():
     from gradscape.figures.maps import basin_figure
     b = basin(HIMMELBLAU, make("SGD", {"lr": 0.01}), resolution=4, steps=5)
     fig = basin_figure(b, HIMMELBLAU, title="<b>bold</b> %{x}")
-    assert fig.layout.title.text == "&lt;b&gt;bold&lt;/b&gt; %&#123;x}"
+    assert fig.layout.title.text.split("<br>")[0] == "&lt;b&gt;bold&lt;/b&gt; %&#123;x}"

@@ -33,8 +33,13 @@ TIMEOUT = 60.0     # seconds for starting Chromium, and again for drawing one fi
 
 # The page's charts' Plotly config: the toolbar's camera button saves a 2x PNG; a double click
 # goes back to the figure's own axis ranges (the surface's window), never to "fit the data".
+# Nothing drawn here is one click from leaving the machine: no "Share chart" (an upload to
+# Plotly's cloud), no "Edit in Chart Studio".
+CLOUD_BUTTONS = ("sendDataToCloud", "editInChartStudio")
 TOOLBAR_CONFIG = {"toImageButtonOptions": {"format": "png", "scale": 2, "filename": "gradscape"},
-                  "displaylogo": False, "doubleClick": "reset"}
+                  "displaylogo": False, "doubleClick": "reset",
+                  "showSendToCloud": False,
+                  "modeBarButtonsToRemove": list(CLOUD_BUTTONS)}
 
 NO_BROWSER = "static export needs Chromium: install it with `apt-get install chromium`"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -90,7 +95,9 @@ def render(fig: go.Figure, fmt: str, width: int, height: int, scale: float = 2,
            timeout: float = TIMEOUT) -> bytes:
     """``fig`` as it is (its own template: see ``to_bytes`` for a styled copy) drawn by Chromium
     as png, svg or pdf, ``width`` x ``height`` CSS pixels times ``scale``."""
-    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    # an SVG's size is its CSS size (a 2x width with a 1x viewBox is drawn cut or blurred by
+    # some tools); scale is for pixels only
+    opts = {"format": fmt, "width": width, "height": height, "scale": 1 if fmt == "svg" else scale}
     server = _warm_browser(timeout)
     try:
         return server.render(fig, opts, timeout)

@@ -226,7 +226,8 @@ def critical_figure(result: Any, points: list[Any], chosen: int | None = None,
             marker=dict(symbol="circle-open", size=24, color="black", line=dict(width=2.5))))
     fig.update_traces(showlegend=False, selector={"name": "start"})
     fig.update_traces(name="minimum (catalogue)", selector={"name": "minimum"})
-    fig.update_layout(legend=dict(orientation="h", y=-0.12, x=0), margin=dict(b=90))
+    fig.update_layout(legend=dict(orientation="h", y=-0.16, yanchor="top", x=0),    # under the x title
+                      margin=dict(b=110))
     return fig
 
 
@@ -234,14 +235,15 @@ def critical_figure(result: Any, points: list[Any], chosen: int | None = None,
 
 def clickable_sweep_figure(sweep: Any, min_value: float | None = None,
                            height: int | None = None) -> go.Figure:
-    """``maps.sweep_figure`` with an invisible selectable point on every cell of both panels.
+    """``maps.sweep_figure`` with an invisible selectable point on every cell of each panel.
 
     The points ("cells") sit at (x.values[j], y.values[i]) in float64, so a selection returns
     the exact hyperparameter values of the cell.
     """
     fig = sweep_figure(sweep, min_value=min_value, height=height)
     xs, ys = np.meshgrid(np.asarray(sweep.x.values, dtype=float), np.asarray(sweep.y.values, dtype=float))
-    for xa, ya in (("x", "y"), ("x2", "y2")):
+    panels = sum(1 for key in fig.layout.to_plotly_json() if key.startswith("xaxis"))
+    for xa, ya in (("x", "y"), ("x2", "y2"))[:panels]:
         # mode "text" with empty text: selectable like markers, without an SVG node per cell
         fig.add_trace(go.Scatter(x=xs.ravel(), y=ys.ravel(), mode="text", text="", name="cells",
                                  showlegend=False, hoverinfo="none", xaxis=xa, yaxis=ya))

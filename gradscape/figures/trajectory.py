@@ -103,9 +103,15 @@ def trajectory_spec(result, overlay: bool = False, upto: int | None = None,
                                xaxis=xa, yaxis=ya))
 
     notes: list[list[tuple[str, str]]] = [[] for _ in axes]
-    for i, run in enumerate(runs):
+    # overlaid, the paths that cover the most ground are drawn first, so that a short one (a
+    # tiny lr) stays on top and visible; the legend keeps the lines' order (legendrank)
+    order = sorted(range(len(runs)), key=lambda i: -_extent(runs[i])) if overlay else range(len(runs))
+    for i in order:
+        run = runs[i]
         p = 0 if overlay else i
         paths, note = _path(surface, run, style.colour(i), axes[p], overlay, upto)
+        for trace in paths:
+            trace["legendrank"] = i
         traces += paths
         if note is not None:
             notes[p].append(note)
@@ -130,6 +136,13 @@ def trajectory_spec(result, overlay: bool = False, upto: int | None = None,
     if title:
         layout["title"] = dict(text=style.escape(title), x=0.5)
     return {"data": traces, "layout": layout}
+
+
+def _extent(run: Run) -> float:
+    """The diagonal of the box around a run's finite points (0 for none)."""
+    points = np.asarray(run.points, dtype=float).reshape(-1, 2)
+    points = points[np.isfinite(points).all(axis=1)]
+    return float(np.hypot(*np.ptp(points, axis=0))) if len(points) else 0.0
 
 
 def _path(surface, run: Run, colour: str, axis: tuple[str, str], overlay: bool,

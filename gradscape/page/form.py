@@ -15,7 +15,7 @@ from typing import Any, Mapping, MutableMapping
 import optimizers
 import surfaces
 from gradscape.experiment import (Config, ConfigError, Line, Part, load, resolve_surface,
-                                  spelled_out, unique_label)
+                                  simulate, spelled_out, unique_label)
 from optimizers.base import Hyperparam
 from surfaces import data as model_data
 from surfaces.models import ModelSpec
@@ -324,6 +324,61 @@ def copy_line(state: Mapping[str, Any], uid: int, new: int, labels: list[str]) -
             if key in state:
                 values[key.replace(f"line{uid}.", f"line{new}.", 1)] = state[key]
     return values
+
+
+START_CANDIDATES = ((0.2, 0.7), (0.3, 0.65), (0.4, 0.6), (0.45, 0.55))   # fractions of the window
+
+
+def sensible_start(state: Mapping[str, Any], uids: list[int]) -> tuple[float, float]:
+    """A start for a newly typed formula from which every line stays finite: the first of a
+    few points off the axes of the window (a fifth in from the left, 70 % up, then closer to
+    the middle) whose runs all stay finite; the first if none does or the inputs are invalid."""
+    (x0, x1), (y0, y1) = ((state[Key.XMIN], state[Key.XMAX]), (state[Key.YMIN], state[Key.YMAX]))
+    starts = [(round(x0 + fx * (x1 - x0), 2) + 0.0, round(y0 + fy * (y1 - y0), 2) + 0.0)
+              for fx, fy in START_CANDIDATES]
+    try:
+        doc = read_config(state, uids)
+        for start in starts:
+            if all(run.diverged_at is None
+                   for run in simulate(load({**doc, "start": list(start)})).runs):
+                return start
+    except (ConfigError, ValueError, TypeError):
+        pass
+    return starts[0]
+
+
+def copy_label(state: Mapping[str, Any], source: int, uid: int, labels: list[str]) -> str | None:
+    """A copy's label by what differs from its source: "Adam lr=0.01, betas=(0.8, 0.999)".
+
+    The source's label and every hyperparameter of the copy that differs from the source's
+    (a scheduler, and its parameters, when the copy has another); None when nothing differs
+    (the copy keeps the label it was given). Made unique among ``labels`` (the other lines').
+    """
+    name = state[line_key(uid, "name")]
+    if state[line_key(source, "name")] != name:
+        differs = [name]
+    else:
+        differs = [f"{h.name}={_shown(_value(state, uid, name, h))}" for h in hyperparams("opt", name)
+                   if _value(state, uid, name, h) != _value(state, source, name, h)]
+    sched = state.get(line_key(uid, "scheduler"), NO_SCHEDULER)
+    if sched != state.get(line_key(source, "scheduler"), NO_SCHEDULER):
+        differs.append("no scheduler" if sched == NO_SCHEDULER else sched)
+    if not differs:
+        return None
+    return unique_label(f"{state[line_key(source, 'label')]} {', '.join(differs)}", labels)
+
+
+def _value(state: Mapping[str, Any], uid: int, name: str, h: Hyperparam) -> Any:
+    if h.kind in ("pair", "triple"):
+        return tuple(state.get(param_key(uid, "opt", name, h.name, part)) for part in range(len(h.default)))
+    return state.get(param_key(uid, "opt", name, h.name))
+
+
+def _shown(value: Any) -> str:
+    """ "0.01", "(0.8, 0.999)", "True": a widget value in a label."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) + ")"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def float_step(h: Hyperparam) -> float:

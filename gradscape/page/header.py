@@ -1,4 +1,4 @@
-"""Above the views: what is shown (the preset's title or "Your experiment", each run in one
+"""Above the views: what is shown (the preset's title, or the surface and start, each run in one
 line, the formula), what went wrong (a bad link, an invalid input, a diverged run) and the
 switches of how it is shown (overlay, critical points, log scale)."""
 from __future__ import annotations
@@ -18,33 +18,39 @@ from .text import divergence_note, headline, md_escape
 def draw(now: Current, result: Result) -> None:
     head, formula = st.columns([3, 2], vertical_alignment="center")
     with head:
-        st.subheader(_title(now), anchor=False)
+        st.subheader(title(now, result), anchor=False)
         st.caption(md_escape(" · ".join(headline(run) for run in result.runs)))
     with formula:
         st.latex(f"f(x, y) = {result.surface.latex}")
     _problems(now, result)
-    overlay, critical, log_y, book = st.columns([2, 2, 1, 2])
-    with overlay:
-        st.toggle("Overlay all trajectories", key=Key.OVERLAY,
+    with st.container(horizontal=True, gap="large"):    # each switch as wide as its label
+        st.toggle("Overlay all trajectories", key=Key.OVERLAY, width="content",
                   help="One plot with every trajectory instead of a panel per optimizer.")
-    with critical:
-        st.toggle("Critical points", key=Key.CRITICAL_MARKS,
+        st.toggle("Critical points", key=Key.CRITICAL_MARKS, width="content",
                   help="Mark every point of the window where the gradient vanishes, by the Hessian's "
                        "verdict: minimum, maximum, saddle or degenerate (details: the Critical points tab).")
-    with log_y:
-        st.toggle("Log scale", key=Key.LOG_Y, help="Loss and distance on a logarithmic axis.")
-    if now.view.preset in presets.BOOK:
-        with book:
-            st.toggle("The book's own classes", key=Key.BOOK_CLASSES, on_change=state.on_book,
-                      help=presets.BOOK_HELP)
+        st.toggle("Log scale", key=Key.LOG_Y, width="content",
+                  help="Loss and distance on a logarithmic axis.")
+        if now.view.preset in presets.BOOK:
+            st.toggle("The book's own classes", key=Key.BOOK_CLASSES, width="content",
+                      on_change=state.on_book, help=presets.BOOK_HELP)
 
 
-def _title(now: Current) -> str:
-    """The preset's title, "(modified)" once the inputs differ from it; else "Your experiment"."""
-    if now.view.preset is None:
-        return "Your experiment"
-    modified = form.canonical(now.config) != form.canonical(presets.get(now.view.preset))
-    return presets.title(now.view.preset) + (" (modified)" if modified else "")
+def title(now: Current, result: Result) -> str:
+    """What is on screen: the preset's title while the surface and start are the preset's
+    ("(modified)" once anything else differs), else the surface and the start,
+    "Rosenbrock from (-1, 2)" (a typed formula, Markdown-escaped: "x^2 + y^2 from (-3, 2)")."""
+    if now.view.preset is not None:
+        shown, preset = form.canonical(now.config), form.canonical(presets.get(now.view.preset))
+        if shown == preset:
+            return presets.title(now.view.preset)
+        if (shown["surface"], shown["start"]) == (preset["surface"], preset["start"]):
+            return presets.title(now.view.preset) + " (modified)"
+    surface = result.surface
+    formula = isinstance(now.config.surface, tuple)          # typed: shown as typed, escaped
+    name = md_escape(now.config.surface[0]) if formula else surface.name
+    x, y = result.start
+    return f"{name} from ({float(x):g}, {float(y):g})"
 
 
 def _problems(now: Current, result: Result) -> None:

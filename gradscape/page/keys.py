@@ -16,6 +16,7 @@ class Key(StrEnum):
     PRESET = "preset"
     LINES = "lines"                    # the line ids, in order (not a widget)
     NEXT_UID = "next_uid"              # the next line id (not a widget)
+    COPIES = "copies"                  # {copy's uid: its source's uid} while named by what differs
     GOOD_CONFIG = "good_config"        # the last valid Config, shown while the inputs hold an error
     NOTICE = "notice"                  # a warning for the next run (a bad URL, a bad upload)
     RESULTS = "results"                # the fragment that shows the experiment
@@ -52,6 +53,7 @@ class Key(StrEnum):
     PATHS = "paths"                    # the chart's own fragment
     CHART = "chart"
     PLAY, PLAYING = "play", "playing"
+    PLAY_SPEED, PLAY_LOOP = "play_speed", "play_loop"
     UPTO, UPTO_FOR = "upto", "upto_for"
     RERUN_APP = "rerun_app"            # a click moved the start: the sidebar must follow
     DRAG_POINT = "drag_point"          # where the start marker is being dragged (the chart only)

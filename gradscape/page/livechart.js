@@ -29,7 +29,9 @@ function dataPoint(gd, event) {
     const xa = plot.xaxis, ya = plot.yaxis;
     const px = event.clientX - box.left - xa._offset, py = event.clientY - box.top - ya._offset;
     if (px >= 0 && px <= xa._length && py >= 0 && py <= ya._length) {
-      return { x: xa.p2l(px), y: ya.p2l(py) };
+      // and what one pixel spans in data units there: the precision the click resolves
+      return { x: xa.p2l(px), y: ya.p2l(py),
+               dx: Math.abs(xa.p2l(px + 1) - xa.p2l(px)), dy: Math.abs(ya.p2l(py + 1) - ya.p2l(py)) };
     }
   }
   return null;
@@ -52,7 +54,8 @@ function inPanel(gd, plot, event) {
   const box = gd.getBoundingClientRect(), xa = plot.xaxis, ya = plot.yaxis;
   const px = Math.min(Math.max(event.clientX - box.left - xa._offset, 0), xa._length);
   const py = Math.min(Math.max(event.clientY - box.top - ya._offset, 0), ya._length);
-  return { x: xa.p2l(px), y: ya.p2l(py) };
+  return { x: xa.p2l(px), y: ya.p2l(py),       // and what one pixel spans, as for a click
+           dx: Math.abs(xa.p2l(px + 1) - xa.p2l(px)), dy: Math.abs(ya.p2l(py + 1) - ya.p2l(py)) };
 }
 
 // Drag the start marker: while the button is down, send the pointer's position as
@@ -141,6 +144,23 @@ function withPictures(layout, received) {
   return missing;
 }
 
+// Keep the chart as wide as its div: Plotly's `responsive` follows the window only, not the div
+// (the sidebar opened or collapsed, the window resized with the page laid out anew). Once per
+// animation frame at most.
+function follow(gd) {
+  let frame = null, width = null;
+  gd.__gsObserver = new ResizeObserver((entries) => {
+    const now = Math.round(entries[entries.length - 1].contentRect.width);
+    if (now === width || frame !== null) return;
+    frame = requestAnimationFrame(() => {
+      frame = null;
+      width = Math.round(gd.getBoundingClientRect().width);
+      if (window.Plotly && gd._fullLayout) window.Plotly.Plots.resize(gd);
+    });
+  });
+  gd.__gsObserver.observe(gd);
+}
+
 export default function ({ data, parentElement, setTriggerValue }) {
   if (!data.figure) {                         // preload(): fetch plotly.js while the page is computed
     loadPlotly(data.plotly).catch(() => {});
@@ -153,6 +173,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
     parentElement.appendChild(gd);
     listen(gd);
   }
+  if (!gd.__gsObserver) follow(gd);
   gd.__gsTrigger = setTriggerValue;           // the newest values, for the listener
   gd.__gsClickable = !!data.clickable;
   gd.__gsSeq = gd.__gsSeq || 0;
@@ -176,5 +197,9 @@ export default function ({ data, parentElement, setTriggerValue }) {
       .then(drawn)
       .catch((err) => { gd.textContent = String(err.message || err); drawn(); });
   }
-  return () => { if (window.Plotly) window.Plotly.purge(gd); };     // unmounted (another tab)
+  return () => {                              // unmounted (another tab)
+    if (gd.__gsObserver) gd.__gsObserver.disconnect();
+    gd.__gsObserver = null;
+    if (window.Plotly) window.Plotly.purge(gd);
+  };
 }

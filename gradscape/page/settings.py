@@ -11,6 +11,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Mapping
 
+import numpy as np
+
 import optimizers
 from gradscape import presets
 from gradscape.experiment import MAX_OPTIMIZERS
@@ -25,9 +27,10 @@ MAX_SWEEP_VALUES = 200         # sweeps in the app: at most 200 values per axis
 MAX_POINTS = 500               # critical points listed (critical_points' max_points)
 MAX_WORK = 20_000_000          # runs × steps of one basin map or sweep: about 1–3 s here
 MAX_AXIS_CHARS = 100
-SWEEP_VALUES = 30              # values per axis of a default sweep
-SECOND_AXES = (("momentum", 0.0, 0.99), ("betas[0]", 0.0, 0.99), ("rho", 0.0, 0.99),
-               ("lr_decay", 0.0, 0.1), ("damping", 0.0, 10.0))
+LR_VALUES = 31                 # default lr axis: lr/100 to 10·lr, ten values a decade (lr on it)
+SECOND_AXES = (("momentum", 0.0, 0.99, 34), ("betas[0]", 0.0, 0.99, 34), ("rho", 0.0, 0.99, 34),
+               ("lr_decay", 0.0, 0.1, 21), ("damping", 0.0, 10.0, 21))     # steps 0.03, 0.005, 0.5
+OTHER_VALUES = 30
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,32 @@ def sweep_axis(text: str) -> Axis:
     if not isinstance(text, str) or len(text) > MAX_AXIS_CHARS:
         raise ValueError(f"a sweep axis is text NAME:LOW:HIGH:NUM[:log] of at most "
                          f"{MAX_AXIS_CHARS} characters")
-    axis = parse_axis(text)
+    axis = round_axis(parse_axis(text))
     if axis.values.size > MAX_SWEEP_VALUES:
         raise ValueError(f"{axis.name}: at most {MAX_SWEEP_VALUES} values, got {axis.values.size}")
     low, high = axis.values[0], axis.values[-1]
     if not (low < high or (axis.values.size == 1 and low == high)):
         raise ValueError(f"{axis.name}: the range must go from low to high, got {low:g} to {high:g}")
     return axis
+
+
+def round_axis(axis: Axis) -> Axis:
+    """The axis with round values where its range allows: log-spaced values to 3 significant
+    digits, evenly spaced ones to the step's second significant digit (0 to 0.99 in 34 values:
+    0, 0.03, ..., 0.99). Unchanged if rounding would merge two values or move an end."""
+    values = np.asarray(axis.values, dtype=float)
+    if values.size < 2:
+        return axis
+    if axis.log:
+        rounded = np.array([float(f"{v:.3g}") for v in values])
+    else:
+        step = abs(values[1] - values[0])
+        rounded = np.round(values, max(0, 1 - math.floor(math.log10(step)))) if step > 0 else values
+    rounded = rounded + 0.0                      # no -0.0
+    ends = np.allclose(rounded[[0, -1]], values[[0, -1]], rtol=1e-9, atol=0)
+    if not ends or not (np.diff(rounded) > 0).all():
+        return axis
+    return Axis(axis.name, rounded, axis.log)
 
 
 def normal_axis(spec: str) -> str:
@@ -116,29 +138,31 @@ def axis_text(name: str, low: float, high: float, num: int, log: bool) -> str:
 def default_axes(name: str, lr: float, allowed: list[str] | None = None) -> tuple[str, str]:
     """The sweep to try first for optimizer ``name`` whose current learning rate is ``lr``.
 
-    Across: lr, 30 log-spaced values from lr/100 to 10·lr. Up: the method's second knob,
-    30 values: momentum 0–0.99 (SGD, RMSprop), β1 0–0.99 (the Adam family), ρ 0–0.99
-    (Adadelta, SAM), lr_decay 0–0.1 (Adagrad), damping 0–10 (Newton); else its first other float
-    from 0 to 1 that it accepts, kept inside the bounds the hyperparameter states. An optimizer
-    with nothing but lr gets lr twice, which the view refuses with a note. A wrapper (give
-    ``allowed``, ``sweepable`` of the instance) sweeps its optimizer's lr ("optimizer.lr") across
-    and its own knob up (Lookahead's α 0–0.99, SAM's ρ).
+    Across: lr, 31 log-spaced values from lr/100 to 10·lr: ten a decade, the line's own lr
+    among them. Up: the method's second knob in round steps: momentum 0–0.99 (SGD, RMSprop),
+    β1 0–0.99 (the Adam family), ρ 0–0.99 (Adadelta, SAM), all by 0.03; lr_decay 0–0.1 by 0.005
+    (Adagrad), damping 0–10 by 0.5 (Newton); else its first other float from 0 to 1 that it
+    accepts, kept inside the bounds the hyperparameter states. An optimizer with nothing but lr
+    gets lr twice, which the view refuses with a note. A wrapper (give ``allowed``,
+    ``sweepable`` of the instance) sweeps its optimizer's lr ("optimizer.lr") across and its own
+    knob up (Lookahead's α 0–0.99, SAM's ρ).
     """
     cls = optimizers.ALL_OPTIMIZERS[name]
     allowed = allowed if allowed is not None else sweepable(cls)
     lr = lr if isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0 else 0.01
     across = "lr" if "lr" in allowed or "optimizer.lr" not in allowed else "optimizer.lr"
-    x = normal_axis(f"{across}:{lr / 100:.3g}:{lr * 10:.3g}:{SWEEP_VALUES}:log")
+    x = normal_axis(f"{across}:{lr / 100!r}:{lr * 10!r}:{LR_VALUES}:log")
     wrapper = name in optimizers.WRAPPERS
-    preferred = {n: (lo, hi) for n, lo, hi in SECOND_AXES + ((("alpha", 0.0, 0.99),) if wrapper else ())}
+    preferred = {n: (lo, hi, num) for n, lo, hi, num in
+                 SECOND_AXES + ((("alpha", 0.0, 0.99, 34),) if wrapper else ())}
     candidates = [n for n in preferred if n in allowed] + [n for n in allowed if n != across]
     for second in candidates:
-        if wrapper:                    # its own knobs, or its optimizer's ("optimizer.rho")
-            low, high = preferred.get(second, (0.0, 1.0))
-            return x, normal_axis(f"{second}:{low:g}:{high:g}:{SWEEP_VALUES}")
-        low, high = _inside(cls, second, *preferred.get(second, (0.0, 1.0)))
-        if low < high and _accepts(cls, second, low) and _accepts(cls, second, high):
-            return x, normal_axis(f"{second}:{low:g}:{high:g}:{SWEEP_VALUES}")
+        low, high, num = preferred.get(second, (0.0, 1.0, OTHER_VALUES))
+        if not wrapper:                # a wrapper's own knobs, or its optimizer's ("optimizer.rho")
+            low, high = _inside(cls, second, low, high)
+            if not (low < high and _accepts(cls, second, low) and _accepts(cls, second, high)):
+                continue
+        return x, normal_axis(f"{second}:{low:g}:{high:g}:{num}")
     return x, x                        # nothing else to sweep: the view says so
 
 

@@ -60,11 +60,19 @@ def on_add() -> None:
 
 
 def on_duplicate(uid: int) -> None:
+    """A copy of line ``uid`` at the end of the list (the order of creation), named by what
+    differs from its source until the visitor renames it (``state.name_copies``)."""
     new = _new_uid()
     labels = [ss[line_key(u, "label")] for u in ss[Key.LINES]]
     ss.update(form.copy_line(ss, uid, new, labels))
-    at = ss[Key.LINES].index(uid) + 1
-    ss[Key.LINES] = [*ss[Key.LINES][:at], new, *ss[Key.LINES][at:]]
+    ss[Key.LINES] = [*ss[Key.LINES], new]
+    ss[Key.COPIES] = {**ss.get(Key.COPIES, {}), new: uid}
+
+
+def on_rename(uid: int) -> None:
+    """The visitor typed a label: it is theirs, no longer named by what differs."""
+    ss[Key.COPIES] = {k: v for k, v in ss.get(Key.COPIES, {}).items() if k != uid}
+    state.on_value()
 
 
 def on_remove(uid: int) -> None:
@@ -177,7 +185,8 @@ def _line(uid: int, n_lines: int) -> None:
         with label:
             st.text_input("Label", key=line_key(uid, "label"), max_chars=60,
                           label_visibility="collapsed", placeholder="label",
-                          help="The name shown in legends and tables.", on_change=state.on_value)
+                          help="The name shown in legends and tables.", on_change=on_rename,
+                          args=(uid,))
         with dup:
             st.button("", key=line_key(uid, "dup"), icon=":material/content_copy:", help="Duplicate",
                       type="tertiary", on_click=on_duplicate, args=(uid,),

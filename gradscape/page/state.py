@@ -18,7 +18,7 @@ from gradscape.experiment import Config, ConfigError, load
 import surfaces
 
 from . import form, views
-from .keys import Key
+from .keys import Key, line_key
 from .settings import View, insight_values, look_values, read_insights, read_look
 from .url import MAX_URL_CHARS, URL_PARAM, decode_url, encode_url
 
@@ -50,6 +50,7 @@ def begin() -> None:
         ss[Key.NOTICE] = decoded.warning
     for key, value in form.missing_defaults(ss, ss[Key.LINES]).items():
         ss[key] = value
+    name_copies()
 
 
 def current() -> Current:
@@ -89,6 +90,7 @@ def apply_state(config: Config, view: View) -> None:
         values = form.widget_values(config, uids)
     ss[Key.NEXT_UID] = first + len(uids)
     ss[Key.LINES] = uids
+    ss[Key.COPIES] = {}
     ss.update(values)
     ss[Key.VIEW] = views.BY_ID[view.tab].label
     ss[Key.OVERLAY], ss[Key.LOG_Y], ss[Key.CRITICAL_MARKS] = view.overlay, view.log_y, view.critical
@@ -103,8 +105,25 @@ def apply_state(config: Config, view: View) -> None:
 
 def on_value() -> None:
     """A value changed that decides only the results, not which inputs exist: rerun just them,
-    the chart first when it is shown (it then reruns the rest: ``views.paths.on_drawn``)."""
-    st.rerun(Key.PATHS if views.open_tab() is views.paths.TAB else Key.RESULTS)
+    the chart first when it is shown (it then reruns the rest: ``views.paths.on_drawn``).
+    When the change renames a copy (``name_copies``) the whole page reruns, sidebar included."""
+    if not name_copies():
+        st.rerun(Key.PATHS if views.open_tab() is views.paths.TAB else Key.RESULTS)
+
+
+def name_copies() -> bool:
+    """Name every copy the visitor has not renamed by what differs from its source
+    ("Adam lr=0.01", ``form.copy_label``); True if a label changed."""
+    copies = {k: v for k, v in ss.get(Key.COPIES, {}).items() if k in ss[Key.LINES] and v in ss[Key.LINES]}
+    ss[Key.COPIES] = copies
+    changed = False
+    for uid, source in copies.items():
+        key = line_key(uid, "label")
+        others = [ss[line_key(u, "label")] for u in ss[Key.LINES] if u != uid]
+        label = form.copy_label(ss, source, uid, others)
+        if label is not None and label != ss.get(key):
+            ss[key], changed = label, True
+    return changed
 
 
 def on_preset() -> None:
@@ -122,12 +141,13 @@ def on_book() -> None:
 
 
 def on_surface() -> None:
-    """A new surface starts from its own default start point."""
+    """A new surface starts from its own default start point; a typed formula from a point
+    off its axes where every line stays finite (``form.sensible_start``)."""
     if ss[Key.SURFACE] == form.FORMULA_OPTION:
         for key, value in ((Key.FORMULA, "x^2 + y^2"), (Key.XMIN, -5.0), (Key.XMAX, 5.0),
                            (Key.YMIN, -5.0), (Key.YMAX, 5.0)):
             ss.setdefault(key, value)
-        ss[Key.START_X], ss[Key.START_Y] = 4.0, 3.0
+        ss[Key.START_X], ss[Key.START_Y] = form.sensible_start(ss, ss[Key.LINES])
     elif ss[Key.SURFACE] in form.MODEL_OPTIONS:
         ss.update(form.model_defaults(form.MODEL_OPTIONS[ss[Key.SURFACE]]))
     else:

@@ -1,5 +1,5 @@
-"""Small drawing pieces the views share: a chart with the page's toolbar, the busy note, the
-insight views' optimizer choice, a figure that says why there is nothing to draw."""
+"""Small drawing pieces the views share: the page's style, a chart with the page's toolbar, the
+busy note, the insight views' optimizer choice, a figure that says why there is nothing to draw."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,6 +13,21 @@ from gradscape.figures.style import escape
 
 from . import limits
 from .keys import Key
+
+
+# Streamlit's wide layout keeps 6rem above the title and 5rem each side: at 1280 px with the
+# sidebar open that leaves the views 800 px. Less padding; the tab bar wraps to a second row
+# rather than hiding tabs behind an arrow. Selectors are Streamlit's test ids and ARIA roles
+# (stable), not its generated class names.
+STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding: 1.5rem 2rem 3rem 2rem; }
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
+</style>"""
+
+
+def style() -> None:
+    """The page's few style rules (``STYLE``); shows nothing."""
+    st.html(STYLE)
 
 
 def chart(fig: Any, key: str, **kwargs: Any) -> None:

@@ -150,7 +150,7 @@ def test_duplicate_rename_remove():
     first = lines(at)[0]
     at.button(key=line_key(first, "dup")).click().run()
     assert len(lines(at)) == 5
-    copy = lines(at)[1]
+    copy = lines(at)[4]                                       # at the end: the order of creation
     assert at.session_state[line_key(copy, "label")] == "SGD (2)"
     refresh(at.text_input(key=line_key(copy, "label")).set_value("SGD fast").run())
     at.number_input(key=param_key(copy, "opt", "SGD", "lr")).set_value(0.5).run()
@@ -170,10 +170,31 @@ def test_two_adams_side_by_side():
     second = lines(at)[4]
     at.number_input(key=param_key(second, "opt", "Adam", "lr")).set_value(0.05).run()
     first_step = path(at, "Adam")[1] - path(at, "Adam")[0]
-    second_step = path(at, "Adam (2)")[1] - path(at, "Adam (2)")[0]
+    second_step = path(at, "Adam lr=0.05")[1] - path(at, "Adam lr=0.05")[0]
     # Adam's first step is −lr·sign(g) (m̂/√v̂ = g/|g| up to eps): g0 = (−0.7, 4)
     assert first_step == pytest.approx([0.3, -0.3], rel=1e-6)
     assert second_step == pytest.approx([0.05, -0.05], rel=1e-6)
+
+
+def test_copies_are_named_by_what_differs_until_renamed():
+    """Duplicating gave "Adam", "Adam (3)", "Adam (2)": out of order, saying nothing of how
+    they differ (issue 15, item 5)."""
+    at = start()
+    adam = lines(at)[3]
+    at.button(key=line_key(adam, "dup")).click().run()
+    at.button(key=line_key(adam, "dup")).click().run()
+    first, second = lines(at)[4:]
+    labels = lambda: [at.session_state[line_key(u, "label")] for u in lines(at)]   # noqa: E731
+    assert labels() == ["SGD", "Momentum", "AdaGrad", "Adam", "Adam (2)", "Adam (3)"]
+    refresh(at.number_input(key=param_key(first, "opt", "Adam", "lr")).set_value(0.01).run())
+    refresh(at.number_input(key=param_key(second, "opt", "Adam", "betas", 0)).set_value(0.5).run())
+    assert labels()[4:] == ["Adam lr=0.01", "Adam betas=(0.5, 0.999)"]
+    assert "Adam lr=0.01" in [t["name"] for t in chart(at)["data"]]
+    refresh(at.number_input(key=param_key(first, "opt", "Adam", "lr")).set_value(0.02).run())
+    assert labels()[4] == "Adam lr=0.02"                      # follows the value
+    refresh(at.text_input(key=line_key(first, "label")).set_value("slow Adam").run())
+    refresh(at.number_input(key=param_key(first, "opt", "Adam", "lr")).set_value(0.03).run())
+    assert labels()[4] == "slow Adam"                         # the visitor's name stays
 
 
 def test_add_an_optimizer_with_torch_defaults():
@@ -432,3 +453,19 @@ def test_the_book_switch_runs_the_landing_figure_in_the_books_classes():
     assert array(sgd["x"])[1] == pytest.approx(-7 * 0.905, rel=1e-12)
     at.toggle(key=Key.BOOK_CLASSES).set_value(False).run()
     assert decode_url({"s": at.query_params["s"]}).config.lines[0].optimizer.name == "SGD"
+
+
+def test_playback_moves_the_same_steps_per_frame_at_any_length_and_loops():
+    """At 500 steps playback jumped 50–100 steps a frame; there was no speed and no loop
+    (issue 15, item 12). At 12 steps a second and 4 frames a second a frame moves 3 steps."""
+    from gradscape.page.views.paths import FRAME_SECONDS, next_frame
+    assert FRAME_SECONDS == 0.25
+    assert next_frame(0, 30, 12, loop=False) == (3, True)
+    assert next_frame(0, 500, 12, loop=False) == (3, True)          # the same at 500 steps
+    assert next_frame(498, 500, 12, loop=False) == (500, True)      # the last frame, whole
+    assert next_frame(500, 500, 12, loop=False) == (500, False)     # then it stops
+    assert next_frame(500, 500, 12, loop=True) == (0, True)         # or starts again
+    assert next_frame(0, 500, 4, loop=False) == (1, True)           # slowest: a step a frame
+    at = start()
+    assert at.toggle(key=Key.PLAY_LOOP).label == "Loop"
+    assert at.session_state[Key.PLAY_SPEED] == 12

@@ -78,7 +78,7 @@ def test_copy_line_copies_every_parameter_under_a_new_label():
     assert copy[line_key(7, "label")] == "StepLR (2)"
     assert copy[line_key(7, "scheduler")] == "StepLR"
     assert copy[param_key(7, "sched", "StepLR", "step_size")] == 50
-    assert copy[param_key(7, "opt", "Adam", "lr")] == 0.1
+    assert copy[param_key(7, "opt", "SGD", "lr")] == 0.2
     assert all(k.startswith("line7.") for k in copy)
 
 

@@ -220,11 +220,12 @@ def test_clicking_a_sweep_cell_sets_the_hyperparameters():
     at.run()
     assert not at.exception
     uid = lines(at)[1]
-    lrs = np.geomspace(1e-3, 1.0, 30)                      # the default lr axis of lr = 0.1
-    lr = lrs[np.argmin(np.abs(np.log(lrs / 0.0105)))]
-    momentum = 15 * 0.99 / 29                              # linspace(0, 0.99, 30) nearest 0.5
-    assert at.session_state[param_key(uid, "opt", "SGD", "lr")] == pytest.approx(lr, rel=1e-15)
-    assert at.session_state[param_key(uid, "opt", "SGD", "momentum")] == pytest.approx(momentum)
+    # the default lr axis of lr = 0.1 is 10^(k/10 − 3), k = 0..30, to 3 digits: 0.01 (k = 10)
+    # is log-nearest 0.0105; momentum 0, 0.03, ..., 0.99: 0.51 is nearest 0.5. Round values,
+    # not 0.010826367338740546 (issue 15, item 6)
+    lr, momentum = 0.01, 0.51
+    assert at.session_state[param_key(uid, "opt", "SGD", "lr")] == lr
+    assert at.session_state[param_key(uid, "opt", "SGD", "momentum")] == momentum
     assert at.success and "Momentum now runs with" in at.success[0].value
     params = dict(url_state(at).config.lines[1].optimizer.params)
     assert params["lr"] == pytest.approx(lr) and params["momentum"] == pytest.approx(momentum)
@@ -341,9 +342,30 @@ def test_the_default_sweep_runs_for_every_optimizer(name):
         assert shown == "Choose two different hyperparameters to sweep."
         return
     assert sweep_axis(shown.x).name in ("lr", "optimizer.lr") and sweep_axis(shown.x).log
-    assert sweep_axis(shown.y).name != sweep_axis(shown.x).name and sweep_axis(shown.y).values.size == 30
+    y = sweep_axis(shown.y)
+    assert y.name != sweep_axis(shown.x).name and y.values.size in (21, 30, 34)
     result = sweep.sweep_of(config, 0, shown.x, shown.y)          # every cell passes its checks
-    assert result.final_loss.shape == (30, 30)
+    assert result.final_loss.shape == (y.values.size, sweep_axis(shown.x).values.size)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adamax", "NAdam",
+                                  "RAdam", "Adadelta", "Newton"])
+def test_default_sweep_axes_are_valid_for_every_optimizer(name):
+    x, y = default_axes(name, 0.1)
+    assert x == "lr:0.001:1.0:31:log"
+    assert 0.1 in sweep_axis(x).values                 # the line's own lr is on the grid
+    assert sweep_axis(y).name != "lr" and sweep_axis(y).values.size in (21, 30, 34)
+
+
+@pytest.mark.parametrize("lr", [0.95, 0.1, 0.001, 0.0025, 3e-4])
+def test_default_lr_axis_holds_round_values_and_the_lines_lr(lr):
+    """A sweep cell set lr = 0.04175318936560404; the default lr range left out the line's
+    own lr (issue 15, items 6 and 8)."""
+    values = sweep_axis(default_axes("Adam", lr)[0]).values
+    assert lr in values
+    assert all(float(f"{v:.3g}") == v for v in values)     # 3 significant digits at most
+    momentum = sweep_axis(default_axes("SGD", lr)[1]).values
+    np.testing.assert_array_equal(momentum, [round(0.03 * k, 2) for k in range(34)])
 
 
 def test_sweep_choice_snaps_to_the_nearest_cell():
@@ -391,3 +413,33 @@ def test_the_html_export_is_the_open_views_figure(monkeypatch):
     assert "Adam: update 4 of 30" in html and "update Δθ" in html
     open_tab(at, "critical")
     assert "Critical points of" in exports["gradscape-critical.html"]().decode()
+
+
+def test_critical_points_are_shown_at_the_precision_of_the_window():
+    """The saddle of x² − y² was listed at (−3.17e−21, −4.92e−21) (issue 15, item 3): on the
+    window [-2, 2]² (a millionth of it: 1e-6) it is the origin, f = 0, ∇f = 0; H = diag(2, −2)
+    by hand."""
+    at = open_tab(start(preset="saddle"), "critical")
+    formulas = [e.value.strip("$\n") for e in at.get("latex")]
+    assert r"(x, y) = (0,\ 0)" in formulas
+    assert any(f.startswith(r"f = 0,\quad \nabla f = \begin{pmatrix}0 \\ 0\end{pmatrix}") for f in formulas)
+    assert r"H = \begin{pmatrix}2 & 0 \\ 0 & -2\end{pmatrix}" in formulas
+    rows = at.dataframe[0].value
+    assert list(rows["x"]) == [0.0] and list(rows["y"]) == [0.0] and list(rows["f"]) == [0.0]
+    assert at.selectbox(key=Key.CRITICAL_POINT).options == ["0: saddle at (0, 0)"]
+
+
+def test_the_headline_describes_what_is_on_screen():
+    """After switching the surface to a typed formula the headline still named the textbook's
+    x²/20 + y² from (−7, 2) (issue 15, item 7); the new formula's start made SGD and Momentum
+    diverge (item 9)."""
+    at = start()
+    assert at.subheader[0].value.startswith("The textbook figure")
+    at.selectbox(key=Key.SURFACE).set_value(FORMULA_OPTION).run()
+    assert not at.exception
+    # x^2 + y^2 on [-5, 5]²: a fifth in from the left, 70 % up is (-3, 2)
+    assert (at.session_state[Key.START_X], at.session_state[Key.START_Y]) == (-3.0, 2.0)
+    assert at.subheader[0].value == r"x\^2 \+ y\^2 from (-3, 2)"
+    assert not at.warning                                  # no run diverged
+    at.text_input(key=Key.FORMULA).set_value("x^2 + 30*y^2").run()
+    assert at.subheader[0].value == r"x\^2 \+ 30\*y\^2 from (-3, 2)"

@@ -39,7 +39,7 @@ def test_describe_names_what_differs_from_torch():
     assert [describe(r) for r in result.runs] == [
         "SGD lr=0.95", "SGD lr=0.1, momentum=0.9", "Adagrad lr=1.5", "Adam lr=0.3"]
     scheduled = simulate(presets.get("schedules")).runs[1]
-    assert describe(scheduled) == "Adam lr=0.1 + StepLR(step_size=50, gamma=0.5)"
+    assert describe(scheduled) == "SGD lr=0.2 + StepLR(step_size=50, gamma=0.5)"
 
 
 def test_summary_of_sgd_on_the_textbook_bowl():

@@ -114,5 +114,5 @@ def export_figure(context: Context) -> Any:
     return figure(context.config, s.line, s.resolution)
 
 
-TAB = Tab("basin", "Basin map", draw, export_figure,
+TAB = Tab("basin", "Basins", draw, export_figure,
           keeps=(Key.INSIGHT_LINE, Key.BASIN_RESOLUTION))

@@ -2,7 +2,8 @@
 Hessian's eigenvalues, and one in detail (gradient, Hessian, eigenvalues and eigenvectors)."""
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, NamedTuple
 
 import numpy as np
 import streamlit as st
@@ -39,15 +40,51 @@ def figure(config: Config, point: int, contours: str) -> Any:
     return critical_figure(result, compute.critical_points(result), point, contours=contours)
 
 
-def critical_rows(points: list[CriticalPoint]) -> list[dict[str, Any]]:
-    """One row per critical point: index, kind, position, value and the Hessian's eigenvalues."""
-    return [{"#": i, "kind": p.kind, "x": p.x, "y": p.y, "f": p.value,
-             "λ₁": p.eigenvalues[0], "λ₂": p.eigenvalues[1]} for i, p in enumerate(points)]
+RESOLVED = 1e-6        # of the window's size: the precision a critical point's place is shown at
 
 
-def point_label(i: int, point: CriticalPoint) -> str:
+class Precision(NamedTuple):
+    """What the window resolves: coordinates are rounded to ``decimals``; a gradient, value or
+    curvature below its ``*_zero`` is numerical noise of a point found to that precision."""
+
+    decimals: int
+    grad_zero: float
+    value_zero: float
+    curvature_zero: float
+
+
+def precision(window: Any, points: list[CriticalPoint]) -> Precision:
+    """The window's resolution, ``RESOLVED`` of its larger side, as a power of ten h: places
+    to h; a gradient below c·h, a value below c·h², a curvature below c·1e-9, where c is the
+    largest |eigenvalue| of the points (at least 1): how much each can change over h."""
+    (x0, x1), (y0, y1) = window
+    h = 10.0 ** math.floor(math.log10(max(x1 - x0, y1 - y0) * RESOLVED))
+    c = max([1.0, *(abs(float(v)) for p in points for v in p.eigenvalues if math.isfinite(v))])
+    return Precision(-math.floor(math.log10(h)), c * h, c * h * h, c * 1e-9)
+
+
+def place(value: float, decimals: int) -> float:
+    """A coordinate rounded to the window's precision; never −0."""
+    return round(float(value), decimals) + 0.0
+
+
+def small(value: float, zero: float) -> float:
+    """0 for a value below ``zero`` (noise of the search), else the value."""
+    return 0.0 if abs(value) < zero else float(value)
+
+
+def critical_rows(points: list[CriticalPoint], prec: Precision) -> list[dict[str, Any]]:
+    """One row per critical point: index, kind, position, value and the Hessian's eigenvalues,
+    at the precision the window resolves (``precision``)."""
+    return [{"#": i, "kind": p.kind, "x": place(p.x, prec.decimals), "y": place(p.y, prec.decimals),
+             "f": small(p.value, prec.value_zero), "λ₁": small(p.eigenvalues[0], prec.curvature_zero),
+             "λ₂": small(p.eigenvalues[1], prec.curvature_zero)} for i, p in enumerate(points)]
+
+
+def point_label(i: int, point: CriticalPoint, decimals: int = 12) -> str:
     """ "2: saddle at (−0.271, −0.923)": a critical point in a list."""
-    return f"{i}: {point.kind} at ({point.x:.4g}, {point.y:.4g})"
+    x, y = place(point.x, decimals), place(point.y, decimals)
+    return f"{i}: {point.kind} at ({x:.4g}, {y:.4g})"
 
 
 def on_select() -> None:
@@ -71,17 +108,18 @@ def draw(context: Context) -> None:
     counts = {k: sum(p.kind == k for p in points) for k in PLURAL}
     st.markdown(f"**{len(points)} critical point{'s' * (len(points) != 1)}**: " + ", ".join(
         f"{n} {k if n == 1 else PLURAL[k]}" for k, n in counts.items() if n))
+    prec = precision(context.result.surface.window, points)
     chart, detail = st.columns([3, 2])
     with detail:
         ui.sync(Key.CRITICAL_POINT, chosen)
         st.selectbox("Point", range(len(points)), key=Key.CRITICAL_POINT,
-                     format_func=lambda i: point_label(i, points[i]),
+                     format_func=lambda i: point_label(i, points[i], prec.decimals),
                      help="Or click a marker on the plot.")
-        _detail(context.result.surface, points[chosen])
+        _detail(context.result.surface, points[chosen], prec)
     with chart:
         ui.chart(figure(context.config, chosen, "raster"), Key.CHART_CRITICAL, on_select=on_select,
                  selection_mode="points")
-    st.dataframe(critical_rows(points), hide_index=True, width="stretch",
+    st.dataframe(critical_rows(points, prec), hide_index=True, width="stretch",
                  height=min(38 + 35 * len(points), 320),
                  column_config={k: st.column_config.NumberColumn(format="%.6g")
                                 for k in ("x", "y", "f", "λ₁", "λ₂")})
@@ -89,17 +127,21 @@ def draw(context: Context) -> None:
         st.caption("This surface has kinks: minima at kinks have no zero gradient and are not listed.")
 
 
-def _detail(surface: Any, p: CriticalPoint) -> None:
-    """Gradient, Hessian, eigenvalues and eigenvectors at a critical point, and the verdict."""
-    gx, gy = (float(v) for v in surface.grad(np.float64(p.x), np.float64(p.y)))
-    hxx, hxy, hyy = (float(v) for v in surface.hessian(np.float64(p.x), np.float64(p.y)))
+def _detail(surface: Any, p: CriticalPoint, prec: Precision) -> None:
+    """Place, gradient, Hessian, each eigenvalue with its eigenvector, and the verdict; one
+    short formula a line (the column is a third of the page), at the window's precision."""
+    gx, gy = (small(v, prec.grad_zero) for v in surface.grad(np.float64(p.x), np.float64(p.y)))
+    hxx, hxy, hyy = (small(v, prec.curvature_zero)
+                     for v in surface.hessian(np.float64(p.x), np.float64(p.y)))
     (l1, l2), (v1, v2) = p.eigenvalues, p.eigenvectors
-    st.latex(rf"(x, y) = ({tex(p.x)},\ {tex(p.y)}),\quad f = {tex(p.value)}")
-    st.latex(rf"\nabla f = \begin{{pmatrix}}{tex(gx)} \\ {tex(gy)}\end{{pmatrix}},\quad "
-             rf"H = \begin{{pmatrix}}{tex(hxx)} & {tex(hxy)} \\ {tex(hxy)} & {tex(hyy)}"
-             rf"\end{{pmatrix}}")
-    st.latex(rf"\lambda_1 = {tex(l1)},\ v_1 = ({tex(v1[0], 3)}, {tex(v1[1], 3)});\quad "
-             rf"\lambda_2 = {tex(l2)},\ v_2 = ({tex(v2[0], 3)}, {tex(v2[1], 3)})")
+    x, y = place(p.x, prec.decimals), place(p.y, prec.decimals)
+    st.latex(rf"(x, y) = ({tex(x)},\ {tex(y)})")
+    st.latex(rf"f = {tex(small(p.value, prec.value_zero))},\quad "
+             rf"\nabla f = \begin{{pmatrix}}{tex(gx)} \\ {tex(gy)}\end{{pmatrix}}")
+    st.latex(rf"H = \begin{{pmatrix}}{tex(hxx)} & {tex(hxy)} \\ {tex(hxy)} & {tex(hyy)}\end{{pmatrix}}")
+    for k, (lam, v) in enumerate(((l1, v1), (l2, v2)), start=1):
+        st.latex(rf"\lambda_{k} = {tex(small(lam, prec.curvature_zero))},\ "
+                 rf"v_{k} = ({tex(small(v[0], 1e-12), 3)}, {tex(small(v[1], 1e-12), 3)})")
     st.caption(f"{p.kind.capitalize()}: {VERDICT[p.kind]}")
 
 

@@ -47,5 +47,5 @@ def _tab(kind: str, label: str, key: Key) -> Tab:
 
 
 LOSS = _tab("loss", "Loss", Key.CHART_LOSS)
-DISTANCE = _tab("distance", "Distance to minimum", Key.CHART_DISTANCE)
+DISTANCE = _tab("distance", "Distance", Key.CHART_DISTANCE)
 LR = _tab("lr", "Learning rate", Key.CHART_LR)

@@ -68,9 +68,17 @@ def step_columns(result: Result) -> dict[str, list[Any]]:
     return cols
 
 
+def shown_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The summary as the table shows it: a step never reached is said in words ("never";
+    "no" for a run that did not diverge), not printed as "None"."""
+    words = {f"steps to within {TOLERANCE:g} of min": "never", "diverged at step": "no"}
+    return [{k: (words[k] if v is None else str(v)) if k in words else v for k, v in row.items()}
+            for row in rows]
+
+
 def draw(context: Context) -> None:
     st.markdown("**Summary**")
-    st.dataframe(summary_rows(context.result), hide_index=True, width="stretch",
+    st.dataframe(shown_rows(summary_rows(context.result)), hide_index=True, width="stretch",
                  column_config={k: st.column_config.NumberColumn(format="%.4g")
                                 for k in ("final x", "final y", "final loss", "distance to minimum")})
     st.markdown("**Every step**")

@@ -153,5 +153,5 @@ def export_figure(context: Context) -> Any:
     return figure(context.config, s.line, s.step, "lines")
 
 
-TAB = Tab("inside", "Inside the optimizer", draw, export_figure,
+TAB = Tab("inside", "Inside a step", draw, export_figure,
           keeps=(Key.INSIGHT_LINE, Key.INSIGHT_STEP))

@@ -3,7 +3,8 @@
 The chart is a live chart (``livechart``: one Plotly div updated in place) in a fragment of its
 own, ``Key.PATHS``: a value change reruns it first (``state.on_value``), and once the browser
 has drawn the new chart it asks for the rest of the results (``on_drawn``). Playback reruns the
-fragment alone, about twenty frames from the first step to the last.
+fragment alone, four frames a second at a chosen number of steps per second (so a long run
+moves as smoothly as a short one), once or in a loop.
 """
 from __future__ import annotations
 
@@ -25,8 +26,9 @@ from ..keys import Key
 from ..livechart import live_chart
 
 ss = st.session_state
-FRAMES = 20                    # playback: about this many frames from step 0 to the last
-FRAME_SECONDS = 0.35
+FRAME_SECONDS = 0.25           # playback: a frame every quarter second,
+SPEEDS = (4, 12, 40, 120)      # moving this many steps per second (1, 3, 10 or 30 per frame)
+DEFAULT_SPEED = 12
 
 
 @memo(64)
@@ -38,6 +40,15 @@ def spec(config: Config, overlay: bool = False, upto: int | None = None,
     result = compute.result(config)
     return trajectory_spec(result, overlay=overlay, upto=upto, contours="raster",
                            critical=compute.critical_points(result) if critical else ())
+
+
+def resolved(value: float, pixel: object) -> float:
+    """``value`` rounded to the power of ten below what one pixel spans (``pixel``, data units):
+    a click on a 20-wide window 800 px across (0.025 a pixel) gives 2 decimals, −1.002 → −1.
+    Without a usable pixel size, 4 significant digits."""
+    if not isinstance(pixel, (int, float)) or isinstance(pixel, bool) or not 0 < pixel < math.inf:
+        return float(f"{value:.4g}")
+    return round(value, -math.floor(math.log10(pixel))) + 0.0      # + 0.0: no −0
 
 
 def on_click() -> None:
@@ -69,13 +80,14 @@ def _start_at(point: tuple[float, float] | None) -> None:
 
 
 def _point(event: str) -> tuple[float, float] | None:
-    """The point the chart's ``event`` reports, to 4 significant digits; None if unusable."""
+    """The point the chart's ``event`` reports, at the precision one pixel resolves; None if
+    unusable."""
     point = (ss.get(Key.CHART) or {}).get(event) or {}
     x, y = point.get("x"), point.get("y")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
                for v in (x, y)):
         return None
-    return float(f"{x:.4g}"), float(f"{y:.4g}")
+    return resolved(x, point.get("dx")), resolved(y, point.get("dy"))
 
 
 def on_drawn() -> None:
@@ -83,29 +95,41 @@ def on_drawn() -> None:
     st.rerun(Key.RESULTS)
 
 
+def next_frame(upto: int, steps: int, speed: int, loop: bool) -> tuple[int, bool]:
+    """The step the next frame draws up to and whether playback goes on: ``speed`` steps per
+    second, so each frame moves ``speed · FRAME_SECONDS`` steps whatever the run's length; at
+    the end it starts again from 0 with ``loop``, else it stops on the last step."""
+    if upto >= steps:
+        return (0, True) if loop and steps > 0 else (steps, False)
+    return min(upto + max(1, round(speed * FRAME_SECONDS)), steps), True
+
+
 def playback(config: Config) -> int | None:
-    """The play button and step slider; the step to draw up to (None: the whole run)."""
+    """Play/pause, speed, loop and the step slider; the step to draw up to (None: the whole run)."""
     steps = config.steps
     if ss.get(Key.UPTO_FOR) != config:             # a new experiment is shown whole
         ss[Key.PLAYING] = False
         ss[Key.UPTO], ss[Key.UPTO_FOR] = steps, config
+    speed = ss.get(Key.PLAY_SPEED) or DEFAULT_SPEED
     if ss.get(Key.PLAYING):
-        ss[Key.UPTO] = min(ss[Key.UPTO] + max(1, -(-steps // FRAMES)), steps)
-        if ss[Key.UPTO] >= steps:
-            ss[Key.PLAYING] = False
-            st.rerun()
+        ss[Key.UPTO], ss[Key.PLAYING] = next_frame(int(ss[Key.UPTO]), steps, speed,
+                                                   bool(ss.get(Key.PLAY_LOOP)))
+        if not ss[Key.PLAYING]:
+            st.rerun()                             # stop the timer
     ss[Key.UPTO] = min(max(int(ss.get(Key.UPTO, steps)), 0), steps)
-    play, slider = st.columns([1, 9], vertical_alignment="bottom")
-    with play:
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
         playing = bool(ss.get(Key.PLAYING))
-        if st.button("Pause" if playing else "Play", key=Key.PLAY, width="stretch",
+        if st.button("Pause" if playing else "Play", key=Key.PLAY, width="content",
                      icon=":material/pause:" if playing else ":material/play_arrow:"):
             ss[Key.PLAYING] = not playing
             if ss[Key.PLAYING] and ss[Key.UPTO] >= steps:
                 ss[Key.UPTO] = 0
             st.rerun()
-    with slider:
-        st.slider("Step", 0, max(steps, 1), key=Key.UPTO, disabled=steps == 0)
+        ss.setdefault(Key.PLAY_SPEED, DEFAULT_SPEED)
+        st.segmented_control("Steps per second", SPEEDS, key=Key.PLAY_SPEED, width="content",
+                             help="How fast playback goes: the same speed for a run of any length.")
+        st.toggle("Loop", key=Key.PLAY_LOOP, width="content", help="Start again at the end.")
+        st.slider("Step", 0, max(steps, 1), key=Key.UPTO, disabled=steps == 0, width="stretch")
     return None if ss[Key.UPTO] >= steps else ss[Key.UPTO]
 
 
@@ -146,4 +170,4 @@ def export_figure(context: Context) -> Any:
                              critical=compute.critical_points(result) if context.view.critical else ())
 
 
-TAB = Tab("paths", "Side by side", draw, export_figure)
+TAB = Tab("paths", "Side by side", draw, export_figure, keeps=(Key.PLAY_SPEED, Key.PLAY_LOOP))

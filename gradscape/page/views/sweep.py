@@ -202,17 +202,17 @@ def _axis_inputs(config: Config, line: int, s: Shown | str) -> None:
             ss.update(axis_values(axis, spec))
         with col, st.container(border=True):
             st.markdown(f"**Axis {side}**")
-            a, b, c, d, e = st.columns([3, 2, 2, 2, 1], vertical_alignment="bottom")
-            with a:
-                st.selectbox("hyperparameter", allowed, key=axis_key(axis, "name"))
+            with st.container(horizontal=True, vertical_alignment="bottom"):
+                st.selectbox("hyperparameter", allowed, key=axis_key(axis, "name"), width="stretch")
+                st.checkbox("log spacing", key=axis_key(axis, "log"), width="content",
+                            help="Log-spaced values (from > 0).")
+            b, c, d = st.columns(3, vertical_alignment="bottom")
             with b:
                 st.number_input("from", key=axis_key(axis, "low"), format="%g", step=None)
             with c:
                 st.number_input("to", key=axis_key(axis, "high"), format="%g", step=None)
             with d:
                 st.number_input("values", 1, MAX_SWEEP_VALUES, key=axis_key(axis, "num"), step=5)
-            with e:
-                st.checkbox("log", key=axis_key(axis, "log"), help="Log-spaced values (from > 0).")
 
 
 def export_figure(context: Context) -> Any:
@@ -225,7 +225,7 @@ def export_figure(context: Context) -> Any:
         return ui.note_figure(str(exc))
 
 
-TAB = Tab("sweep", "Hyperparameter sweep", draw, export_figure,
+TAB = Tab("sweep", "Sweep", draw, export_figure,
           keeps=(Key.INSIGHT_LINE, *(axis_key(a, f) for a in (Key.SWEEP_X, Key.SWEEP_Y)
                                      for f in AXIS_FIELDS)),
           prepare=prepare)
