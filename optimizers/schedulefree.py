@@ -88,7 +88,7 @@ class SGDScheduleFree(_ScheduleFree):
     y ← lerp(y, z, c) + lr_k·(β(1 − c) − 1)·g;   z ← z − lr_k·g;   x ← lerp(x, z, c)
 
     β is ``momentum``; y = (1 − β)·z + β·x throughout (up to rounding). x is kept by its
-    recursion: the package recovers it in ``eval()`` as lerp(y, z, 1 − 1/β), which agrees to
+    recursion: the package recovers it in its eval mode as lerp(y, z, 1 − 1/β), which agrees to
     rounding. No ``maximize``; ``foreach`` (the same rule on tensor lists) is left out.
     """
 

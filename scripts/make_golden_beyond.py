@@ -35,22 +35,7 @@ from schedulefree import AdamWScheduleFree, SGDScheduleFree
 OUT = Path(__file__).resolve().parents[1] / "tests" / "golden"
 STEPS = 150
 
-
-def rosenbrock(x, y):
-    return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
-
-
-def himmelblau(x, y):
-    return (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
-
-
-def elliptic(x, y):
-    return x ** 2 / 20 + y ** 2
-
-
-SURFACES = {"rosenbrock": (rosenbrock, [-1.2, 1.0]),
-            "himmelblau": (himmelblau, [0.0, -1.5]),
-            "elliptic": (elliptic, [-7.0, 2.0])}
+from make_golden import SURFACES, elliptic, himmelblau, rosenbrock  # noqa: E402,F401  (the same surfaces)
 R, H, E = "rosenbrock", "himmelblau", "elliptic"
 
 # name: (class, package, path switch {kwarg: [default, other]}, cases (id, kwargs, surface[, scheduler]))
@@ -151,7 +136,7 @@ def trajectory(name: str, kwargs: dict, surface: str, scheduler: tuple | None = 
         if sched:
             sched.step()
         points.append(p.detach().tolist())
-        if schedule_free:   # x as the package's eval() computes it, on a copy (p stays y)
+        if schedule_free:   # x as the package's eval mode computes it, on a copy (p stays y)
             z = opt.state[p]["z"]
             beta = opt.param_groups[0]["momentum"] if name == "SGDScheduleFree" \
                 else opt.param_groups[0]["betas"][0]

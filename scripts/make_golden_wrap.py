@@ -26,22 +26,7 @@ from pytorch_optimizer import SAM, Lookahead
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "golden"
 
-
-def rosenbrock(x, y):
-    return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
-
-
-def himmelblau(x, y):
-    return (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
-
-
-def elliptic(x, y):
-    return x ** 2 / 20 + y ** 2
-
-
-SURFACES = {"rosenbrock": (rosenbrock, [-1.2, 1.0]),
-            "himmelblau": (himmelblau, [0.0, -1.5]),
-            "elliptic": (elliptic, [-7.0, 2.0])}
+from make_golden import SURFACES, elliptic, himmelblau, rosenbrock  # noqa: E402,F401  (the same surfaces)
 R, H, E = "rosenbrock", "himmelblau", "elliptic"
 INNER = {"Lion": Lion}        # beyond torch.optim; the rest are torch.optim's own
 
