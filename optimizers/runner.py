@@ -202,14 +202,26 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
                         momentum[line.rows, t] = line.momentum[t]
 
     if paths:
-        for i in np.flatnonzero(diverged_at >= 0):
-            d = diverged_at[i]
-            points[i, d:], loss[i, d:], grad[i, d:], lr_used[i, d:] = np.nan, np.nan, np.nan, np.nan
-            if momentum is not None:
-                momentum[i, d:] = np.nan
-        return [Paths(points[r], loss[r], grad[r], lr_used[r], diverged_at[r],
-                      None if line.momentum is None else momentum[r])
-                for line, r in ((line, line.rows) for line in groups)]
+        return _paths(groups, diverged_at, points, loss, grad, lr_used, momentum)
+    return _finals(surface, groups, theta, diverged_at, converged)
+
+
+def _paths(groups: list[_Line], diverged_at: Array, points: Array, loss: Array, grad: Array,
+           lr_used: Array, momentum: Array | None) -> list[Paths]:
+    """Each line's Paths, every entry from a run's divergence on blanked (NaN)."""
+    for i in np.flatnonzero(diverged_at >= 0):
+        d = diverged_at[i]
+        points[i, d:], loss[i, d:], grad[i, d:], lr_used[i, d:] = np.nan, np.nan, np.nan, np.nan
+        if momentum is not None:
+            momentum[i, d:] = np.nan
+    return [Paths(points[r], loss[r], grad[r], lr_used[r], diverged_at[r],
+                  None if line.momentum is None else momentum[r])
+            for line, r in ((line, line.rows) for line in groups)]
+
+
+def _finals(surface: Any, groups: list[_Line], theta: Array, diverged_at: Array,
+            converged: Array) -> list[Finals]:
+    """Each line's Finals: the last finite point and its loss (NaN for a run that had none)."""
     theta[diverged_at == 0] = np.nan   # no finite point at all
     with np.errstate(all="ignore"):
         final_loss = surface.value(theta[:, 0], theta[:, 1])
