@@ -124,6 +124,15 @@ BATCH_CASES = [
     ("ASGD", {"lr": 0.01, "lambd": 0.1, "t0": 20.0, "weight_decay": 0.1}),
     ("Adafactor", {"lr": 0.05, "weight_decay": 0.1, "d": 1.5}),
     ("Muon", {"lr": 0.05, "nesterov": False, "ns_steps": 3}),
+    # beyond torch.optim, and the textbook's classes
+    ("Lion", {"lr": 0.02, "weight_decay": 0.1}),
+    ("SGDScheduleFree", {"lr": 0.005, "warmup_steps": 10}),
+    ("AdamWScheduleFree", {"lr": 0.05, "weight_decay": 0.1}),
+    ("Adan", {"lr": 0.05, "max_grad_norm": 1.0}),
+    ("AdaBelief", {"lr": 0.05, "rectify": True}),
+    ("Prodigy", {"lr": 0.5}),
+    ("Textbook.Nesterov", {"lr": 0.002}),
+    ("Textbook.Adam", {"lr": 0.05}),
 ]
 STARTS = [[-1.5, 2.0], [0.5, -0.5], [2.0, 1.0], [-3.0, 3.0]]
 

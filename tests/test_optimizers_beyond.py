@@ -97,28 +97,6 @@ def test_textbook_versus_torch_on_the_landing_figure(name):
 
 # ---- batching and sweeps -------------------------------------------------------------------
 
-BATCH_CASES = [
-    ("Lion", {"lr": 0.02, "weight_decay": 0.1}),
-    ("SGDScheduleFree", {"lr": 0.005, "warmup_steps": 10}),
-    ("AdamWScheduleFree", {"lr": 0.05, "weight_decay": 0.1}),
-    ("Adan", {"lr": 0.05, "max_grad_norm": 1.0}),
-    ("AdaBelief", {"lr": 0.05, "rectify": True}),
-    ("Prodigy", {"lr": 0.5}),
-    ("Textbook.Nesterov", {"lr": 0.002}),
-    ("Textbook.Adam", {"lr": 0.05}),
-]
-STARTS = [[-1.5, 2.0], [0.5, -0.5], [2.0, 1.0], [-3.0, 3.0]]
-
-
-@pytest.mark.parametrize("name,params", BATCH_CASES, ids=[n for n, _ in BATCH_CASES])
-def test_batch_equals_one_at_a_time(name, params):
-    opt = make(name, params)
-    together = replay(opt, "himmelblau", STARTS, [opt.lr] * 60)
-    for i, start in enumerate(STARTS):
-        alone = replay(opt, "himmelblau", start, [opt.lr] * 60)[0]
-        np.testing.assert_array_equal(together[i], alone)
-
-
 SWEEPS = [
     ("Lion", {"lr": 0.02}, "weight_decay", [0.0, 0.1, 1.0]),
     ("Lion", {"lr": np.array([0.01, 0.02, 0.05]), "weight_decay": 0.2,
