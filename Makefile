@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test install install-test bench clean
+.PHONY: run test install install-test bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python scripts/bench_runner.py
+
+# After adding or changing a _("...") message: the template and both catalogues, updated (then
+# translate what is empty or fuzzy; tests/test_i18n.py fails until all is translated).
+messages: install-test
+	$(BIN)/python scripts/messages.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache node_modules

@@ -10,9 +10,12 @@ the sidebar only so that the chart reaches the browser first.
 """
 import streamlit as st
 
+from gradscape.i18n import _
+from gradscape.page import lang
 from gradscape.page.livechart import preload
 
-st.set_page_config(page_title="gradscape: optimizers on loss surfaces", page_icon="🧭",
+lang.begin()     # the session's language, before any text
+st.set_page_config(page_title=_("gradscape: optimizers on loss surfaces"), page_icon="🧭",
                    layout="wide", initial_sidebar_state="expanded")
 preload()        # first of all: the browser loads plotly.js while the rest below is imported and run
 
@@ -43,7 +46,8 @@ def results() -> None:
     share.draw(context)
 
 
-st.title("gradscape", anchor=False, help="torch.optim's update rules, step by step, on 2-D loss surfaces.")
+st.title("gradscape", anchor=False, help=_("torch.optim's update rules, step by step, on 2-D loss surfaces."))
 results()
 with st.sidebar:
+    lang.selector()
     sidebar.draw(state.current())

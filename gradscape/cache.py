@@ -10,6 +10,10 @@ Arguments are the key, compared by equality: a frozen ``Config`` keys its own re
 string in between). Each key is computed once: a second thread asking for a key that is being
 computed waits for it instead of computing it again. Values are shared between callers, which
 must not change them.
+
+A value may hold text (a figure's titles), so by default the key includes the session's language
+(``gradscape.i18n.language``); a cache of text-free values (arrays, simulated runs) says
+``by_language=False`` and is shared by every language.
 """
 from __future__ import annotations
 
@@ -18,10 +22,12 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, TypeVar
 
+from gradscape.i18n import language
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def memo(size: int, key: Callable[..., Any] | None = None) -> Callable[[F], F]:
+def memo(size: int, key: Callable[..., Any] | None = None, by_language: bool = True) -> Callable[[F], F]:
     """Decorator: keep the results of the ``size`` most recent distinct calls.
 
     ``key(*args, **kwargs)`` makes the key where an argument is not hashable itself (a Surface
@@ -38,6 +44,8 @@ def memo(size: int, key: Callable[..., Any] | None = None) -> Callable[[F], F]:
         @functools.wraps(fn)
         def cached(*args: Any, **kwargs: Any) -> Any:
             k = key(*args, **kwargs) if key else (args, tuple(sorted(kwargs.items())))
+            if by_language:
+                k = (language(), k)
             with lock:
                 if k in kept:
                     kept.move_to_end(k)

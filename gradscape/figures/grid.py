@@ -79,7 +79,7 @@ def wants_log(surface, f: np.ndarray) -> bool:
     return bool(p50 > 0 and p99 / p50 > SPAN_FOR_LOG)
 
 
-@memo(32, key=lambda surface, n: (surface.id, surface.text, surface.window, n))
+@memo(32, key=lambda surface, n: (surface.id, surface.text, surface.window, n), by_language=False)
 def _compute(surface, n: int) -> Grid:
     x, y, f = sample(surface, n)
     finite = f[np.isfinite(f)]

@@ -35,7 +35,8 @@ MAX_PIXELS = 4_000_000
 
 @memo(32, key=lambda surface, grid, width, height: (surface.id, surface.text, surface.window, grid.start,
                                                     grid.end, grid.size, grid.log, grid.floor,
-                                                    int(width), int(height)))
+                                                    int(width), int(height)),
+      by_language=False)
 def contour_image(surface, grid, width: int, height: int) -> str:
     """The contour picture of ``surface`` over its window as a ``data:image/png`` URI (cached).
 

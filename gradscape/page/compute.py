@@ -14,7 +14,7 @@ from . import limits
 from .settings import MAX_POINTS
 
 
-@memo(64)
+@memo(64, by_language=False)
 @limits.HEAVY
 def result(config: Config) -> Result:
     """The experiment's trajectories."""
@@ -26,7 +26,7 @@ def critical_points(result: Result) -> list[CriticalPoint]:
     return _critical(result.config.surface, result)
 
 
-@memo(16, key=lambda surface, result: surface)
+@memo(16, key=lambda surface, result: surface, by_language=False)
 @limits.HEAVY
 def _critical(surface: object, result: Result) -> list[CriticalPoint]:
     return find_critical_points(result.surface, max_points=MAX_POINTS)

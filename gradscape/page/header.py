@@ -55,9 +55,9 @@ def title(now: Current, result: Result) -> str:
 
 def _problems(now: Current, result: Result) -> None:
     """A notice (a bad link or upload), an invalid input, and every run that stopped."""
-    notice = st.session_state.get(Key.NOTICE)
-    if notice:
-        st.warning(md_escape(notice), icon=":material/warning:")
+    for notice in (st.session_state.get(Key.LANG_NOTICE), st.session_state.get(Key.NOTICE)):
+        if notice:
+            st.warning(md_escape(notice), icon=":material/warning:")
     if now.error is not None and now.formula_error is None:
         st.error(md_escape(now.error) + " — showing the last valid experiment.", icon=":material/error:")
     for run in result.runs:

@@ -22,6 +22,9 @@ class Key(StrEnum):
     RESULTS = "results"                # the fragment that shows the experiment
     RESULTS_FOR = "results_for"        # the Config the results fragment last showed
     BUSY_RETRY = "busy_retry"
+    # lang.py: the session's language (the selector) and a warning about the link's
+    LANG = "lang"
+    LANG_NOTICE = "lang_notice"
     # sidebar.py
     SURFACE = "surface"
     FORMULA = "formula"

@@ -17,7 +17,10 @@ from gradscape import presets
 from gradscape.experiment import Config, ConfigError, load
 import surfaces
 
+from gradscape.i18n import _, language
+
 from . import form, views
+from .lang import LANG_PARAM
 from .keys import Key, line_key
 from .settings import View, insight_values, look_values, read_insights, read_look
 from .url import MAX_URL_CHARS, URL_PARAM, decode_url, encode_url
@@ -69,11 +72,11 @@ def write_url(now: Current) -> None:
     """The URL holds the whole state, written back after every change (a valid one only)."""
     if now.error is None:
         encoded = encode_url(now.config, now.view)
-        if len(encoded) > MAX_URL_CHARS:       # e.g. a large uploaded dataset: export it instead
-            st.query_params.clear()
-            return
-        if st.query_params.get(URL_PARAM) != encoded or len(st.query_params) != 1:
-            st.query_params.from_dict({URL_PARAM: encoded})
+        wanted = {LANG_PARAM: language()}        # a shared link opens in the sharer's language
+        if len(encoded) <= MAX_URL_CHARS:        # else (a large uploaded dataset): export it instead
+            wanted = {URL_PARAM: encoded, **wanted}
+        if st.query_params.to_dict() != wanted:
+            st.query_params.from_dict(wanted)
 
 
 def apply_state(config: Config, view: View) -> None:
@@ -92,7 +95,7 @@ def apply_state(config: Config, view: View) -> None:
     ss[Key.LINES] = uids
     ss[Key.COPIES] = {}
     ss.update(values)
-    ss[Key.VIEW] = views.BY_ID[view.tab].label
+    ss[Key.VIEW] = _(views.BY_ID[view.tab].label)
     ss[Key.OVERLAY], ss[Key.LOG_Y], ss[Key.CRITICAL_MARKS] = view.overlay, view.log_y, view.critical
     ss[Key.PRESET] = view.preset or CUSTOM
     ss[Key.BOOK_CLASSES] = view.preset == "textbook_book"

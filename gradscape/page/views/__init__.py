@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gradscape.i18n import _
+
 from ..context import Context, Tab
 from ..keys import Key
 from . import basin, critical, curves, data, fit, inside, paths, surface3d, sweep
@@ -25,7 +27,12 @@ TABS: tuple[Tab, ...] = (
     data.TAB,
 )
 BY_ID = {tab.id: tab for tab in TABS}
-BY_LABEL = {tab.label: tab for tab in TABS}
+BY_LABEL = {tab.label: tab for tab in TABS}      # by the English label (the catalogue's msgid)
+
+
+def by_label() -> dict[str, Tab]:
+    """Every tab by its label in the session's language (``Key.VIEW`` holds the shown label)."""
+    return {_(tab.label): tab for tab in TABS}
 
 
 def prepare() -> None:
@@ -43,12 +50,12 @@ def prepare() -> None:
 
 def open_tab() -> Tab:
     """The tab the visitor has open (the first one until a tab was chosen)."""
-    return BY_LABEL.get(st.session_state.get(Key.VIEW), TABS[0])
+    return by_label().get(st.session_state.get(Key.VIEW), TABS[0])
 
 
 def draw(context: Context) -> None:
     """The tab bar; only the open tab is drawn."""
-    containers = st.tabs([tab.label for tab in TABS], key=Key.VIEW, on_change="rerun")
+    containers = st.tabs([_(tab.label) for tab in TABS], key=Key.VIEW, on_change="rerun")
     for tab, container in zip(TABS, containers):
         with container:
             if container.open:

@@ -45,7 +45,7 @@ def minima(result: Result) -> tuple[list[tuple[float, float]], str]:
     return found, "the local minima the critical-point search found"
 
 
-@memo(8)
+@memo(8, by_language=False)
 @limits.HEAVY
 def basin_of(config: Config, line: int, resolution: int) -> Basin:
     """Line ``line`` run from every start of a resolution² grid over the window."""

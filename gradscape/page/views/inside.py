@@ -60,7 +60,7 @@ class Shown(NamedTuple):
     updates: int
 
 
-@memo(16)
+@memo(16, by_language=False)
 @limits.HEAVY
 def trace_of(config: Config, line: int) -> Trace:
     """What line ``line``'s run saw and did at every update (the run the page draws)."""

@@ -59,7 +59,7 @@ def shown(config: Config, chosen: Insights) -> Shown | str:
     return Shown(line, *axes)
 
 
-@memo(8)
+@memo(8, by_language=False)
 @limits.HEAVY
 def sweep_of(config: Config, line: int, x: str, y: str) -> Sweep:
     """Line ``line`` from the experiment's start over the grid of two hyperparameters."""

@@ -1,0 +1,94 @@
+"""The core's messages in the reader's language.
+
+The core (``surfaces/``, ``optimizers/``) never imports gradscape, so its text stays English
+there: hyperparameter help, surface names, the formula parser's and torch's error messages.
+This module lists them for the catalogue (``core_messages``, read by ``scripts/messages.py``)
+and translates them where they are shown (``core``): a fixed text is a msgid; an error built
+from a template (``"unknown name 'z' at column 3"``) is matched against ``TEMPLATES`` and told
+again from the translated template with the same fields, its column included.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterator
+
+from gradscape.i18n import N_, _
+
+# The core's message templates, as the core words them; {problem} is itself a core message.
+TEMPLATES = (
+    N_("{problem} at column {column} (use {names}, pi, e)"),
+    N_("{problem} at column {column}"),
+    N_("syntax error at column {column} (a number runs into a name: write 2*x, not 2x)"),
+    N_("syntax error at column {column}"),
+    N_("syntax error: the formula ends too early"),
+    N_("unknown name {name}"),
+    N_("unknown function {name}"),
+    N_("{name} is not a function"),
+    N_("{name} is not allowed"),
+    N_("function {name} needs an argument"),
+    N_("{name}() takes exactly one argument"),
+    N_("{name}() takes no keyword arguments"),
+    N_("complex numbers are not allowed: {text}"),
+    N_("constant overflows: {text}"),
+    N_("character {char} is not allowed at column {column}"),
+    N_("only ASCII characters are allowed (found {char} at column {column})"),
+    N_("unmatched ')' at column {column}"),
+    N_("'(' at column {column} is never closed"),
+    N_("too many operators in a row at column {column}"),
+    N_("missing '*' before '(' at column {column}"),
+    N_("formula is empty"),
+    N_("formula too long (max {n} characters)"),
+    N_("formula nested too deeply"),
+    N_("surface.expr: {problem}"),
+    N_("Invalid learning rate: {value}"),
+    N_("Invalid {name} value: {value}"),
+    N_("{where} must be finite, got {value}"),
+    N_("{where} must be finite"),
+    N_("unknown parameter {name} for {owner}"),
+)
+
+
+def core_messages() -> Iterator[tuple[str, str]]:
+    """(where, message) for every core message shown to a reader."""
+    import optimizers
+    import surfaces
+    from surfaces.catalogue import SURFACES
+    from surfaces.models import NAMES
+
+    for surface in SURFACES:
+        yield "surfaces/catalogue.py", surface.name
+    for name in NAMES.values() if isinstance(NAMES, dict) else ():
+        if isinstance(name, str):
+            yield "surfaces/models.py", name
+    for registry in (optimizers.ALL_OPTIMIZERS, optimizers.SCHEDULERS):
+        for cls in registry.values():
+            for h in cls.hyperparams:
+                if h.help:
+                    yield f"{cls.__module__.replace('.', '/')}.py", h.help
+                if h.range_text:
+                    yield f"{cls.__module__.replace('.', '/')}.py", h.range_text
+    del surfaces
+
+
+@lru_cache(maxsize=None)
+def _pattern(template: str) -> re.Pattern[str]:
+    """A template as a regex: each {field} matches any text (the first field lazily)."""
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile(regex + r"\Z", re.S)
+
+
+def core(message: str) -> str:
+    """A core message in the session's language (as given when no template matches)."""
+    translated = _(message)
+    if translated != message:
+        return translated
+    for template in TEMPLATES:
+        match = _pattern(template).match(message)
+        if match:
+            fields = match.groupdict()
+            if "problem" in fields:
+                fields["problem"] = core(fields["problem"])
+            return _(template).format(**fields)
+    return message
