@@ -92,3 +92,7 @@ def core(message: str) -> str:
                 fields["problem"] = core(fields["problem"])
             return _(template).format(**fields)
     return message
+
+
+# The Hessian's verdicts on a critical point (surfaces.critical's kinds), shown translated.
+KINDS = (N_("minimum"), N_("maximum"), N_("saddle"), N_("degenerate"))

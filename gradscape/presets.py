@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradscape.experiment import Config, load
+from gradscape.i18n import N_, _
 
 
 def _opt(name: str, label: str, scheduler: dict[str, Any] | None = None, **params: Any) -> dict[str, Any]:
@@ -15,8 +16,8 @@ def _opt(name: str, label: str, scheduler: dict[str, Any] | None = None, **param
 
 PRESETS: dict[str, dict[str, Any]] = {
     "textbook": {
-        "name": "Textbook figure",
-        "title": "The textbook figure: x²/20 + y² from (-7, 2)",
+        "name": N_("Textbook figure"),
+        "title": N_("The textbook figure: x²/20 + y² from (-7, 2)"),
         "config": {"surface": "elliptic", "start": [-7.0, 2.0], "steps": 30, "optimizers": [
             _opt("SGD", "SGD", lr=0.95),
             _opt("SGD", "Momentum", lr=0.1, momentum=0.9),
@@ -24,8 +25,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("Adam", "Adam", lr=0.3)]},
     },
     "textbook_book": {
-        "name": "Textbook figure, the book's own classes",
-        "title": "The textbook figure with the book's own NumPy classes",
+        "name": N_("Textbook figure, the book's own classes"),
+        "title": N_("The textbook figure with the book's own NumPy classes"),
         "config": {"surface": "elliptic", "start": [-7.0, 2.0], "steps": 30, "optimizers": [
             _opt("Textbook.SGD", "SGD", lr=0.95),
             _opt("Textbook.Momentum", "Momentum", lr=0.1, momentum=0.9),
@@ -33,8 +34,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("Textbook.Adam", "Adam", lr=0.3)]},
     },
     "rosenbrock": {
-        "name": "Rosenbrock's valley",
-        "title": "Rosenbrock's valley: easy to find, hard to follow",
+        "name": N_("Rosenbrock's valley"),
+        "title": N_("Rosenbrock's valley: easy to find, hard to follow"),
         "config": {"surface": "rosenbrock", "start": [-1.5, 2.0], "steps": 500, "optimizers": [
             _opt("SGD", "SGD", lr=0.001),
             _opt("SGD", "Nesterov", lr=0.001, momentum=0.9, nesterov=True),
@@ -42,8 +43,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("Adam", "Adam", lr=0.05)]},
     },
     "saddle": {
-        "name": "Saddle x² − y²",
-        "title": "The saddle x² − y²: who escapes?",
+        "name": N_("Saddle x² − y²"),
+        "title": N_("The saddle x² − y²: who escapes?"),
         "config": {"surface": "saddle", "start": [-1.8, 1e-3], "steps": 60, "optimizers": [
             _opt("SGD", "SGD", lr=0.05),
             _opt("SGD", "Momentum", lr=0.05, momentum=0.9),
@@ -51,8 +52,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("Adam", "Adam", lr=0.1)]},
     },
     "learning_rates": {
-        "name": "Learning rate too small / right / too large",
-        "title": "Learning rate too small, right, too large on 4x² + y² (the seeds' y = 4x²)",
+        "name": N_("Learning rate too small / right / too large"),
+        "title": N_("Learning rate too small, right, too large on 4x² + y² (the seeds' y = 4x²)"),
         "config": {"surface": {"expr": "4*x^2 + y^2", "window": [[-2, 2], [-2, 2]]},
                    "start": [1.5, 1.5], "steps": 40, "optimizers": [
             _opt("SGD", "lr 0.01: too small", lr=0.01),
@@ -60,8 +61,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("SGD", "lr 0.26: too large", lr=0.26)]},
     },
     "schedules": {
-        "name": "Schedules compared",
-        "title": "Noisy gradients: a constant lr jitters around the minimum, a decaying lr settles",
+        "name": N_("Schedules compared"),
+        "title": N_("Noisy gradients: a constant lr jitters around the minimum, a decaying lr settles"),
         # mini-batch noise σ = 2 on the round bowl x² + y²: with lr fixed at 0.2 SGD reaches the
         # minimum in ~10 steps and then wanders about 0.5 from it for good (seed 0: 1.0 at step
         # 300); each schedule shrinks the steps the noise makes and ends within ~0.1
@@ -75,8 +76,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("SGD", "ExponentialLR", {"name": "ExponentialLR", "params": {"gamma": 0.985}}, lr=0.2)]},
     },
     "himmelblau": {
-        "name": "Himmelblau's four minima",
-        "title": "Himmelblau's four minima: where you start decides where you end",
+        "name": N_("Himmelblau's four minima"),
+        "title": N_("Himmelblau's four minima: where you start decides where you end"),
         "config": {"surface": "himmelblau", "start": [-0.27, -0.92], "steps": 200, "optimizers": [
             _opt("SGD", "SGD", lr=0.01),
             _opt("SGD", "Momentum", lr=0.002, momentum=0.9),
@@ -84,8 +85,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("Adam", "Adam", lr=0.1)]},
     },
     "minibatch": {
-        "name": "Batch GD, mini-batch, SGD",
-        "title": "Linear regression on 50 points: batch GD, mini-batches of 8, single samples",
+        "name": N_("Batch GD, mini-batch, SGD"),
+        "title": N_("Linear regression on 50 points: batch GD, mini-batches of 8, single samples"),
         "config": {"surface": {"model": "linear", "data": {"name": "noisy_line"}},
                    "start": [-2.0, 2.0], "steps": 100, "batch": {"size": 8, "seed": 0},
                    "optimizers": [
@@ -99,7 +100,7 @@ DEFAULT = "textbook"
 # The landing figure in torch.optim's classes and in the book's own (seed 003): where they differ,
 # on this figure, at most (scripts/golden_deviation.py; tests/golden/textbook*.json).
 BOOK = {"textbook": "textbook_book", "textbook_book": "textbook"}
-BOOK_HELP = ("Run the figure with the book's own NumPy classes (seed 003) instead of torch.optim's: "
+BOOK_HELP = N_("Run the figure with the book's own NumPy classes (seed 003) instead of torch.optim's: "
              "SGD and Momentum are the same rule (they differ by 1e-15, rounding); the book's "
              "AdaGrad adds eps = 1e-7 instead of 1e-10 (3.7e-7 apart); its Adam folds the bias "
              "correction into the step size and adds 1e-7 to √v (9.5e-6 apart). The book's "
@@ -119,9 +120,9 @@ def get(name: str) -> Config:
 
 def title(name: str) -> str:
     """The preset's headline, e.g. "The textbook figure: x²/20 + y² from (-7, 2)"."""
-    return PRESETS[name]["title"]
+    return _(PRESETS[name]["title"])
 
 
 def short_name(name: str) -> str:
     """The preset as the preset menu lists it, e.g. "Textbook figure"."""
-    return PRESETS[name]["name"]
+    return _(PRESETS[name]["name"])

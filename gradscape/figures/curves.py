@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from gradscape.i18n import _
+
 from . import style
 
 HEIGHT = 340
@@ -28,9 +30,9 @@ def loss_figure(result, log_y: bool = True) -> go.Figure:
         if fstar is not None and np.all(values >= fstar - EPS * 1e4 * max(1.0, abs(fstar))):
             gaps = values - fstar
             tiny = EPS * abs(fstar) if fstar else (gaps[gaps > 0].min() if np.any(gaps > 0) else 1e-300)
-            ys, title, log = [np.maximum(v - fstar, tiny) for v in losses], "f(θ) − f*  (log scale)", True
+            ys, title, log = [np.maximum(v - fstar, tiny) for v in losses], _("f(θ) − f*  (log scale)"), True
         elif np.all(values > 0):
-            title, log = "f(θ)  (log scale)", True
+            title, log = _("f(θ)  (log scale)"), True
     fig = _curves(result, ys, title, log, [np.asarray(r.loss, dtype=float) for r in result.runs], "f")
     if getattr(result.surface, "model", None) is not None:   # a model over data: mark the epochs
         from .fit import epoch_marks
@@ -46,8 +48,8 @@ def distance_figure(result, log_y: bool = True) -> go.Figure:
     """
     minima = np.asarray(result.surface.minima, dtype=float).reshape(-1, 2)
     if len(minima) == 0:
-        fig = _empty("this surface has no known minimum to measure the distance to")
-        fig.update_yaxes(title_text="distance to nearest minimum")
+        fig = _empty(_("this surface has no known minimum to measure the distance to"))
+        fig.update_yaxes(title_text=_("distance to nearest minimum"))
         return fig
     (x0, x1), (y0, y1) = result.surface.window
     floor = EPS * float(np.hypot(x1 - x0, y1 - y0))
@@ -56,7 +58,7 @@ def distance_figure(result, log_y: bool = True) -> go.Figure:
         p = np.asarray(run.points, dtype=float).reshape(-1, 2)
         d = np.sqrt(((p[:, None, :] - minima[None, :, :]) ** 2).sum(axis=2)).min(axis=1) if len(p) else np.zeros(0)
         ds.append(np.maximum(d, floor) if log_y else d)
-    title = "distance to nearest minimum" + ("  (log scale)" if log_y else "")
+    title = _("distance to nearest minimum  (log scale)") if log_y else _("distance to nearest minimum")
     return _curves(result, ds, title, log_y, ds, "‖θ − θ*‖")
 
 
@@ -68,7 +70,7 @@ def lr_figure(result) -> go.Figure:
     lrs = [np.asarray(r.lr, dtype=float) for r in result.runs]
     values = np.concatenate(lrs) if lrs else np.zeros(0)
     log = bool(values.size and np.all(values > 0) and values.max() / values.min() > 100)
-    return _curves(result, lrs, "learning rate" + ("  (log scale)" if log else ""), log, lrs, "lr")
+    return _curves(result, lrs, _("learning rate  (log scale)") if log else _("learning rate"), log, lrs, "lr")
 
 
 def _curves(result, ys: list[np.ndarray], title: str, log: bool, shown: list[np.ndarray], what: str) -> go.Figure:
@@ -81,13 +83,13 @@ def _curves(result, ys: list[np.ndarray], title: str, log: bool, shown: list[np.
                                  hovertemplate=f"{label}: {what}=%{{customdata:.4g}}<extra></extra>"))
         if run.diverged_at is not None and len(y):
             fig.add_trace(go.Scatter(x=[len(y) - 1], y=y[-1:], mode="markers", legendgroup=label,
-                                     name=f"{label}: diverged at step {run.diverged_at}",
+                                     name=f"{label}: " + _("diverged at step {k}").format(k=run.diverged_at),
                                      showlegend=False, hoverinfo="name",
                                      marker=dict(symbol="x", size=style.DIVERGED_SIZE, color=colour,
                                                  line=dict(color="black", width=1))))
     if not any(len(y) for y in ys):
-        fig.add_annotation(text="no steps to show", showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
-    fig.update_xaxes(title_text="step", showgrid=True, zeroline=False)
+        fig.add_annotation(text=_("no steps to show"), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_xaxes(title_text=_("step"), showgrid=True, zeroline=False)
     fig.update_yaxes(title_text=title, type="log" if log else "linear", exponentformat="power", zeroline=False,
                      range=_log_range(ys) if log else None)
     fig.update_layout(height=HEIGHT, margin=dict(l=70, r=20, t=30, b=50), font=style.FONT,
@@ -115,7 +117,7 @@ def _empty(message: str) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
                        font=dict(size=14, color="#555"))
-    fig.update_xaxes(title_text="step", showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_xaxes(title_text=_("step"), showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig.update_layout(height=HEIGHT, margin=dict(l=70, r=20, t=30, b=50), font=style.FONT)
     return fig

@@ -18,11 +18,15 @@ import os
 import shlex
 import shutil
 import signal
+import subprocess
 import tempfile
 import threading
+from functools import lru_cache
 from typing import Any, Coroutine
 
 import plotly.graph_objects as go
+
+from gradscape.i18n import N_, language
 
 from .look import SIZES, Look
 
@@ -41,7 +45,10 @@ TOOLBAR_CONFIG = {"toImageButtonOptions": {"format": "png", "scale": 2, "filenam
                   "showSendToCloud": False,
                   "modeBarButtonsToRemove": list(CLOUD_BUTTONS)}
 
-NO_BROWSER = "static export needs Chromium: install it with `apt-get install chromium`"
+NO_BROWSER = N_("static export needs Chromium: install it with `apt-get install chromium`")
+# Chinese text is drawn with these when installed (Debian's fonts-noto-cjk): the Traditional
+# forms for zh-Hant, Simplified otherwise; Chromium falls back to any other CJK font it finds.
+CJK_FAMILIES = {"zh-Hans": "Noto Sans CJK SC", "zh-Hant": "Noto Sans CJK TC"}
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Flags kaleido does not pass: no update checks, no QUIC, no sync: nothing goes to the network.
 CHROMIUM_FLAGS = ("--disable-background-networking", "--disable-quic", "--no-first-run",
@@ -85,6 +92,9 @@ def to_bytes(fig: go.Figure, fmt: str, width: int | None = None, height: int | N
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0.1 <= scale <= 8:
         raise ValueError(f"scale must be a number from 0.1 to 8, got {scale!r}")
     copy = look.apply(fig)
+    if language() in CJK_FAMILIES:
+        family = copy.layout.font.family or "Helvetica, Arial, sans-serif"
+        copy.update_layout(font_family=family.replace("sans-serif", f'"{CJK_FAMILIES[language()]}", sans-serif'))
     if fmt == "html":
         copy.update_layout(width=width, height=height)
         return copy.to_html(include_plotlyjs=True, full_html=True, config=TOOLBAR_CONFIG).encode("utf-8")
@@ -109,6 +119,18 @@ def render(fig: go.Figure, fmt: str, width: int, height: int, scale: float = 2,
 def for_export(fig: go.Figure) -> go.Figure:
     """A copy of ``fig`` with an explicit light template, whatever the process default is."""
     return Look().apply(fig)
+
+
+@lru_cache(maxsize=1)
+def has_cjk_font() -> bool:
+    """Whether fontconfig knows a font with Chinese glyphs (else Chromium draws Chinese as
+    boxes): ``fc-list :lang=zh``. Without fontconfig, True (nothing to say it lacks one)."""
+    try:
+        found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                               timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return True
+    return bool(found.stdout.strip())
 
 
 def find_browser() -> str | None:

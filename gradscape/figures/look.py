@@ -20,11 +20,14 @@ from typing import Any, Mapping
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from gradscape.i18n import N_
+
 from . import style
 
 SIZES: dict[str, tuple[int, int] | None] = {"own": None, "16:9": (1920, 1080), "4:3": (1440, 1080),
                                             "square": (1080, 1080)}
-SIZE_LABELS = {"own": "the screen's own", "16:9": "16:9 (1920×1080)", "4:3": "4:3 (1440×1080)",
+THEME_NAMES = (N_("Light"), N_("Dark"))     # THEMES as the page lists them (capitalized)
+SIZE_LABELS = {"own": N_("the screen's own"), "16:9": "16:9 (1920×1080)", "4:3": "4:3 (1440×1080)",
                "square": "square (1080×1080)"}
 THEMES = {"light": "plotly_white", "dark": "plotly_dark"}
 FONT_SCALES = (0.5, 3.0)

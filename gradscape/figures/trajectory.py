@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gradscape.experiment import Run
+from gradscape.i18n import _
 
 from . import style
 from .grid import contour_grid
@@ -39,12 +40,12 @@ def stop_reason(surface, run: Run) -> str | None:
         return None
     points, loss = np.asarray(run.points), np.asarray(run.loss)
     if len(points) == 0:
-        return f"undefined at step {k}"
+        return _("undefined at step {k}").format(k=k)
     (x0, x1), (y0, y1) = surface.window
     x, y = points[-1]
     w, h = x1 - x0, y1 - y0
     near = x0 - w <= x <= x1 + w and y0 - h <= y <= y1 + h
-    return f"{'undefined' if near and abs(loss[-1]) < 1e100 else 'diverged'} at step {k}"
+    return (_("undefined at step {k}") if near and abs(loss[-1]) < 1e100 else _("diverged at step {k}")).format(k=k)
 
 
 def trajectory_figure(result, overlay: bool = False, upto: int | None = None,
@@ -160,7 +161,7 @@ def _path(surface, run: Run, colour: str, axis: tuple[str, str], overlay: bool,
         mode="lines+markers" if shown <= LONG_PATH else "lines",
         line=dict(color=colour, width=1.8), marker=dict(color=colour, size=5 if shown <= 60 else 3),
         customdata=np.column_stack([np.arange(shown), loss]),
-        hovertemplate=f"{label}<br>step %{{customdata[0]}}<br>"
+        hovertemplate=f"{label}<br>{_('step')} %{{customdata[0]}}<br>"
                       "x=%{x:.4g}, y=%{y:.4g}<br>f=%{customdata[1]:.4g}<extra></extra>")]
     reason = stop_reason(surface, run)
     stopped = reason is not None and (upto is None or upto >= run.diverged_at)
@@ -168,10 +169,10 @@ def _path(surface, run: Run, colour: str, axis: tuple[str, str], overlay: bool,
         symbol, size = ("x", style.DIVERGED_SIZE) if stopped else ("star", style.END_SIZE)
         traces.append(dict(
             type="scatter", x=points[-1:, 0], y=points[-1:, 1], mode="markers",
-            name=f"{label}: {'last finite point' if stopped else 'end'}", legendgroup=label,
+            name=f"{label}: {_('last finite point') if stopped else _('end')}", legendgroup=label,
             showlegend=False, xaxis=xa, yaxis=ya,
             marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1)),
-            hovertemplate=f"{label}: step {shown - 1}<extra></extra>"))
+            hovertemplate=f"{label}: {_('step')} {shown - 1}<extra></extra>"))
     note = (f"{run.label}: {reason}" if overlay else reason, colour) if stopped else None
     return traces, note
 
@@ -185,19 +186,19 @@ def _marks(result, critical: Sequence[Any], axis: tuple[str, str], legend: bool)
         if marks:
             traces.append(dict(
                 type="scatter", x=[c.x for c in marks], y=[c.y for c in marks], mode="markers",
-                name=f"critical: {kind}", legendgroup=f"critical {kind}", showlegend=legend,
+                name=_("critical: {kind}").format(kind=_(kind)), legendgroup=f"critical {kind}", showlegend=legend,
                 xaxis=xa, yaxis=ya,
                 marker=dict(size=10, opacity=0.85, line=dict(color="black", width=1), **look),
                 customdata=[c.value for c in marks],
-                hovertemplate=f"{kind} (%{{x:.4g}}, %{{y:.4g}})<br>f=%{{customdata:.4g}}<extra></extra>"))
+                hovertemplate=f"{_(kind)} (%{{x:.4g}}, %{{y:.4g}})<br>f=%{{customdata:.4g}}<extra></extra>"))
     if result.surface.minima:
         mx, my = zip(*result.surface.minima)
-        traces.append(dict(type="scatter", x=mx, y=my, mode="markers", name="minimum", legendgroup="minimum",
+        traces.append(dict(type="scatter", x=mx, y=my, mode="markers", name=_("minimum"), legendgroup="minimum",
                            showlegend=legend, marker=style.MINIMUM, xaxis=xa, yaxis=ya,
-                           hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>"))
+                           hovertemplate=_("minimum") + " (%{x:.4g}, %{y:.4g})<extra></extra>"))
     traces.append(dict(type="scatter", x=[result.start[0]], y=[result.start[1]], mode="markers",
-                       name="start", legendgroup="start", showlegend=legend, marker=style.START,
-                       xaxis=xa, yaxis=ya, hovertemplate="start (%{x:.4g}, %{y:.4g})<extra></extra>"))
+                       name=_("start"), legendgroup="start", showlegend=legend, marker=style.START,
+                       xaxis=xa, yaxis=ya, hovertemplate=_("start") + " (%{x:.4g}, %{y:.4g})<extra></extra>"))
     return traces
 
 

@@ -16,6 +16,7 @@ import optimizers
 import surfaces
 from gradscape.experiment import (Config, ConfigError, Line, Part, load, resolve_surface,
                                   simulate, spelled_out, unique_label)
+from gradscape.i18n import N_, _
 from optimizers.base import Hyperparam
 from surfaces import data as model_data
 from surfaces.models import ModelSpec
@@ -24,7 +25,7 @@ from .keys import Key, line_key, param_key
 
 WINDOW = (Key.XMIN, Key.XMAX, Key.YMIN, Key.YMAX)
 FORMULA_OPTION = "(formula)"   # the surface choice that reveals the formula input
-NO_SCHEDULER = "(none)"
+NO_SCHEDULER = N_("(none)")      # a value; shown translated
 MODEL_OPTIONS = {f"model:{m}": m for m in model_data.MODELS}   # surface choices: a model over data
 GENERATE, ROWS = "generate", "rows"      # data sources beside the shipped datasets' names
 # A wrapper's optimizer in the page: one level, chosen from every optimizer but the wrappers
@@ -177,7 +178,7 @@ def hyperparams(role: str, owner: str) -> tuple[Hyperparam, ...]:
 
 def optimizer_label(name: str) -> str:
     """How an optimizer is listed: torch's class name, or e.g. "Newton (reference, not torch.optim)"."""
-    return f"{name} (reference, not torch.optim)" if name in optimizers.REFERENCE else name
+    return _("{name} (reference, not torch.optim)").format(name=name) if name in optimizers.REFERENCE else name
 
 
 def read_config(state: Mapping[str, Any], uids: list[int]) -> dict[str, Any]:

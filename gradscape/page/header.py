@@ -10,6 +10,9 @@ from gradscape.experiment import Result
 from gradscape.figures.trajectory import stop_reason
 
 from . import form, state
+from gradscape.i18n import _
+from gradscape.i18n_core import core
+
 from .keys import Key
 from .state import Current
 from .text import divergence_note, headline, md_escape
@@ -24,16 +27,16 @@ def draw(now: Current, result: Result) -> None:
         st.latex(f"f(x, y) = {result.surface.latex}")
     _problems(now, result)
     with st.container(horizontal=True, gap="large"):    # each switch as wide as its label
-        st.toggle("Overlay all trajectories", key=Key.OVERLAY, width="content",
-                  help="One plot with every trajectory instead of a panel per optimizer.")
-        st.toggle("Critical points", key=Key.CRITICAL_MARKS, width="content",
-                  help="Mark every point of the window where the gradient vanishes, by the Hessian's "
-                       "verdict: minimum, maximum, saddle or degenerate (details: the Critical points tab).")
-        st.toggle("Log scale", key=Key.LOG_Y, width="content",
-                  help="Loss and distance on a logarithmic axis.")
+        st.toggle(_("Overlay all trajectories"), key=Key.OVERLAY, width="content",
+                  help=_("One plot with every trajectory instead of a panel per optimizer."))
+        st.toggle(_("Critical points"), key=Key.CRITICAL_MARKS, width="content",
+                  help=_("Mark every point of the window where the gradient vanishes, by the Hessian's "
+                         "verdict: minimum, maximum, saddle or degenerate (details: the Critical points tab)."))
+        st.toggle(_("Log scale"), key=Key.LOG_Y, width="content",
+                  help=_("Loss and distance on a logarithmic axis."))
         if now.view.preset in presets.BOOK:
-            st.toggle("The book's own classes", key=Key.BOOK_CLASSES, width="content",
-                      on_change=state.on_book, help=presets.BOOK_HELP)
+            st.toggle(_("The book's own classes"), key=Key.BOOK_CLASSES, width="content",
+                      on_change=state.on_book, help=_(presets.BOOK_HELP))
 
 
 def title(now: Current, result: Result) -> str:
@@ -45,12 +48,12 @@ def title(now: Current, result: Result) -> str:
         if shown == preset:
             return presets.title(now.view.preset)
         if (shown["surface"], shown["start"]) == (preset["surface"], preset["start"]):
-            return presets.title(now.view.preset) + " (modified)"
+            return _("{title} (modified)").format(title=presets.title(now.view.preset))
     surface = result.surface
     formula = isinstance(now.config.surface, tuple)          # typed: shown as typed, escaped
-    name = md_escape(now.config.surface[0]) if formula else surface.name
+    name = md_escape(now.config.surface[0]) if formula else core(surface.name)
     x, y = result.start
-    return f"{name} from ({float(x):g}, {float(y):g})"
+    return _("{surface} from ({x}, {y})").format(surface=name, x=f"{float(x):g}", y=f"{float(y):g}")
 
 
 def _problems(now: Current, result: Result) -> None:
@@ -59,7 +62,8 @@ def _problems(now: Current, result: Result) -> None:
         if notice:
             st.warning(md_escape(notice), icon=":material/warning:")
     if now.error is not None and now.formula_error is None:
-        st.error(md_escape(now.error) + " — showing the last valid experiment.", icon=":material/error:")
+        st.error(md_escape(_("{error} — showing the last valid experiment.").format(error=core(now.error))),
+                 icon=":material/error:")
     for run in result.runs:
         if run.diverged_at is not None:
             reason = stop_reason(result.surface, run)

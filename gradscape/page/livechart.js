@@ -37,11 +37,11 @@ function dataPoint(gd, event) {
   return null;
 }
 
-// The start marker (the trace named "start") in each panel: its panel and client pixels.
+// The start marker (the trace in legend group "start", whatever its translated name) in each panel: its panel and client pixels.
 function startMarkers(gd) {
   const layout = gd._fullLayout, box = gd.getBoundingClientRect(), found = [];
   for (const trace of gd._fullData || []) {
-    const plot = trace.name === "start" && layout._plots && layout._plots[trace.xaxis + trace.yaxis];
+    const plot = trace.legendgroup === "start" && layout._plots && layout._plots[trace.xaxis + trace.yaxis];
     if (!plot || !trace.x || !trace.x.length) continue;
     found.push({ plot, x: box.left + plot.xaxis._offset + plot.xaxis.l2p(trace.x[0]),
                  y: box.top + plot.yaxis._offset + plot.yaxis.l2p(trace.y[0]) });

@@ -9,6 +9,8 @@ import streamlit as st
 
 from surfaces import data as model_data
 
+from gradscape.i18n import _
+from gradscape.i18n_core import core
 from . import form, state
 from .keys import Key
 from .text import md_escape
@@ -22,69 +24,70 @@ def draw(model: str) -> None:
     sources += [form.GENERATE, form.ROWS]
     if ss.get(Key.DATA_SOURCE) not in sources:
         ss[Key.DATA_SOURCE] = form.GENERATE
-    st.selectbox("Data", sources, key=Key.DATA_SOURCE, on_change=state.on_value,
+    st.selectbox(_("Data"), sources, key=Key.DATA_SOURCE, on_change=state.on_value,
                  format_func=_source_label)
     source = ss[Key.DATA_SOURCE]
     if source in model_data.SHIPPED:
         info = model_data.SHIPPED[source]
-        st.caption(f"{md_escape(info.title)}. {md_escape(info.source)} Licence: {info.licence}.")
+        st.caption(_("{title}. {source} Licence: {licence}.").format(
+            title=md_escape(core(info.title)), source=md_escape(info.source), licence=info.licence))
     elif source == form.GENERATE:
         _generator(model)
     else:
         _upload(model)
-    st.number_input("L2 weight λ (adds λ/2·|θ|²)", 0.0, 1e3, key=Key.L2, step=0.01, format="%g",
+    st.number_input(_("L2 weight λ (adds λ/2·|θ|²)"), 0.0, 1e3, key=Key.L2, step=0.01, format="%g",
                     on_change=state.on_value)
-    with st.expander("Mini-batches (as torch's DataLoader draws them)"):
-        st.caption("Each update uses the gradient of one batch of rows; a new shuffled order "
-                   "every epoch. Batch size 0 uses every row (batch gradient descent); an "
-                   "optimizer's own batch size (under More settings) overrides this one.")
+    with st.expander(_("Mini-batches (as torch's DataLoader draws them)")):
+        st.caption(_("Each update uses the gradient of one batch of rows; a new shuffled order "
+                     "every epoch. Batch size 0 uses every row (batch gradient descent); an "
+                     "optimizer's own batch size (under More settings) overrides this one."))
         size, seed = st.columns(2)
         with size:
-            st.number_input("batch size", 0, model_data.MAX_ROWS, key=Key.BATCH_SIZE, step=1,
+            st.number_input(_("batch size"), 0, model_data.MAX_ROWS, key=Key.BATCH_SIZE, step=1,
                             on_change=state.on_value)
         with seed:
-            st.number_input("seed", 0, 2**32 - 1, key=Key.BATCH_SEED, step=1, on_change=state.on_value)
-        st.checkbox("shuffle", key=Key.BATCH_SHUFFLE, on_change=state.on_value)
+            st.number_input(_("seed"), 0, 2**32 - 1, key=Key.BATCH_SEED, step=1, on_change=state.on_value)
+        st.checkbox(_("shuffle"), key=Key.BATCH_SHUFFLE, on_change=state.on_value)
         st.checkbox("drop_last", key=Key.BATCH_DROP_LAST, on_change=state.on_value)
 
 
 def _source_label(source: str) -> str:
     if source == form.GENERATE:
-        return "Generated from a seed"
+        return _("Generated from a seed")
     if source == form.ROWS:
         rows = ss.get(Key.DATA_ROWS)
-        return "Your CSV" + ("" if rows is None else f" ({rows.n} rows)")
-    return model_data.SHIPPED[source].title
+        return _("Your CSV") if rows is None else _("Your CSV ({n} rows)").format(n=rows.n)
+    return core(model_data.SHIPPED[source].title)
 
 
 def _generator(model: str) -> None:
     names = {"linear": ("w", "b"), "logistic": ("w₁", "w₂"), "tanh_unit": ("a", "w")}[model]
     n, noise, seed = st.columns(3)
     with n:
-        st.number_input("rows n", 1, model_data.MAX_ROWS, key=Key.DATA_N, step=10, on_change=state.on_value)
+        st.number_input(_("rows n"), 1, model_data.MAX_ROWS, key=Key.DATA_N, step=10, on_change=state.on_value)
     with noise:
-        st.number_input("noise", 0.0, model_data.MAX_NOISE, key=Key.DATA_NOISE, step=0.1,
+        st.number_input(_("noise"), 0.0, model_data.MAX_NOISE, key=Key.DATA_NOISE, step=0.1,
                         format="%g", on_change=state.on_value)
     with seed:
-        st.number_input("seed", 0, 2**32 - 1, key=Key.DATA_SEED, step=1, on_change=state.on_value)
+        st.number_input(_("seed"), 0, 2**32 - 1, key=Key.DATA_SEED, step=1, on_change=state.on_value)
     p, q = st.columns(2)
     with p:
-        st.number_input(f"true {names[0]}", -model_data.MAX_TRUE, model_data.MAX_TRUE,
+        st.number_input(_("true {name}").format(name=names[0]), -model_data.MAX_TRUE, model_data.MAX_TRUE,
                         key=Key.DATA_TRUE_P, step=0.1, format="%g", on_change=state.on_value)
     with q:
-        st.number_input(f"true {names[1]}", -model_data.MAX_TRUE, model_data.MAX_TRUE,
+        st.number_input(_("true {name}").format(name=names[1]), -model_data.MAX_TRUE, model_data.MAX_TRUE,
                         key=Key.DATA_TRUE_Q, step=0.1, format="%g", on_change=state.on_value)
-    st.caption("surfaces/data.py `generate`: x drawn first, then the noise, from NumPy's "
-               "default_rng(seed).")
+    st.caption(_("surfaces/data.py `generate`: x drawn first, then the noise, from NumPy's "
+                 "default_rng(seed)."))
 
 
 def _upload(model: str) -> None:
     wanted = ", ".join(model_data.columns(model))
-    st.file_uploader(f"A CSV file with the columns {wanted} (at most "
-                     f"{model_data.MAX_ROWS:,} rows)", type=["csv"], key=Key.DATA_UPLOAD,
+    st.file_uploader(_("A CSV file with the columns {columns} (at most {n} rows)").format(
+                     columns=wanted, n=f"{model_data.MAX_ROWS:,}"), type=["csv"], key=Key.DATA_UPLOAD,
                      on_change=on_upload, args=(model,))
     if ss.get(Key.DATA_ROWS) is None:
-        st.caption("No rows yet: the generated data is used until a file is loaded.")
+        st.caption(_("No rows yet: the generated data is used until a file is loaded."))
 
 
 def on_upload(model: str) -> None:
@@ -96,4 +99,4 @@ def on_upload(model: str) -> None:
         ss[Key.DATA_ROWS] = model_data.parse_csv(file.getvalue(), model)
         ss[Key.NOTICE] = None
     except model_data.DataError as exc:
-        ss[Key.NOTICE] = f"This file could not be used: {str(exc)[:300]}"
+        ss[Key.NOTICE] = _("This file could not be used: {error}").format(error=core(str(exc)[:300]))

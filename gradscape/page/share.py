@@ -17,6 +17,7 @@ import streamlit as st
 
 from gradscape.figures import animation, export
 from gradscape.figures.look import FONT_SCALES, SIZE_LABELS, SIZES, THEMES, Look
+from gradscape.i18n import N_, _, language
 
 from . import limits, views
 from .context import Context
@@ -28,27 +29,32 @@ FIGURE_FORMATS = (("PNG", "png", "image/png", True), ("SVG", "svg", "image/svg+x
 
 
 def draw(context: Context) -> None:
-    st.subheader("Share and export", anchor=False)
-    st.caption("The address in your browser holds the whole experiment: copy it to share exactly this view.")
+    st.subheader(_("Share and export"), anchor=False)
+    st.caption(_("The address in your browser holds the whole experiment: copy it to share exactly this view."))
+    if not export.has_cjk_font() and language() != "en":
+        st.warning(_("No Chinese font is installed on this server: exported images would show boxes "
+                     "instead of Chinese characters. Install one (Debian: apt-get install fonts-noto-cjk)."),
+                   icon=":material/font_download_off:")
     has_browser = export.find_browser() is not None
     tab = views.BY_ID[context.view.tab]
-    with st.expander("Slide look and animation"):
+    with st.expander(_("Slide look and animation")):
         _look_inputs()
         _animation(context, has_browser)
     with st.container(horizontal=True):   # one element, not eight columns: fewer messages per rerun
         for label, ext, mime, needs_browser in FIGURE_FORMATS:
             disabled = needs_browser and not has_browser
             _button(label, ext, mime, f"gradscape-{tab.id}", _figure_bytes(context, ext),
-                    export.NO_BROWSER if disabled else f"The current figure as {label}", disabled)
+                    _(export.NO_BROWSER) if disabled else _("The current figure as {format}").format(format=label),
+                    disabled)
         _button("CSV", "csv", "text/csv", "trajectories", lambda: trajectories_csv(context),
-                "Every step of every run as CSV")
+                _("Every step of every run as CSV"))
         _button("JSON", "json", "application/json", "trajectories",
-                lambda: json.dumps(context.result.to_dict()).encode(), "Every step of every run as JSON")
-        st.download_button("Config", data=lambda: json.dumps(context.config.to_dict(), indent=2).encode(),
+                lambda: json.dumps(context.result.to_dict()).encode(), _("Every step of every run as JSON"))
+        st.download_button(_("Config"), data=lambda: json.dumps(context.config.to_dict(), indent=2).encode(),
                            file_name="gradscape-config.json", mime="application/json",
                            key=f"{Key.DOWNLOAD}_config", on_click="ignore", icon=":material/download:",
                            width="stretch",
-                           help="Load it back above, or run it: gradscape run gradscape-config.json")
+                           help=_("Load it back above, or run it: gradscape run gradscape-config.json"))
 
 
 def _button(label: str, ext: str, mime: str, name: str, data: Callable[[], bytes], help: str,
@@ -70,11 +76,11 @@ def _figure_bytes(context: Context, fmt: str) -> Callable[[], bytes]:
 def _look_inputs() -> None:
     """Size preset, font scale, theme and transparency of every export (kept in the URL)."""
     with st.container(horizontal=True):
-        st.selectbox("Size", list(SIZES), format_func=SIZE_LABELS.get, key=Key.EXPORT_SIZE)
-        st.number_input("Font scale", min_value=FONT_SCALES[0], max_value=FONT_SCALES[1], step=0.25,
+        st.selectbox(_("Size"), list(SIZES), format_func=lambda s: _(SIZE_LABELS[s]), key=Key.EXPORT_SIZE)
+        st.number_input(_("Font scale"), min_value=FONT_SCALES[0], max_value=FONT_SCALES[1], step=0.25,
                         key=Key.EXPORT_FONT_SCALE)
-        st.selectbox("Theme", list(THEMES), format_func=str.capitalize, key=Key.EXPORT_THEME)
-        st.checkbox("Transparent background (PNG, SVG)", key=Key.EXPORT_TRANSPARENT)
+        st.selectbox(_("Theme"), list(THEMES), format_func=lambda t: _(t.capitalize()), key=Key.EXPORT_THEME)
+        st.checkbox(_("Transparent background (PNG, SVG)"), key=Key.EXPORT_TRANSPARENT)
 
 
 def _animation(context: Context, has_browser: bool) -> None:
@@ -82,25 +88,26 @@ def _animation(context: Context, has_browser: bool) -> None:
     a click with a progress bar, then offered for download until the experiment changes."""
     frames = animation.frame_count(context.config.steps, int(st.session_state.get(Key.ANIMATION_HOLD, 10)))
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        fmt = st.selectbox("Animation", ["gif", "mp4"], format_func=str.upper, key=Key.ANIMATION_FORMAT)
-        fps = st.number_input("Frames per second", min_value=animation.FPS[0], max_value=animation.FPS[1],
+        fmt = st.selectbox(_("Animation"), ["gif", "mp4"], format_func=str.upper, key=Key.ANIMATION_FORMAT)
+        fps = st.number_input(_("Frames per second"), min_value=animation.FPS[0], max_value=animation.FPS[1],
                               value=animation.DEFAULT_FPS, key=Key.ANIMATION_FPS)
-        hold = st.number_input("Hold the last frame (frames)", min_value=0, max_value=animation.MAX_FRAMES,
+        hold = st.number_input(_("Hold the last frame (frames)"), min_value=0, max_value=animation.MAX_FRAMES,
                                value=animation.DEFAULT_HOLD, key=Key.ANIMATION_HOLD)
-        make = st.button("Make animation", key=Key.ANIMATION_MAKE, disabled=not has_browser,
-                         help=export.NO_BROWSER if not has_browser else
-                         f"{frames} frames: one per step, the start and the hold")
+        make = st.button(_("Make animation"), key=Key.ANIMATION_MAKE, disabled=not has_browser,
+                         help=_(export.NO_BROWSER) if not has_browser else
+                         _("{frames} frames: one per step, the start and the hold").format(frames=frames))
     look = context.view.look
     width, height = look.dimensions(*animation.DEFAULT_SIZE)
     wanted = (context.config, context.view, fmt, fps, hold)
     if make:
-        bar = st.progress(0.0, text="Drawing the frames ...")
+        bar = st.progress(0.0, text=_("Drawing the frames ..."))
         try:
             with limits.HEAVY.slot():
                 data = animation.animate(
                     context.result, fmt, overlay=context.view.overlay, width=width, height=height,
                     fps=int(fps), hold=int(hold), look=look,
-                    progress=lambda done, total: bar.progress(done / total, text=f"Frame {done} of {total}"))
+                    progress=lambda done, total: bar.progress(done / total, text=_("Frame {done} of {total}").format(
+                        done=done, total=total)))
         except (ValueError, export.ExportError, limits.Busy) as exc:
             bar.empty()
             st.error(str(exc))
@@ -109,7 +116,8 @@ def _animation(context: Context, has_browser: bool) -> None:
         st.session_state[Key.ANIMATION_FILE] = (wanted, data)
     made = st.session_state.get(Key.ANIMATION_FILE)
     if made is not None and made[0] == wanted:
-        st.download_button(f"Download the {fmt.upper()} ({len(made[1]) / 1e6:.1f} MB)", data=made[1],
+        st.download_button(_("Download the {format} ({size} MB)").format(format=fmt.upper(),
+                                                                         size=f"{len(made[1]) / 1e6:.1f}"), data=made[1],
                            file_name=f"gradscape.{fmt}", mime="image/gif" if fmt == "gif" else "video/mp4",
                            key=f"{Key.DOWNLOAD}_{fmt}", on_click="ignore", icon=":material/download:")
 

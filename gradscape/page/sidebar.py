@@ -23,28 +23,30 @@ from surfaces.models import NAMES
 from . import form, modelinputs, state
 from .keys import Key, line_key, param_key
 from .text import md_escape
+from gradscape.i18n import _
+from gradscape.i18n_core import core
 
 ss = st.session_state
 
 
 def draw(now: state.Current) -> None:
-    st.selectbox("Preset", [*presets.PRESETS, state.CUSTOM], key=Key.PRESET, on_change=state.on_preset,
+    st.selectbox(_("Preset"), [*presets.PRESETS, state.CUSTOM], key=Key.PRESET, on_change=state.on_preset,
                  format_func=lambda n: presets.short_name(n) if n != state.CUSTOM else "—")
     _surface(now.formula_error)
     _start()
-    st.subheader("Optimizers")
+    st.subheader(_("Optimizers"))
     uids = ss[Key.LINES]
     for uid in uids:
         _line(uid, len(uids))
     add, button = st.columns([3, 2], vertical_alignment="bottom")
     with add:
-        st.selectbox("Add an optimizer", list(optimizers.ALL_OPTIMIZERS), key=Key.ADD_NAME,
+        st.selectbox(_("Add an optimizer"), list(optimizers.ALL_OPTIMIZERS), key=Key.ADD_NAME,
                      format_func=form.optimizer_label)
     with button:
-        st.button("Add", key=Key.ADD, icon=":material/add:", on_click=on_add, width="stretch",
+        st.button(_("Add"), key=Key.ADD, icon=":material/add:", on_click=on_add, width="stretch",
                   disabled=len(uids) >= MAX_OPTIMIZERS)
-    st.subheader("Load a configuration")
-    st.file_uploader("A JSON file exported from here (or for `gradscape run`)", type=["json"],
+    st.subheader(_("Load a configuration"))
+    st.file_uploader(_("A JSON file exported from here (or for `gradscape run`)"), type=["json"],
                      key=Key.UPLOAD, on_change=state.on_upload)
 
 
@@ -94,11 +96,12 @@ def on_code(uid: int) -> None:
             values = {line_key(uid, "scheduler"): part["name"],
                       **form.part_values(uid, "sched", part["name"], part["params"])}
     except ValueError as exc:
-        ss[note] = ("error", f"That line could not be used: {exc}")
+        ss[note] = ("error", _("That line could not be used: {error}").format(error=core(str(exc))))
         return
     ss.update(values)
     given = ", ".join(f"{k}={v!r}" for k, v in part["params"].items() if k != "optimizer")
-    ss[note] = ("success", f"Read {kind} {part['name']}({given}).")
+    read = _("Read optimizer {call}.") if kind == "optimizer" else _("Read scheduler {call}.")
+    ss[note] = ("success", read.format(call=f"{part['name']}({given})"))
 
 
 def _new_uid() -> int:
@@ -118,7 +121,7 @@ def number(label: str, key: str, h: Hyperparam | None = None, **kwargs: Any) -> 
             kwargs.setdefault("min_value", kind(h.low))
         if h.high is not None and not h.high_open:
             kwargs.setdefault("max_value", kind(h.high))
-        kwargs.setdefault("help", h.help or None)
+        kwargs.setdefault("help", core(h.help) if h.help else None)
         kwargs.setdefault("step", form.float_step(h) if real else 1)
     if real:
         kwargs.setdefault("format", "%g")
@@ -126,8 +129,8 @@ def number(label: str, key: str, h: Hyperparam | None = None, **kwargs: Any) -> 
 
 
 def _surface(formula_error: str | None) -> None:
-    st.subheader("Surface")
-    st.selectbox("Surface", [*surfaces.names(), *form.MODEL_OPTIONS, form.FORMULA_OPTION],
+    st.subheader(_("Surface"))
+    st.selectbox(_("Surface"), [*surfaces.names(), *form.MODEL_OPTIONS, form.FORMULA_OPTION],
                  key=Key.SURFACE, on_change=state.on_surface, label_visibility="collapsed",
                  format_func=_surface_label)
     if ss[Key.SURFACE] in form.MODEL_OPTIONS:
@@ -136,45 +139,46 @@ def _surface(formula_error: str | None) -> None:
     if ss[Key.SURFACE] != form.FORMULA_OPTION:
         return
     st.text_input("f(x, y)", key=Key.FORMULA, max_chars=300,
-                  help="Operators + - * / ^, functions sin cos exp log sqrt abs ...; x and y.")
+                  help=_("Operators + - * / ^, functions sin cos exp log sqrt abs ...; x and y."))
     if formula_error is not None:
-        st.error(md_escape(formula_error.removeprefix("surface.expr: "))
-                 + " — the last valid surface stays on screen.", icon=":material/error:")
+        problem = core(formula_error.removeprefix("surface.expr: "))
+        st.error(md_escape(_("{problem} — the last valid surface stays on screen.").format(problem=problem)),
+                 icon=":material/error:")
     cx, cy = st.columns(2)
     with cx:
-        number("x from", Key.XMIN)
-        number("x to", Key.XMAX)
+        number(_("x from"), Key.XMIN)
+        number(_("x to"), Key.XMAX)
     with cy:
-        number("y from", Key.YMIN)
-        number("y to", Key.YMAX)
+        number(_("y from"), Key.YMIN)
+        number(_("y to"), Key.YMAX)
 
 
 def _surface_label(choice: str) -> str:
     if choice == form.FORMULA_OPTION:
-        return "Your formula…"
+        return _("Your formula…")
     if choice in form.MODEL_OPTIONS:
-        return f"Model on data: {NAMES[form.MODEL_OPTIONS[choice]].lower()}"
-    return surfaces.get(choice).name
+        return _("Model on data: {model}").format(model=core(NAMES[form.MODEL_OPTIONS[choice]]).lower())
+    return core(surfaces.get(choice).name)
 
 
 def _start() -> None:
-    st.subheader("Start and steps")
+    st.subheader(_("Start and steps"))
     cx, cy, cs = st.columns(3)
     with cx:
-        number("x", Key.START_X, help="Or click a panel of the plot.", on_change=state.on_value)
+        number("x", Key.START_X, help=_("Or click a panel of the plot."), on_change=state.on_value)
     with cy:
-        number("y", Key.START_Y, help="Or click a panel of the plot.", on_change=state.on_value)
+        number("y", Key.START_Y, help=_("Or click a panel of the plot."), on_change=state.on_value)
     with cs:
-        st.number_input("steps", 0, MAX_STEPS, key=Key.STEPS, step=10, on_change=state.on_value)
-    with st.expander("Gradient noise (mini-batch view)"):
-        st.caption("Each update sees ∇f + σ·ξ, ξ standard normal: what a mini-batch gradient "
-                   "looks like. The drawn loss is the true one.")
+        st.number_input(_("steps"), 0, MAX_STEPS, key=Key.STEPS, step=10, on_change=state.on_value)
+    with st.expander(_("Gradient noise (mini-batch view)")):
+        st.caption(_("Each update sees ∇f + σ·ξ, ξ standard normal: what a mini-batch gradient "
+                     "looks like. The drawn loss is the true one."))
         cn, cs = st.columns(2)
         with cn:
-            number("std σ", Key.NOISE_STD, min_value=0.0, max_value=1e6, step=0.1,
+            number(_("std σ"), Key.NOISE_STD, min_value=0.0, max_value=1e6, step=0.1,
                    on_change=state.on_value)
         with cs:
-            st.number_input("seed", 0, 2**32 - 1, key=Key.NOISE_SEED, step=1, on_change=state.on_value)
+            st.number_input(_("seed"), 0, 2**32 - 1, key=Key.NOISE_SEED, step=1, on_change=state.on_value)
 
 
 def _line(uid: int, n_lines: int) -> None:
@@ -183,57 +187,59 @@ def _line(uid: int, n_lines: int) -> None:
     with st.container(border=True, key=line_key(uid, "box")):
         label, dup, rem = st.columns([5, 1, 1], vertical_alignment="center", gap="small")
         with label:
-            st.text_input("Label", key=line_key(uid, "label"), max_chars=60,
-                          label_visibility="collapsed", placeholder="label",
-                          help="The name shown in legends and tables.", on_change=on_rename,
+            st.text_input(_("Label"), key=line_key(uid, "label"), max_chars=60,
+                          label_visibility="collapsed", placeholder=_("label"),
+                          help=_("The name shown in legends and tables."), on_change=on_rename,
                           args=(uid,))
         with dup:
-            st.button("", key=line_key(uid, "dup"), icon=":material/content_copy:", help="Duplicate",
+            st.button("", key=line_key(uid, "dup"), icon=":material/content_copy:", help=_("Duplicate"),
                       type="tertiary", on_click=on_duplicate, args=(uid,),
                       disabled=n_lines >= MAX_OPTIMIZERS)
         with rem:
-            st.button("", key=line_key(uid, "del"), icon=":material/delete:", help="Remove",
+            st.button("", key=line_key(uid, "del"), icon=":material/delete:", help=_("Remove"),
                       type="tertiary", on_click=on_remove, args=(uid,), disabled=n_lines <= 1)
         left, right = st.columns([3, 2])
         with left:
-            st.selectbox("Optimizer", list(optimizers.ALL_OPTIMIZERS), key=name_key,
-                         format_func=form.optimizer_label,
-                         help=optimizers.ALL_OPTIMIZERS[ss[name_key]].summary or None)
+            summary = optimizers.ALL_OPTIMIZERS[ss[name_key]].summary
+            st.selectbox(_("Optimizer"), list(optimizers.ALL_OPTIMIZERS), key=name_key,
+                         format_func=form.optimizer_label, help=core(summary) if summary else None)
         name = ss[name_key]
         wrapper = name in optimizers.WRAPPERS
         inner = ss.get(form.inner_key(uid, name), form.DEFAULT_INNER.get(name)) if wrapper else None
         with right:
             lr = next(h for h in form.hyperparams("inner" if wrapper else "opt", inner or name)
                       if h.name == "lr")
-            more = {"help": f"{inner}'s learning rate (the optimizer {name} wraps)."} if wrapper else {}
+            more = ({"help": _("{inner}'s learning rate (the optimizer {name} wraps).").format(inner=inner, name=name)}
+                    if wrapper else {})
             number("lr", form.lr_key(uid, name, ss), lr, on_change=state.on_value, **more)
-        st.text_input("Paste a line of your code", key=line_key(uid, "code"), max_chars=1000,
+        st.text_input(_("Paste a line of your code"), key=line_key(uid, "code"), max_chars=1000,
                       label_visibility="collapsed", on_change=on_code, args=(uid,),
-                      placeholder="paste a line of your code: torch.optim.AdamW(…, lr=3e-4)",
-                      help="An optimizer's or scheduler's line from your training script, e.g. "
-                           "torch.optim.AdamW(model.parameters(), lr=3e-4, betas=(0.9, 0.95)) or "
-                           "lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=300). It is read, "
-                           "never run: the class and its literal keyword values.")
+                      placeholder=_("paste a line of your code: torch.optim.AdamW(…, lr=3e-4)"),
+                      help=_("An optimizer's or scheduler's line from your training script, e.g. "
+                             "torch.optim.AdamW(model.parameters(), lr=3e-4, betas=(0.9, 0.95)) or "
+                             "lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=300). It is read, "
+                             "never run: the class and its literal keyword values."))
         note = ss.get(line_key(uid, "code_note"))
         if note:
             (st.error if note[0] == "error" else st.caption)(md_escape(note[1]))
         if not optimizers.ALL_OPTIMIZERS[name].batched:
-            st.caption("Steps one run at a time (its iterations branch on each run's values): "
-                       "no basin map or sweep for it.")
-        with st.popover("More settings", icon=":material/tune:", width="stretch",
+            st.caption(_("Steps one run at a time (its iterations branch on each run's values): "
+                         "no basin map or sweep for it."))
+        with st.popover(_("More settings"), icon=":material/tune:", width="stretch",
                         key=line_key(uid, "more"),
-                        help="Every other hyperparameter, and a learning-rate scheduler."):
+                        help=_("Every other hyperparameter, and a learning-rate scheduler.")):
             _hyperparams(uid, "opt", name, skip=("lr",))
             if ss[Key.SURFACE] in form.MODEL_OPTIONS:
-                st.number_input("batch size (0: the experiment's)", 0, 10_000,
+                st.number_input(_("batch size (0: the experiment's)"), 0, 10_000,
                                 key=line_key(uid, "batch"), on_change=state.on_value,
-                                help="This optimizer's own mini-batches, e.g. 1 for single-sample SGD.")
+                                help=_("This optimizer's own mini-batches, e.g. 1 for single-sample SGD."))
             if wrapper:
-                st.caption(f"{inner}'s settings (lr above). The page wraps one optimizer; a "
-                           "wrapper around a wrapper runs from a config file.")
+                st.caption(_("{inner}'s settings (lr above). The page wraps one optimizer; a "
+                             "wrapper around a wrapper runs from a config file.").format(inner=inner))
                 _hyperparams(uid, "inner", inner, skip=("lr",))
-            st.selectbox("Scheduler", [form.NO_SCHEDULER, *optimizers.SCHEDULERS], key=sched_key,
-                         help="torch.optim.lr_scheduler: how lr changes from step to step.")
+            st.selectbox(_("Scheduler"), [form.NO_SCHEDULER, *optimizers.SCHEDULERS], key=sched_key,
+                         format_func=lambda s: _(s) if s == form.NO_SCHEDULER else s,
+                         help=_("torch.optim.lr_scheduler: how lr changes from step to step."))
             if ss[sched_key] != form.NO_SCHEDULER:
                 _hyperparams(uid, "sched", ss[sched_key])
 
@@ -243,24 +249,24 @@ def _hyperparams(uid: int, role: str, owner: str, skip: tuple[str, ...] = ()) ->
     params = [h for h in form.hyperparams(role, owner) if h.name not in skip]
     for h in [h for h in params if h.kind == "schedulers"]:   # a composite's JSON: full width
         st.text_area(h.name, key=param_key(uid, role, owner, h.name), height=120,
-                     help=h.help or None, on_change=state.on_value)
+                     help=core(h.help) if h.help else None, on_change=state.on_value)
     params = [h for h in params if h.kind != "schedulers"]
     cols = st.columns(2)
     for i, h in enumerate(params):
         key = param_key(uid, role, owner, h.name)
         with cols[i % 2]:
             if h.kind == "optimizer":      # a wrapper's optimizer: which one (its inputs follow)
-                st.selectbox("optimizer", form.INNER_CHOICES, key=key, help=h.help or None,
+                st.selectbox("optimizer", form.INNER_CHOICES, key=key, help=core(h.help) if h.help else None,
                              format_func=form.optimizer_label)
             elif h.kind == "choice":
-                st.selectbox(h.name, list(h.choices), key=key, help=h.help or None,
+                st.selectbox(h.name, list(h.choices), key=key, help=core(h.help) if h.help else None,
                              format_func=repr, on_change=state.on_value)
             elif h.kind == "bool":
-                st.checkbox(h.name, key=key, help=h.help or None, on_change=state.on_value)
+                st.checkbox(h.name, key=key, help=core(h.help) if h.help else None, on_change=state.on_value)
             elif h.kind in ("ints", "formula"):
-                st.text_input(h.name, key=key, help=h.help or None, on_change=state.on_value)
+                st.text_input(h.name, key=key, help=core(h.help) if h.help else None, on_change=state.on_value)
             elif h.kind == "choice":
-                st.selectbox(h.name, h.choices, key=key, help=h.help or None,
+                st.selectbox(h.name, h.choices, key=key, help=core(h.help) if h.help else None,
                              on_change=state.on_value)
             elif h.kind in ("pair", "triple"):
                 for part in range(len(h.default)):

@@ -13,6 +13,8 @@ from typing import Any
 import optimizers
 from gradscape.experiment import Part, Run
 
+from gradscape.i18n import _
+
 from .form import hyperparams
 
 _MD_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
@@ -60,10 +62,11 @@ def headline(run: Run) -> str:
 
 def divergence_note(label: str, reason: str, k: int) -> str:
     """Words for a run that stopped: what happened, what is drawn, what usually helps."""
-    drawn = ("it has no finite point to draw" if k == 0 else
-             f"it is drawn up to step {k - 1}, its last finite point, marked ×")
-    return (f"{label}: {reason}. Its position, loss or gradient stopped being a finite number; "
-            f"{drawn}. A smaller lr usually keeps it on the surface.")
+    drawn = (_("it has no finite point to draw") if k == 0 else
+             _("it is drawn up to step {k}, its last finite point, marked ×").format(k=k - 1))
+    return _("{label}: {reason}. Its position, loss or gradient stopped being a finite number; "
+             "{drawn}. A smaller lr usually keeps it on the surface.").format(label=label, reason=reason,
+                                                                              drawn=drawn)
 
 
 def _differing(role: str, part: Part) -> str:

@@ -13,6 +13,9 @@ from gradscape.figures.maps import basin_figure
 from optimizers.grids import Basin, basin
 
 from .. import compute, limits, ui
+from gradscape.i18n import N_, _
+from gradscape.i18n_core import core
+
 from ..context import Context, Tab
 from ..keys import Key
 from ..settings import MAX_MAP_RESOLUTION, MAX_WORK, Insights
@@ -68,7 +71,7 @@ def figure(config: Config, line: int, resolution: int) -> Any:
 def draw(context: Context) -> None:
     """Where one optimizer ends from every start of an N × N grid: loss, minimum, steps."""
     config, s = context.config, shown(context.config, context.view.insights)
-    c1, c2, _ = st.columns([2, 1, 2], vertical_alignment="bottom")
+    c1, c2, _rest = st.columns([2, 1, 2], vertical_alignment="bottom")
     with c1:
         ui.line_select(context.result, s.line,
                        "The optimizer (with its scheduler) run from every start.")
@@ -114,5 +117,5 @@ def export_figure(context: Context) -> Any:
     return figure(context.config, s.line, s.resolution)
 
 
-TAB = Tab("basin", "Basins", draw, export_figure,
+TAB = Tab("basin", N_("Basins"), draw, export_figure,
           keeps=(Key.INSIGHT_LINE, Key.BASIN_RESOLUTION))

@@ -14,6 +14,9 @@ from gradscape.figures.inside import critical_figure
 from surfaces.critical import CriticalPoint
 
 from .. import compute, limits, ui
+from gradscape.i18n import N_, _
+from gradscape.i18n_core import core
+
 from ..context import Context, Tab
 from ..keys import Key
 from ..settings import MAX_POINTS
@@ -152,4 +155,4 @@ def export_figure(context: Context) -> Any:
     return figure(context.config, min(context.view.insights.point, len(points) - 1), "lines")
 
 
-TAB = Tab("critical", "Critical points", draw, export_figure, keeps=(Key.CRITICAL_POINT,))
+TAB = Tab("critical", N_("Critical points"), draw, export_figure, keeps=(Key.CRITICAL_POINT,))

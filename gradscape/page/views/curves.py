@@ -13,6 +13,9 @@ from gradscape.figures import distance_figure, loss_figure, lr_figure
 from gradscape.figures.export import TOOLBAR_CONFIG
 
 from .. import compute, limits, ui
+from gradscape.i18n import N_, _
+from gradscape.i18n_core import core
+
 from ..context import Context, Tab
 from ..keys import Key
 from ..livechart import live_chart
@@ -46,6 +49,6 @@ def _tab(kind: str, label: str, key: Key) -> Tab:
     return Tab(kind, label, draw, export_figure)
 
 
-LOSS = _tab("loss", "Loss", Key.CHART_LOSS)
-DISTANCE = _tab("distance", "Distance", Key.CHART_DISTANCE)
-LR = _tab("lr", "Learning rate", Key.CHART_LR)
+LOSS = _tab("loss", N_("Loss"), Key.CHART_LOSS)
+DISTANCE = _tab("distance", N_("Distance"), Key.CHART_DISTANCE)
+LR = _tab("lr", N_("Learning rate"), Key.CHART_LR)

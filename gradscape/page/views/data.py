@@ -12,6 +12,8 @@ import streamlit as st
 
 from gradscape.experiment import Result
 
+from gradscape.i18n import N_, _
+
 from ..context import Context, Tab
 from ..text import describe
 from . import paths
@@ -71,18 +73,33 @@ def step_columns(result: Result) -> dict[str, list[Any]]:
 def shown_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The summary as the table shows it: a step never reached is said in words ("never";
     "no" for a run that did not diverge), not printed as "None"."""
-    words = {f"steps to within {TOLERANCE:g} of min": "never", "diverged at step": "no"}
+    words = {f"steps to within {TOLERANCE:g} of min": _("never"), "diverged at step": _("no")}
     return [{k: (words[k] if v is None else str(v)) if k in words else v for k, v in row.items()}
             for row in rows]
 
 
 def draw(context: Context) -> None:
-    st.markdown("**Summary**")
-    st.dataframe(shown_rows(summary_rows(context.result)), hide_index=True, width="stretch",
-                 column_config={k: st.column_config.NumberColumn(format="%.4g")
+    st.markdown("**{}**".format(_("Summary")))
+    rows = [{_header(k): v for k, v in row.items()} for row in shown_rows(summary_rows(context.result))]
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={_header(k): st.column_config.NumberColumn(format="%.4g")
                                 for k in ("final x", "final y", "final loss", "distance to minimum")})
-    st.markdown("**Every step**")
-    st.dataframe(step_columns(context.result), hide_index=True, width="stretch", height=360)
+    st.markdown("**{}**".format(_("Every step")))
+    steps = {_header(k): v for k, v in step_columns(context.result).items()}
+    st.dataframe(steps, hide_index=True, width="stretch", height=360)
 
 
-TAB = Tab("data", "Data", draw, paths.export_figure)
+# The tables' headers as shown (the rows keep the English keys the CSV export and tests use).
+HEADERS = {"label": N_("label"), "optimizer": N_("optimizer"), "final x": N_("final x"),
+           "final y": N_("final y"), "final loss": N_("final loss"),
+           "distance to minimum": N_("distance to minimum"), "diverged at step": N_("diverged at step"),
+           "steps drawn": N_("steps drawn"), "step": N_("step"), "loss": N_("loss")}
+
+
+def _header(key: str) -> str:
+    if key == f"steps to within {TOLERANCE:g} of min":
+        return _("steps to within {tolerance} of min").format(tolerance=f"{TOLERANCE:g}")
+    return _(HEADERS[key]) if key in HEADERS else key
+
+
+TAB = Tab("data", N_("Data"), draw, paths.export_figure)

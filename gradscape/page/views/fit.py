@@ -14,6 +14,9 @@ from gradscape.figures.fit import fit_figure
 from surfaces.models import ModelSurface
 
 from .. import compute, limits, ui
+from gradscape.i18n import N_, _
+from gradscape.i18n_core import core
+
 from ..context import Context, Tab
 from ..keys import Key
 from ..livechart import live_chart
@@ -38,14 +41,14 @@ def chart(context: Context) -> None:
         ui.busy(exc)
         return
     live_chart(fig, key=Key.CHART_FIT, config=TOOLBAR_CONFIG)
-    st.caption("Rings: the rows of the batch the next update uses. The contour panels show "
-               "the loss over all rows.")
+    st.caption(_("Rings: the rows of the batch the next update uses. The contour panels show "
+                 "the loss over all rows."))
 
 
 def draw(context: Context) -> None:
     if not isinstance(context.result.surface, ModelSurface):
-        st.info("Choose a model on data as the surface (or the preset “Batch GD, mini-batch, "
-                "SGD”) to see the data and each optimizer's fit.")
+        st.info(_("Choose a model on data as the surface (or the preset “Batch GD, mini-batch, "
+                  "SGD”) to see the data and each optimizer's fit."))
         return
     st.fragment(lambda: chart(context), run_every=paths.FRAME_SECONDS if ss.get(Key.PLAYING) else None)()
 
@@ -56,4 +59,4 @@ def export_figure(context: Context) -> Any:
     return figure(context.config, None)
 
 
-TAB = Tab("fit", "Data and fit", draw, export_figure)
+TAB = Tab("fit", N_("Data and fit"), draw, export_figure)

@@ -13,6 +13,9 @@ from gradscape.figures.inside import inside_figure
 from optimizers.stepwise import Trace, trace
 
 from .. import compute, limits, ui
+from gradscape.i18n import N_, _
+from gradscape.i18n_core import core
+
 from ..context import Context, Tab
 from ..keys import Key
 from ..settings import Insights
@@ -153,5 +156,5 @@ def export_figure(context: Context) -> Any:
     return figure(context.config, s.line, s.step, "lines")
 
 
-TAB = Tab("inside", "Inside a step", draw, export_figure,
+TAB = Tab("inside", N_("Inside a step"), draw, export_figure,
           keeps=(Key.INSIGHT_LINE, Key.INSIGHT_STEP))

@@ -21,6 +21,9 @@ from gradscape.figures.trajectory import trajectory_spec
 from gradscape.figures.export import TOOLBAR_CONFIG
 
 from .. import compute, form, limits, ui
+from gradscape.i18n import N_, _
+from gradscape.i18n_core import core
+
 from ..context import Context, Tab
 from ..keys import Key
 from ..livechart import live_chart
@@ -119,17 +122,17 @@ def playback(config: Config) -> int | None:
     ss[Key.UPTO] = min(max(int(ss.get(Key.UPTO, steps)), 0), steps)
     with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
         playing = bool(ss.get(Key.PLAYING))
-        if st.button("Pause" if playing else "Play", key=Key.PLAY, width="content",
+        if st.button(_("Pause") if playing else _("Play"), key=Key.PLAY, width="content",
                      icon=":material/pause:" if playing else ":material/play_arrow:"):
             ss[Key.PLAYING] = not playing
             if ss[Key.PLAYING] and ss[Key.UPTO] >= steps:
                 ss[Key.UPTO] = 0
             st.rerun()
         ss.setdefault(Key.PLAY_SPEED, DEFAULT_SPEED)
-        st.segmented_control("Steps per second", SPEEDS, key=Key.PLAY_SPEED, width="content",
-                             help="How fast playback goes: the same speed for a run of any length.")
-        st.toggle("Loop", key=Key.PLAY_LOOP, width="content", help="Start again at the end.")
-        st.slider("Step", 0, max(steps, 1), key=Key.UPTO, disabled=steps == 0, width="stretch")
+        st.segmented_control(_("Steps per second"), SPEEDS, key=Key.PLAY_SPEED, width="content",
+                             help=_("How fast playback goes: the same speed for a run of any length."))
+        st.toggle(_("Loop"), key=Key.PLAY_LOOP, width="content", help=_("Start again at the end."))
+        st.slider(_("Step"), 0, max(steps, 1), key=Key.UPTO, disabled=steps == 0, width="stretch")
     return None if ss[Key.UPTO] >= steps else ss[Key.UPTO]
 
 
@@ -154,8 +157,8 @@ def chart() -> None:
     live_chart(fig, key=Key.CHART, config=TOOLBAR_CONFIG, on_click=on_click, notify=stale,
                on_drawn=on_drawn, on_drag=on_drag, on_release=on_release,
                dragged=ss.get(Key.DRAGGED, 0))
-    st.caption("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
-               "focused chart); drag elsewhere to zoom, double-click to go back.")
+    st.caption(_("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
+                 "focused chart); drag elsewhere to zoom, double-click to go back."))
 
 
 def draw(context: Context) -> None:
@@ -170,4 +173,4 @@ def export_figure(context: Context) -> Any:
                              critical=compute.critical_points(result) if context.view.critical else ())
 
 
-TAB = Tab("paths", "Side by side", draw, export_figure, keeps=(Key.PLAY_SPEED, Key.PLAY_LOOP))
+TAB = Tab("paths", N_("Side by side"), draw, export_figure, keeps=(Key.PLAY_SPEED, Key.PLAY_LOOP))

@@ -12,6 +12,9 @@ from gradscape.experiment import Config
 from gradscape.figures import surface_figure
 
 from .. import compute, limits, ui
+from gradscape.i18n import N_, _
+from gradscape.i18n_core import core
+
 from ..context import Context, Tab
 from ..keys import Key
 
@@ -36,4 +39,4 @@ def export_figure(context: Context) -> Any:
     return figure(context.config)
 
 
-TAB = Tab("surface3d", "3D surface", draw, export_figure)
+TAB = Tab("surface3d", N_("3D surface"), draw, export_figure)

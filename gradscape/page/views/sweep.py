@@ -20,6 +20,9 @@ from gradscape.figures.inside import clickable_sweep_figure
 from optimizers.grids import Axis, Sweep, sweep, sweepable
 
 from .. import compute, form, limits, ui
+from gradscape.i18n import N_, _
+from gradscape.i18n_core import core
+
 from ..context import Context, Tab
 from ..keys import AXIS_FIELDS, Key, axis_key, line_key, param_key
 from ..settings import (MAX_SWEEP_VALUES, MAX_WORK, Insights, axis_spec, axis_values, default_axes,
@@ -41,7 +44,7 @@ def shown(config: Config, chosen: Insights) -> Shown | str:
     """The line and axes to sweep, or why they cannot run: an unset axis, or one naming a
     hyperparameter the line's optimizer lacks, gives way to ``default_axes``."""
     line = min(chosen.line, len(config.lines) - 1)
-    optimizer, _ = config.lines[line].build()
+    optimizer, _scheduler = config.lines[line].build()
     if not optimizer.batched:
         return (f"{config.lines[line].label} ({optimizer.name}) steps one run at a time: LBFGS's "
                 "iterations and line search branch on each run's own values, too slow for the "
@@ -162,7 +165,7 @@ def draw(context: Context) -> None:
         (st.success if level == "success" else st.warning)(md_escape(text))
     config, chosen = context.config, context.view.insights
     line = min(chosen.line, len(config.lines) - 1)
-    c1, _ = st.columns([2, 3])
+    c1, _rest = st.columns([2, 3])
     with c1:
         ui.line_select(context.result, line, "The optimizer whose hyperparameters are swept, from "
                                              "the experiment's start point, with its scheduler and steps.")
@@ -192,7 +195,7 @@ def draw(context: Context) -> None:
 
 def _axis_inputs(config: Config, line: int, s: Shown | str) -> None:
     """The five inputs of each axis: hyperparameter, from, to, number of values, log spacing."""
-    optimizer, _ = config.lines[line].build()
+    optimizer, _scheduler = config.lines[line].build()
     allowed = sweepable(optimizer)
     resolved = default_axes(optimizer.name, float(optimizer.base_lr), allowed) if isinstance(s, str) \
         else (s.x, s.y)
@@ -225,7 +228,7 @@ def export_figure(context: Context) -> Any:
         return ui.note_figure(str(exc))
 
 
-TAB = Tab("sweep", "Sweep", draw, export_figure,
+TAB = Tab("sweep", N_("Sweep"), draw, export_figure,
           keeps=(Key.INSIGHT_LINE, *(axis_key(a, f) for a in (Key.SWEEP_X, Key.SWEEP_Y)
                                      for f in AXIS_FIELDS)),
           prepare=prepare)
