@@ -21,6 +21,7 @@ from typing import Any, Sequence
 import optimizers
 import surfaces
 from gradscape.experiment import ConfigError, load, resolve_surface, simulate
+from gradscape.i18n import LANGUAGES, set_language
 
 SLIDE_SIZES = ("own", "16:9", "4:3", "square")     # figures.look.SIZES (plotly loads only to draw)
 
@@ -41,6 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
+        if getattr(args, "lang", "en") != "en":
+            set_language(args.lang)
+            from gradscape.figures.export import has_cjk_font
+            if not has_cjk_font():
+                print("warning: no Chinese font is installed (Debian: apt-get install fonts-noto-cjk); "
+                      "the figure's Chinese text will show as boxes", file=sys.stderr)
         return args.handler(args)
     except (UsageError, ConfigError, ValueError) as exc:
         print(f"error: {exc}".splitlines()[0], file=sys.stderr)
@@ -76,6 +83,7 @@ def _build_parser() -> argparse.ArgumentParser:
                    help="the trajectories growing step by step (default 1280x720, steps + 1 + hold frames)")
     p.add_argument("--fps", type=int, default=10, help="animation frames per second (default 10)")
     p.add_argument("--hold", type=int, default=10, help="copies of the animation's last frame (default 10)")
+    _lang_option(p)
     p.set_defaults(handler=_render)
 
     p = sub.add_parser("list", help="list surfaces, optimizers or schedulers")
@@ -85,6 +93,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     _add_insight_commands(sub)
     return parser
+
+
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=LANGUAGES, default="en",
+                   help="the figure's language: en, zh-Hans (简体中文) or zh-Hant (繁體中文)")
 
 
 def read_config(path: str) -> Any:
@@ -246,6 +259,7 @@ def _add_insight_commands(sub: Any) -> None:
                    help="a run reached a minimum if it ended within TOL x the window's diagonal "
                         "of it (default 0.01)")
     p.add_argument("-o", "--output", default="-", help=_MAP_OUTPUT)
+    _lang_option(p)
     p.set_defaults(handler=_basin)
 
     p = sub.add_parser(
@@ -265,6 +279,7 @@ def _add_insight_commands(sub: Any) -> None:
     p.add_argument("--gtol", type=float, default=1e-6,
                    help="a gradient norm at most this counts as converged (default 1e-6)")
     p.add_argument("-o", "--output", default="-", help=_MAP_OUTPUT)
+    _lang_option(p)
     p.set_defaults(handler=_sweep)
 
     p = sub.add_parser(
@@ -278,6 +293,7 @@ def _add_insight_commands(sub: Any) -> None:
                    help="where to search (default: the surface's; with a leading minus write "
                         "--window=-5,5,-5,5)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    _lang_option(p)
     p.set_defaults(handler=_critical)
 
 

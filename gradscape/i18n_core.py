@@ -46,6 +46,7 @@ TEMPLATES = (
     N_("{where} must be finite, got {value}"),
     N_("{where} must be finite"),
     N_("unknown parameter {name} for {owner}"),
+    N_("{where}: {problem}"),          # last: a config path (optimizers[0].params.lr) and a message
 )
 
 
@@ -54,6 +55,7 @@ def core_messages() -> Iterator[tuple[str, str]]:
     import optimizers
     import surfaces
     from surfaces.catalogue import SURFACES
+    from surfaces.data import SHIPPED
     from surfaces.models import NAMES
 
     for surface in SURFACES:
@@ -61,8 +63,12 @@ def core_messages() -> Iterator[tuple[str, str]]:
     for name in NAMES.values() if isinstance(NAMES, dict) else ():
         if isinstance(name, str):
             yield "surfaces/models.py", name
+    for info in SHIPPED.values():
+        yield "surfaces/data.py", info.title
     for registry in (optimizers.ALL_OPTIMIZERS, optimizers.SCHEDULERS):
         for cls in registry.values():
+            if getattr(cls, "summary", ""):
+                yield f"{cls.__module__.replace('.', '/')}.py", cls.summary
             for h in cls.hyperparams:
                 if h.help:
                     yield f"{cls.__module__.replace('.', '/')}.py", h.help

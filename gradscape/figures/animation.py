@@ -36,7 +36,9 @@ import plotly.graph_objects as go
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from . import style
-from .export import render
+from gradscape.i18n import _, language
+
+from .export import cjk_font_file, render
 from .look import Look
 from .trajectory import LONG_PATH, stop_reason, trajectory_figure
 
@@ -216,8 +218,8 @@ class _Painter:
         self.surface, self.overlay = result.surface, overlay
         self.panels = panels(styled, *background.size, result.surface.window)
         scale = look.font_scale
-        self.font = ImageFont.load_default(size=max(round(style.FONT["size"] * scale), 6))
-        self.counter_font = ImageFont.load_default(size=max(round((style.FONT["size"] + 2) * scale), 6))
+        self.font = _font(max(round(style.FONT["size"] * scale), 6))
+        self.counter_font = _font(max(round((style.FONT["size"] + 2) * scale), 6))
         self.ink = _rgb(look.ink)
         self.runs = []           # (panel index, colour, points in CSS px, run)
         for i, run in enumerate(result.runs):
@@ -274,7 +276,7 @@ class _Painter:
     def _texts(self, draw: ImageDraw.ImageDraw, k: int) -> None:
         """The notes of runs that stopped by step k (as the static export's) and the counter."""
         notes: dict[int, list[tuple[str, str]]] = {}
-        for p, colour, _, run in self.runs:
+        for p, colour, _points, run in self.runs:
             reason = stop_reason(self.surface, run)
             if reason is not None and k >= run.diverged_at:
                 notes.setdefault(p, []).append((f"{run.label}: {reason}" if self.overlay else reason, colour))
@@ -288,8 +290,14 @@ class _Painter:
                 draw.text(at, text, font=self.font, fill=_rgb(colour), anchor="lt")
         w, h = self.background.size
         ink = self.look.ink if self.look.dark else "#444444"
-        draw.text((w - COUNTER_MARGIN[0], h - COUNTER_MARGIN[1]), f"step {k} / {self.steps}",
+        draw.text((w - COUNTER_MARGIN[0], h - COUNTER_MARGIN[1]), _("step {k} / {n}").format(k=k, n=self.steps),
                   font=self.counter_font, fill=_rgb(ink), anchor="rd")
+
+
+def _font(size: int) -> Any:
+    """Pillow's own font, or in Chinese the system's CJK font (Pillow's has no Chinese glyphs)."""
+    found = cjk_font_file(language()) if language() != "en" else None
+    return ImageFont.truetype(found[0], size, index=found[1]) if found else ImageFont.load_default(size=size)
 
 
 Paint = Callable[[ImageDraw.ImageDraw, Callable[[np.ndarray], np.ndarray], tuple[int, int]], None]

@@ -133,6 +133,22 @@ def has_cjk_font() -> bool:
     return bool(found.stdout.strip())
 
 
+@lru_cache(maxsize=None)
+def cjk_font_file(lang: str) -> tuple[str, int] | None:
+    """(file, face index) of the system's font for ``lang``'s Chinese (``fc-match``), for
+    drawing with Pillow; None without fontconfig or a CJK font."""
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}|%{index}", f":lang={FC_LANGS.get(lang, 'zh-cn')}"],
+                               capture_output=True, text=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    path, _sep, index = found.partition("|")
+    return (path, int(index or 0)) if has_cjk_font() and os.path.isfile(path) else None
+
+
+FC_LANGS = {"zh-Hans": "zh-cn", "zh-Hant": "zh-tw"}
+
+
 def find_browser() -> str | None:
     """The Chromium to use: ``BROWSER_PATH`` if set (and executable), else the first on PATH."""
     given = os.environ.get("BROWSER_PATH")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from gradscape.i18n import _
+
 from . import style
 
 HEIGHT = 460
@@ -26,7 +28,7 @@ def fit_figure(result, step: int | None = None) -> go.Figure:
         span = [float(np.min(x[:, 0])), float(np.max(x[:, 0]))]
         ylim = [float(np.min(x[:, 1])), float(np.max(x[:, 1]))]
     else:
-        fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name="data",
+        fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name=_("data"),
                                  marker=dict(size=6, color="#555", opacity=0.55)))
         span = [float(np.min(x)), float(np.max(x))]
         ylim = [float(np.min(y)), float(np.max(y))]
@@ -39,7 +41,7 @@ def fit_figure(result, step: int | None = None) -> go.Figure:
         p, q = (float(v) for v in run.points[t])
         label, colour = style.escape(run.label), style.colour(i)
         gx, gy = _model_curve(surface.model, grid, p, q)
-        fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", name=f"{label} (step {t})",
+        fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", name=_("{label} (step {k})").format(label=label, k=t),
                                  line=dict(color=colour, width=2.5)))
     _ring_batch(fig, result, step, x, y)
     fig.update_xaxes(title_text="x₁" if surface.model == "logistic" else "x", zeroline=False,
@@ -73,7 +75,7 @@ def _ring_batch(fig: go.Figure, result, step: int | None, x: np.ndarray, y: np.n
             at = np.asarray(rows[step])
             bx, by = (x[at, 0], x[at, 1]) if x.ndim == 2 else (x[at], y[at])
             fig.add_trace(go.Scatter(x=bx, y=by, mode="markers", marker=BATCH, hoverinfo="skip",
-                                     name=f"batch of {style.escape(run.label)}, update {step + 1}"))
+                                     name=_("batch of {label}, update {k}").format(label=style.escape(run.label), k=step + 1)))
             return
 
 
@@ -88,9 +90,9 @@ def epoch_marks(fig: go.Figure, result, ys: list[np.ndarray]) -> None:
             continue
         label = style.escape(run.label)
         fig.add_trace(go.Scatter(x=ends, y=np.asarray(ys[i])[ends], mode="markers",
-                                 name=f"{label}: epoch ends ({every} updates each)",
+                                 name=_("{label}: epoch ends ({every} updates each)").format(label=label, every=every),
                                  legendgroup=label, showlegend=False,
-                                 hovertemplate=f"{label}: end of epoch %{{text}}<extra></extra>",
+                                 hovertemplate=_("{label}: end of epoch {epoch}").format(label=label, epoch="%{text}") + "<extra></extra>",
                                  text=[str(k + 1) for k in range(len(ends))],
                                  marker=dict(symbol="line-ns-open", size=14, color=style.colour(i),
                                              line=dict(width=2))))

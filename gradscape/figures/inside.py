@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from gradscape.i18n import N_, _
+
 from . import style
 from .maps import sweep_figure
 from .trajectory import trajectory_figure
@@ -107,7 +109,7 @@ def inside_figure(result: Any, index: int, trace: Any, step: int, scale: float |
     label = style.escape(run.label)
     fig = trajectory_figure(replace(result, runs=(run,)), overlay=True, upto=step,
                             height=height or 560, contours=contours,
-                            title=f"{run.label}: update {step} of {len(trace.update)}")
+                            title=_("{label}: update {k} of {n}").format(label=run.label, k=step, n=len(trace.update)))
     fig.update_traces(line_color=colour, marker_color=colour, selector={"legendgroup": label})
     # the end marker would hide the update's arrowhead
     fig.data = [t for t in fig.data
@@ -119,14 +121,14 @@ def inside_figure(result: Any, index: int, trace: Any, step: int, scale: float |
     ex, ey = origin[0] + scale * axes[0] * np.cos(theta), origin[1] + scale * axes[1] * np.sin(theta)
     eta = trace.effective_lr[step - 1]
     fig.add_trace(go.Scatter(
-        x=ex, y=ey, mode="lines", name=f"effective lr η ⊙ |∇f|{times}", meta={"scale": scale},
+        x=ex, y=ey, mode="lines", name=_("effective lr η ⊙ |∇f|") + times, meta={"scale": scale},
         line=dict(color=ELLIPSE_COLOUR, width=2, dash="dot"), fill="toself",
         fillcolor="rgba(23,190,207,0.10)",
-        hovertemplate=f"effective lr η = ({eta[0]:.4g}, {eta[1]:.4g})<extra></extra>"))
+        hovertemplate=_("effective lr η") + f" = ({eta[0]:.4g}, {eta[1]:.4g})<extra></extra>"))
     # drawn in this order, the update on top: SGD with momentum's update is −lr·m exactly
-    looks = {"momentum": ("momentum −lr·m", MOMENTUM_COLOUR, 7, "solid", 1.4),
-             "gradient": ("gradient step −lr·∇f", GRADIENT_COLOUR, 3, "dash", 1.0),
-             "update": ("update Δθ", colour, 3, "solid", 1.0)}
+    looks = {"momentum": (_("momentum −lr·m"), MOMENTUM_COLOUR, 7, "solid", 1.4),
+             "gradient": (_("gradient step −lr·∇f"), GRADIENT_COLOUR, 3, "dash", 1.0),
+             "update": (_("update Δθ"), colour, 3, "solid", 1.0)}
     for key, (name, c, width, dash, head) in looks.items():
         if key not in vectors:
             continue
@@ -142,12 +144,13 @@ def inside_figure(result: Any, index: int, trace: Any, step: int, scale: float |
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=-0.12, x=0,
                                                    bgcolor="rgba(255,255,255,0.8)"),
                       margin=dict(b=90))
-    fig.update_traces(showlegend=False, selector={"name": "start"})
+    fig.update_traces(showlegend=False, selector={"legendgroup": "start"})
     return fig
 
 
 EXTRA_MARKERS = {"slow weights": ("diamond", "#2ca02c"), "perturbed point": ("x", "#d62728"),
                  "evaluations": ("circle-open", "#ff7f0e")}
+EXTRA_NAMES = (N_("slow weights"), N_("perturbed point"), N_("evaluations"))    # shown translated
 
 
 def _extras(fig: go.Figure, trace: Any, step: int) -> None:
@@ -162,10 +165,10 @@ def _extras(fig: go.Figure, trace: Any, step: int) -> None:
         symbol, colour = EXTRA_MARKERS.get(name, ("circle", "#7f7f7f"))
         fig.add_trace(go.Scatter(
             x=pts[:, 0], y=pts[:, 1], mode="markers+lines" if len(pts) > 1 else "markers",
-            name=name, meta={"extra": name}, customdata=np.arange(1, len(pts) + 1),
+            name=_(name), meta={"extra": name}, customdata=np.arange(1, len(pts) + 1),
             line=dict(color=colour, width=1, dash="dot"),
             marker=dict(symbol=symbol, size=10, color=colour, line=dict(width=2, color=colour)),
-            hovertemplate=f"{name} #%{{customdata}}: (%{{x:.4g}}, %{{y:.4g}})<extra></extra>"))
+            hovertemplate=f"{_(name)} #%{{customdata}}: (%{{x:.4g}}, %{{y:.4g}})<extra></extra>"))
 
 
 def _index(trace: Any, step: int) -> int:
@@ -196,16 +199,16 @@ def critical_figure(result: Any, points: list[Any], chosen: int | None = None,
     surface = result.surface
     fig = trajectory_figure(replace(result, runs=()), overlay=True,
                             height=height or 560, contours=contours,
-                            title=f"Critical points of {surface.name}: {len(points)}")
+                            title=_("Critical points of {surface}: {n}").format(surface=_(surface.name), n=len(points)))
     for kind, look in style.KIND_STYLE.items():
         index = [i for i, p in enumerate(points) if p.kind == kind]
         if not index:
             continue
         fig.add_trace(go.Scatter(
             x=[points[i].x for i in index], y=[points[i].y for i in index], mode="markers",
-            name=f"{kind} ({len(index)})", customdata=index, meta={"kind": kind},
+            name=f"{_(kind)} ({len(index)})", customdata=index, meta={"kind": kind},
             marker=dict(size=12, line=dict(color="black", width=1), **look),
-            hovertemplate=f"#%{{customdata}} {kind}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>"))
+            hovertemplate=f"#%{{customdata}} {_(kind)}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>"))
     if chosen is not None:
         if isinstance(chosen, bool) or not isinstance(chosen, (int, np.integer)) \
                 or not 0 <= chosen < len(points):
@@ -218,14 +221,14 @@ def critical_figure(result: Any, points: list[Any], chosen: int | None = None,
             sign = 0 if p.kind == "degenerate" and abs(value) <= 1e-6 * scale else int(np.sign(value))
             fig.add_trace(go.Scatter(
                 x=[p.x - length * vx, p.x + length * vx], y=[p.y - length * vy, p.y + length * vy],
-                mode="lines", name=f"eigenvector, λ = {value:.4g}", meta={"eigenvalue": value},
+                mode="lines", name=_("eigenvector, λ = {value}").format(value=f"{value:.4g}"), meta={"eigenvalue": value},
                 line=dict(color=CURVATURE_COLOUR[sign], width=4),
                 hovertemplate=f"λ = {value:.4g}, v = ({vx:.3f}, {vy:.3f})<extra></extra>"))
         fig.add_trace(go.Scatter(
-            x=[p.x], y=[p.y], mode="markers", name=f"#{chosen} {p.kind}", hoverinfo="skip",
+            x=[p.x], y=[p.y], mode="markers", name=f"#{chosen} {_(p.kind)}", hoverinfo="skip",
             marker=dict(symbol="circle-open", size=24, color="black", line=dict(width=2.5))))
-    fig.update_traces(showlegend=False, selector={"name": "start"})
-    fig.update_traces(name="minimum (catalogue)", selector={"name": "minimum"})
+    fig.update_traces(showlegend=False, selector={"legendgroup": "start"})
+    fig.update_traces(name=_("minimum (catalogue)"), selector={"legendgroup": "minimum"})
     fig.update_layout(legend=dict(orientation="h", y=-0.16, yanchor="top", x=0),    # under the x title
                       margin=dict(b=110))
     return fig

@@ -15,6 +15,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from gradscape.i18n import _
+
 from .style import FONT, MINIMUM, PALETTE, escape
 
 NONE_COLOUR, DIVERGED_COLOUR = "#d9d9d9", "#000000"
@@ -38,7 +40,7 @@ def basin_figure(basin: Any, surface: Any, title: str | None = None,
     """
     steps = np.where(basin.converged_step >= 0, basin.converged_step, np.nan).astype(float)
     converged = not np.isnan(steps).all()
-    titles = ("Final loss", "Minimum reached") + (("Steps to converge",) if converged else ())
+    titles = (_("Final loss"), _("Minimum reached")) + ((_("Steps to converge"),) if converged else ())
     fig = make_subplots(rows=1, cols=len(titles), horizontal_spacing=0.08, subplot_titles=titles)
     x, y = np.asarray(basin.x), np.asarray(basin.y)
     loss = np.asarray(basin.final_loss, dtype=float)
@@ -48,28 +50,28 @@ def basin_figure(basin: Any, surface: Any, title: str | None = None,
         fig.add_trace(trace, row=1, col=2)
     if converged:
         fig.add_trace(go.Heatmap(x=x, y=y, z=steps, colorscale=STEPS_SCALE, hoverongaps=False,
-                                 colorbar=dict(title="steps to converge"),
-                                 hovertemplate="start (%{x:.3g}, %{y:.3g})<br>converged at step "
-                                               "%{z}<extra></extra>"), row=1, col=3)
+                                 colorbar=dict(title=_("steps to converge")),
+                                 hovertemplate=_("start") + " (%{x:.3g}, %{y:.3g})<br>" + _("converged at step {k}").format(
+                                     k="%{z}") + "<extra></extra>"), row=1, col=3)
     minima = np.asarray(basin.minima, dtype=float).reshape(-1, 2)
     for col in range(1, len(titles) + 1):
         if len(minima):
             fig.add_trace(go.Scatter(x=minima[:, 0], y=minima[:, 1], mode="markers",
                                      marker={**MINIMUM, "color": "white",
                                              "line": dict(color="white", width=2.5)},
-                                     name="minimum", showlegend=False,
-                                     hovertemplate="minimum (%{x:.4g}, %{y:.4g})<extra></extra>"),
+                                     name=_("minimum"), showlegend=False,
+                                     hovertemplate=_("minimum") + " (%{x:.4g}, %{y:.4g})<extra></extra>"),
                           row=1, col=col)
-        fig.update_xaxes(title_text="x start", range=[x[0], x[-1]], constrain="domain",
+        fig.update_xaxes(title_text=_("x start"), range=[x[0], x[-1]], constrain="domain",
                          row=1, col=col)
-        fig.update_yaxes(title_text="y start" if col == 1 else None, range=[y[0], y[-1]],
+        fig.update_yaxes(title_text=_("y start") if col == 1 else None, range=[y[0], y[-1]],
                          scaleanchor=f"x{'' if col == 1 else col}", constrain="domain",
                          row=1, col=col)
-    _scales_below(fig, legend="Minimum reached:")
-    name = escape(surface.name)
-    head = escape(title) if title else f"Basins of attraction on {name}"
+    _scales_below(fig, legend=_("Minimum reached:"))
+    name = escape(_(surface.name))
+    head = escape(title) if title else _("Basins of attraction on {surface}").format(surface=name)
     if not converged:
-        head += "<br><sup>No run converged, so there is no steps-to-converge panel.</sup>"
+        head += "<br><sup>{}</sup>".format(_("No run converged, so there is no steps-to-converge panel."))
     fig.update_layout(title=head, font=FONT, height=height or 580,
                       margin=dict(l=60, r=30, t=90, b=BELOW + 40), plot_bgcolor="white")
     return fig
@@ -93,7 +95,7 @@ def sweep_figure(sweep: Any, min_value: float | None = None, title: str | None =
     diverged = np.asarray(sweep.diverged_at) >= 0
     steps = np.where((sweep.converged_step >= 0) & ~diverged, sweep.converged_step, np.nan)
     converged = not np.isnan(steps).all()
-    titles = ("Final loss",) + (("Steps to converge",) if converged else ())
+    titles = (_("Final loss"),) + ((_("Steps to converge"),) if converged else ())
     fig = make_subplots(rows=1, cols=len(titles), horizontal_spacing=0.1, subplot_titles=titles)
     xv, yv = np.asarray(sweep.x.values, dtype=float), np.asarray(sweep.y.values, dtype=float)
     loss = np.where(diverged, np.nan, np.asarray(sweep.final_loss, dtype=float))
@@ -103,15 +105,15 @@ def sweep_figure(sweep: Any, min_value: float | None = None, title: str | None =
     fig.add_trace(_log_heatmap(xv, yv, loss, min_value, "f", names), row=1, col=1)
     if converged:
         fig.add_trace(go.Heatmap(x=xv, y=yv, z=steps.astype(float), colorscale=STEPS_SCALE,
-                                 hoverongaps=False, colorbar=dict(title="steps to converge"),
-                                 hovertemplate=f"{names}<br>converged at step %{{z}}<extra></extra>"),
+                                 hoverongaps=False, colorbar=dict(title=_("steps to converge")),
+                                 hovertemplate=f"{names}<br>" + _("converged at step {k}").format(k="%{z}") + "<extra></extra>"),
                       row=1, col=2)
     if diverged.any():
         for col in range(1, len(titles) + 1):
             fig.add_trace(go.Heatmap(x=xv, y=yv, z=np.where(diverged, 1.0, np.nan), showscale=False,
                                      colorscale=[[0, DIVERGED_COLOUR], [1, DIVERGED_COLOUR]],
                                      hoverongaps=False,
-                                     hovertemplate=f"{names}<br>diverged<extra></extra>"),
+                                     hovertemplate=f"{names}<br>{_('diverged')}<extra></extra>"),
                           row=1, col=col)
     for col in range(1, len(titles) + 1):     # the second panel shares the first's ranges
         fig.update_xaxes(title_text=escape(sweep.x.name), type="log" if sweep.x.log else None,
@@ -119,18 +121,19 @@ def sweep_figure(sweep: Any, min_value: float | None = None, title: str | None =
         fig.update_yaxes(title_text=escape(sweep.y.name), type="log" if sweep.y.log else None,
                          matches="y" if col == 2 else None, row=1, col=col)
     _scales_below(fig)
-    head = escape(title) if title else (f"{escape(sweep.optimizer)}: {escape(sweep.y.name)} × "
-                                        f"{escape(sweep.x.name)} from {tuple(sweep.start)}")
+    head = escape(title) if title else _("{optimizer}: {y} × {x} from {start}").format(
+        optimizer=escape(sweep.optimizer), y=escape(sweep.y.name), x=escape(sweep.x.name), start=tuple(sweep.start))
     if not converged:
-        head += "<br><sup>No setting converged, so there is no steps-to-converge panel.</sup>"
+        head += "<br><sup>{}</sup>".format(_("No setting converged, so there is no steps-to-converge panel."))
     fig.update_layout(title=head, font=FONT, height=height or 520,
                       margin=dict(l=60, r=30, t=90, b=BELOW), plot_bgcolor="white")
     return fig
 
 
 def _log_heatmap(x: np.ndarray, y: np.ndarray, values: np.ndarray, floor: float, what: str,
-                 where: str = "start (%{x:.3g}, %{y:.3g})") -> go.Heatmap:
+                 where: str | None = None) -> go.Heatmap:
     """values on a log colour scale: z = log10(values − floor), ticks labelled as powers of 10."""
+    where = where or _("start") + " (%{x:.3g}, %{y:.3g})"
     with np.errstate(all="ignore"):
         clip = LOG_FLOOR * max(1.0, abs(floor)) if np.isfinite(floor) else LOG_FLOOR
         z = np.log10(np.maximum(values - floor, clip))
@@ -155,14 +158,14 @@ def _categories(x: np.ndarray, y: np.ndarray, basin: Any) -> list[go.BaseTraceTy
     index = np.asarray(basin.minimum_index)
     z = np.where(basin.diverged, m + 1, np.where(index >= 0, index, m)).astype(float)
     colours = [PALETTE[i % len(PALETTE)] for i in range(m)] + [NONE_COLOUR, DIVERGED_COLOUR]
-    labels = [f"{i}: ({a:.3g}, {b:.3g})" for i, (a, b) in enumerate(minima)] + ["none", "diverged"]
+    labels = [f"{i}: ({a:.3g}, {b:.3g})" for i, (a, b) in enumerate(minima)] + [_("none"), _("diverged")]
     k = len(colours)
     scale = [s for i, c in enumerate(colours) for s in ([i / k, c], [(i + 1) / k, c])]
     names = np.array(labels, dtype=object)[z.astype(int)]
     heat = go.Heatmap(x=x, y=y, z=z, zmin=-0.5, zmax=k - 0.5, colorscale=scale, customdata=names,
                       showscale=False, name="reached",
-                      hovertemplate="start (%{x:.3g}, %{y:.3g})<br>reached %{customdata}"
-                                    "<extra></extra>")
+                      hovertemplate=_("start") + " (%{x:.3g}, %{y:.3g})<br>" + _("reached {what}").format(what="%{customdata}")
+                      + "<extra></extra>")
     keys = [go.Scatter(x=[None], y=[None], mode="markers", name=label, showlegend=True,
                        marker=dict(symbol="square", size=12, color=colour,
                                    line=dict(color="#888888", width=1)))

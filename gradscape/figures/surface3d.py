@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from gradscape.i18n import _
+
 from . import style
 from .grid import contour_grid
 
@@ -50,7 +52,7 @@ def surface_figure(result, resolution: int = RESOLUTION) -> go.Figure:
         with np.errstate(all="ignore"):
             fm = np.asarray(np.broadcast_to(surface.value(m[:, 0], m[:, 1]), (len(m),)), dtype=float)
         fig.add_trace(go.Scatter3d(x=m[:, 0], y=m[:, 1], z=_lift(grid.transform(fm), low, cap) + offset,
-                                   mode="markers", name="minimum",
+                                   mode="markers", name=_("minimum"),
                                    marker=dict(symbol="cross", size=5, color="black")))
     (x0, x1), (y0, y1) = surface.window
     ztitle = "log₁₀(f − f*)" if grid.log and surface.min_value is not None else "log₁₀(f − min f)" if grid.log else "f"

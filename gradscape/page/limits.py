@@ -24,11 +24,13 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, TypeVar
 
+from gradscape.i18n import N_
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 SLOTS = max(1, min(8, os.cpu_count() or 1))   # computations at once: one per core
 WAIT = 15.0                                    # seconds a request waits for a slot
-BUSY = ("The server is busy with other visitors' computations right now. "
+BUSY = N_("The server is busy with other visitors' computations right now. "
         "Please try again in a few seconds.")
 
 

@@ -17,7 +17,7 @@ import streamlit as st
 
 from gradscape.figures import animation, export
 from gradscape.figures.look import FONT_SCALES, SIZE_LABELS, SIZES, THEMES, Look
-from gradscape.i18n import N_, _, language
+from gradscape.i18n import _, language
 
 from . import limits, views
 from .context import Context

@@ -18,6 +18,7 @@ from gradscape.experiment import Config, ConfigError, load
 import surfaces
 
 from gradscape.i18n import _, language
+from gradscape.i18n_core import core
 
 from . import form, views
 from .lang import LANG_PARAM
@@ -86,7 +87,7 @@ def apply_state(config: Config, view: View) -> None:
     try:
         values = form.widget_values(config, uids)
     except ConfigError as exc:     # runs, but has no inputs (a wrapper around a wrapper)
-        ss[Key.NOTICE] = f"This configuration cannot be shown here: {str(exc)[:300]}"
+        ss[Key.NOTICE] = _("This configuration cannot be shown here: {error}").format(error=core(str(exc)[:300]))
         config = presets.get(presets.DEFAULT)
         view = replace(view, preset=presets.DEFAULT)
         uids = list(range(first, first + len(config.lines)))
@@ -165,10 +166,10 @@ def on_upload() -> None:
     try:
         raw = file.getvalue()
         if len(raw) > MAX_UPLOAD:
-            raise ConfigError(f"config: the file is larger than {MAX_UPLOAD // 1000} KB")
+            raise ConfigError(_("config: the file is larger than {n} KB").format(n=MAX_UPLOAD // 1000))
         config = load(raw.decode("utf-8"))
     except (ConfigError, UnicodeDecodeError) as exc:
-        ss[Key.NOTICE] = f"This file could not be loaded: {str(exc)[:300]}"
+        ss[Key.NOTICE] = _("This file could not be loaded: {error}").format(error=core(str(exc)[:300]))
         return
     view = current_view()
     ss[Key.NOTICE] = None

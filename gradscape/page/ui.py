@@ -7,6 +7,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from gradscape.i18n import _
 from gradscape.experiment import Result
 from gradscape.figures.export import TOOLBAR_CONFIG
 from gradscape.figures.style import escape
@@ -37,8 +38,8 @@ def chart(fig: Any, key: str, **kwargs: Any) -> None:
 
 def busy(exc: limits.Busy) -> None:
     """Too many computations at once, server-wide: say so and offer a retry (inputs are kept)."""
-    st.warning(str(exc), icon=":material/hourglass_top:")
-    st.button("Try again", key=Key.BUSY_RETRY, icon=":material/refresh:")
+    st.warning(_(str(exc)), icon=":material/hourglass_top:")
+    st.button(_("Try again"), key=Key.BUSY_RETRY, icon=":material/refresh:")
 
 
 def sync(key: str, value: Any) -> None:
@@ -52,7 +53,7 @@ def line_select(result: Result, line: int, help: str) -> None:
     """The optimizer line an insight view follows (``Key.INSIGHT_LINE``), by its label."""
     lines = result.config.lines
     sync(Key.INSIGHT_LINE, line)
-    st.selectbox("Optimizer", range(len(lines)), key=Key.INSIGHT_LINE, help=help,
+    st.selectbox(_("Optimizer"), range(len(lines)), key=Key.INSIGHT_LINE, help=help,
                  format_func=lambda i: lines[i].label)
 
 

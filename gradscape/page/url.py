@@ -17,6 +17,8 @@ from typing import Any, Mapping
 from gradscape import presets
 from gradscape.experiment import Config, ConfigError, load
 from gradscape.figures.look import Look
+from gradscape.i18n import _
+from gradscape.i18n_core import core
 
 from . import views
 from .settings import Insights, View, normal_axis, sweep_axis
@@ -56,8 +58,8 @@ def decode_url(params: Mapping[str, Any]) -> Decoded:
     try:
         return _decode(params)
     except _BadURL as exc:
-        return replace(default_state(), warning=f"This link could not be used ({exc}); "
-                                                "showing the default figure instead.")
+        return replace(default_state(), warning=_("This link could not be used ({reason}); showing the "
+                                                  "default figure instead.").format(reason=exc))
 
 
 class _BadURL(Exception):
@@ -69,7 +71,7 @@ def _first(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         value = value[-1] if value else ""
     if not isinstance(value, str):
-        raise _BadURL("a parameter is not text")
+        raise _BadURL(_("a parameter is not text"))
     return value
 
 
@@ -77,21 +79,21 @@ def _decode(params: Mapping[str, Any]) -> Decoded:
     if URL_PARAM in params:
         text = _first(params[URL_PARAM])
         if len(text) > MAX_URL_CHARS:
-            raise _BadURL(f"the state is longer than {MAX_URL_CHARS} characters")
+            raise _BadURL(_("the state is longer than {n} characters").format(n=MAX_URL_CHARS))
         doc = _json_object(text)
         if doc.get("v") != URL_VERSION or set(doc) - {"v", "config", "view"}:
-            raise _BadURL(f"unknown format; expected version {URL_VERSION}")
+            raise _BadURL(_("unknown format; expected version {v}").format(v=URL_VERSION))
         try:
             config = load(doc.get("config"))
         except ConfigError as exc:
-            raise _BadURL(f"invalid {str(exc)[:200]}") from None
+            raise _BadURL(_("invalid {error}").format(error=core(str(exc)[:200]))) from None
         except (ValueError, TypeError, OverflowError, RecursionError):
-            raise _BadURL("invalid configuration") from None
+            raise _BadURL(_("invalid configuration")) from None
         return Decoded(config, _view(doc.get("view", {})))
     if "preset" in params:
         name = _first(params["preset"])
         if name not in presets.PRESETS:
-            raise _BadURL("unknown preset")
+            raise _BadURL(_("unknown preset"))
         return Decoded(presets.get(name), View(preset=name))
     return default_state()
 
@@ -103,33 +105,33 @@ def _reject_constant(name: str) -> Any:
 def _json_object(text: str) -> dict[str, Any]:
     """Decode URL-safe base64 of a JSON object; NaN and Infinity are refused."""
     if not re.fullmatch(r"[A-Za-z0-9_-]*", text):
-        raise _BadURL("the state is not URL-safe base64")
+        raise _BadURL(_("the state is not URL-safe base64"))
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         doc = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (binascii.Error, UnicodeDecodeError, ValueError, RecursionError):
-        raise _BadURL("the state is not valid base64-encoded JSON") from None
+        raise _BadURL(_("the state is not valid base64-encoded JSON")) from None
     if not isinstance(doc, dict):
-        raise _BadURL("the state is not a JSON object")
+        raise _BadURL(_("the state is not a JSON object"))
     return doc
 
 
 def _view(doc: Any) -> View:
     if not isinstance(doc, dict) or set(doc) - {"tab", "overlay", "log_y", "preset", "insights", "critical",
                                                 "look"}:
-        raise _BadURL("invalid view")
+        raise _BadURL(_("invalid view"))
     try:
         look = Look.from_dict(doc.get("look", {}))
     except (ValueError, TypeError) as exc:
         raise _BadURL(f"invalid export look: {str(exc)[:120]}") from None
     view = View(**{**doc, "insights": _insights(doc.get("insights", {})), "look": look})
     if not isinstance(view.tab, str) or view.tab not in views.BY_ID:
-        raise _BadURL("unknown view")
+        raise _BadURL(_("unknown view"))
     if not all(isinstance(v, bool) for v in (view.overlay, view.log_y, view.critical)):
-        raise _BadURL("invalid view switches")
+        raise _BadURL(_("invalid view switches"))
     if view.preset is not None and (not isinstance(view.preset, str)
                                     or view.preset not in presets.PRESETS):
-        raise _BadURL("unknown preset")
+        raise _BadURL(_("unknown preset"))
     return view
 
 
@@ -137,7 +139,7 @@ def _insights(doc: Any) -> Insights:
     """Validate the insight settings of a URL (whole numbers in range, parseable sweep axes)."""
     names = set(Insights.__dataclass_fields__)
     if not isinstance(doc, dict) or set(doc) - names:
-        raise _BadURL("invalid insight settings")
+        raise _BadURL(_("invalid insight settings"))
     settings = Insights(**doc)
     for name, (low, high) in Insights.RANGES.items():
         value = getattr(settings, name)
@@ -152,5 +154,5 @@ def _insights(doc: Any) -> Insights:
                 raise _BadURL(f"invalid {name}: {str(exc)[:120]}") from None
     if settings.sweep_x is not None and settings.sweep_y is not None \
             and sweep_axis(settings.sweep_x).name == sweep_axis(settings.sweep_y).name:
-        raise _BadURL("the sweep's two axes must be different hyperparameters")
+        raise _BadURL(_("the sweep's two axes must be different hyperparameters"))
     return settings

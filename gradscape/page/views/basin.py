@@ -35,17 +35,18 @@ def shown(config: Config, chosen: Insights) -> Shown:
     fits = max(2, math.isqrt(MAX_WORK // max(config.steps, 1)))
     wanted = chosen.resolution
     note = None if wanted <= fits else (
-        f"Showing {fits} × {fits} starts: {wanted} × {wanted} starts of {config.steps} steps "
-        f"each would be more than the {MAX_WORK // 1_000_000} million steps one map may take.")
+        _("Showing {fits} × {fits} starts: {wanted} × {wanted} starts of {steps} steps each would be "
+          "more than the {million} million steps one map may take.").format(
+              fits=fits, wanted=wanted, steps=config.steps, million=MAX_WORK // 1_000_000))
     return Shown(min(chosen.line, len(config.lines) - 1), min(wanted, fits), note)
 
 
 def minima(result: Result) -> tuple[list[tuple[float, float]], str]:
     """The minima a basin map sorts its runs by, and where they come from."""
     if result.surface.minima:
-        return list(result.surface.minima), "the surface's known global minima"
+        return list(result.surface.minima), _("the surface's known global minima")
     found = [(p.x, p.y) for p in compute.critical_points(result) if p.kind == "minimum"]
-    return found, "the local minima the critical-point search found"
+    return found, _("the local minima the critical-point search found")
 
 
 @memo(8, by_language=False)
@@ -64,8 +65,8 @@ def figure(config: Config, line: int, resolution: int) -> Any:
     """The basin map's figure; shared between sessions: do not change it."""
     result = compute.result(config)
     return basin_figure(basin_of(config, line, resolution), result.surface,
-                        title=f"Basins of attraction of {config.lines[line].label} "
-                              f"on {result.surface.name}")
+                        title=_("Basins of attraction of {label} on {surface}").format(
+                            label=config.lines[line].label, surface=core(result.surface.name)))
 
 
 def draw(context: Context) -> None:
@@ -74,18 +75,18 @@ def draw(context: Context) -> None:
     c1, c2, _rest = st.columns([2, 1, 2], vertical_alignment="bottom")
     with c1:
         ui.line_select(context.result, s.line,
-                       "The optimizer (with its scheduler) run from every start.")
+                       _("The optimizer (with its scheduler) run from every start."))
     with c2:
         ui.sync(Key.BASIN_RESOLUTION, context.view.insights.resolution)
-        st.number_input("Starts per side", 2, MAX_MAP_RESOLUTION, key=Key.BASIN_RESOLUTION, step=10,
-                        help=f"N: the map runs N × N starts (at most {MAX_MAP_RESOLUTION}).")
+        st.number_input(_("Starts per side"), 2, MAX_MAP_RESOLUTION, key=Key.BASIN_RESOLUTION, step=10,
+                        help=_("N: the map runs N × N starts (at most {n}).").format(n=MAX_MAP_RESOLUTION))
     if s.note:
         st.info(s.note, icon=":material/info:")
     if not config.lines[s.line].build()[0].batched:
         st.info(md_escape(one_at_a_time(config, s.line)), icon=":material/info:")
         return
     if config.steps == 0:
-        st.info("With 0 steps every run ends where it starts.", icon=":material/info:")
+        st.info(_("With 0 steps every run ends where it starts."), icon=":material/info:")
     ui.chart(figure(config, s.line, s.resolution), Key.CHART_BASIN)
     st.caption(_summary(context.result, basin_of(config, s.line, s.resolution)))
 
@@ -96,18 +97,21 @@ def _summary(result: Result, b: Basin) -> str:
     total = b.minimum_index.size
     reached = [int((b.minimum_index == i).sum()) for i in range(len(found))]
     diverged = int(b.diverged.sum())
-    parts = [f"{100 * n / total:.0f} % reached minimum {i}" for i, n in enumerate(reached)]
-    parts += [f"{100 * (total - sum(reached) - diverged) / total:.0f} % none",
-              f"{100 * diverged / total:.0f} % diverged"]
-    return (f"{result.config.steps} steps from each of {total} starts; minima: {source}. "
-            f"A run reached a minimum if it ended within {b.tol:.3g} of it: " + "; ".join(parts) + ".")
+    parts = [_("{share} % reached minimum {i}").format(share=f"{100 * n / total:.0f}", i=i)
+             for i, n in enumerate(reached)]
+    parts += [_("{share} % none").format(share=f"{100 * (total - sum(reached) - diverged) / total:.0f}"),
+              _("{share} % diverged").format(share=f"{100 * diverged / total:.0f}")]
+    return _("{steps} steps from each of {total} starts; minima: {source}. A run reached a minimum if "
+             "it ended within {tol} of it: {parts}.").format(steps=result.config.steps, total=total,
+                                                              source=source, tol=f"{b.tol:.3g}",
+                                                              parts=_("; ").join(parts))
 
 
 def one_at_a_time(config: Config, line: int) -> str:
     """Why a line whose optimizer steps one run at a time (LBFGS) has no basin map."""
-    return (f"{config.lines[line].label} ({config.lines[line].optimizer.name}) steps one run at a "
-            "time: LBFGS's iterations and line search branch on each run's own values, too slow "
-            "for the thousands of starts of a basin map. Choose another line.")
+    return _("{label} ({optimizer}) steps one run at a time: LBFGS's iterations and line search branch "
+             "on each run's own values, too slow for the thousands of starts of a basin map. Choose "
+             "another line.").format(label=config.lines[line].label, optimizer=config.lines[line].optimizer.name)
 
 
 def export_figure(context: Context) -> Any:

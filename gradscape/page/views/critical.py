@@ -15,7 +15,6 @@ from surfaces.critical import CriticalPoint
 
 from .. import compute, limits, ui
 from gradscape.i18n import N_, _
-from gradscape.i18n_core import core
 
 from ..context import Context, Tab
 from ..keys import Key
@@ -23,16 +22,16 @@ from ..settings import MAX_POINTS
 from ..text import tex
 
 ss = st.session_state
-NONE_FOUND = ("No critical point in the window: the gradient vanishes nowhere here "
+NONE_FOUND = N_("No critical point in the window: the gradient vanishes nowhere here "
               "(or only on kinks and plateaus, which are not points).")
-PLURAL = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles",
-          "degenerate": "degenerate points"}
-VERDICT = {"minimum": "both eigenvalues are positive: the surface curves up every way, a minimum.",
-           "maximum": "both eigenvalues are negative: the surface curves down every way, a maximum.",
-           "saddle": "one eigenvalue of each sign: a saddle; the way down is along the eigenvector "
-                     "of the negative one.",
-           "degenerate": "an eigenvalue is (numerically) zero: the second-derivative test cannot "
-                         "tell what kind of point this is."}
+PLURAL = {"minimum": N_("minima"), "maximum": N_("maxima"), "saddle": N_("saddles"),
+          "degenerate": N_("degenerate points")}
+VERDICT = {"minimum": N_("both eigenvalues are positive: the surface curves up every way, a minimum."),
+           "maximum": N_("both eigenvalues are negative: the surface curves down every way, a maximum."),
+           "saddle": N_("one eigenvalue of each sign: a saddle; the way down is along the eigenvector "
+                        "of the negative one."),
+           "degenerate": N_("an eigenvalue is (numerically) zero: the second-derivative test cannot "
+                            "tell what kind of point this is.")}
 
 
 @memo(16)
@@ -87,7 +86,7 @@ def critical_rows(points: list[CriticalPoint], prec: Precision) -> list[dict[str
 def point_label(i: int, point: CriticalPoint, decimals: int = 12) -> str:
     """ "2: saddle at (−0.271, −0.923)": a critical point in a list."""
     x, y = place(point.x, decimals), place(point.y, decimals)
-    return f"{i}: {point.kind} at ({x:.4g}, {y:.4g})"
+    return _("{i}: {kind} at ({x}, {y})").format(i=i, kind=_(point.kind), x=f"{x:.4g}", y=f"{y:.4g}")
 
 
 def on_select() -> None:
@@ -105,29 +104,32 @@ def draw(context: Context) -> None:
     """Every critical point in the window, classified by the Hessian, and one in detail."""
     points = compute.critical_points(context.result)
     if not points:
-        st.info(NONE_FOUND, icon=":material/info:")
+        st.info(_(NONE_FOUND), icon=":material/info:")
         return
     chosen = min(context.view.insights.point, len(points) - 1)
     counts = {k: sum(p.kind == k for p in points) for k in PLURAL}
-    st.markdown(f"**{len(points)} critical point{'s' * (len(points) != 1)}**: " + ", ".join(
-        f"{n} {k if n == 1 else PLURAL[k]}" for k, n in counts.items() if n))
+    total = _("1 critical point") if len(points) == 1 else _("{n} critical points").format(n=len(points))
+    st.markdown(f"**{total}**: " + _(", ").join(
+        _("{n} {kind}").format(n=n, kind=_(k) if n == 1 else _(PLURAL[k])) for k, n in counts.items() if n))
     prec = precision(context.result.surface.window, points)
     chart, detail = st.columns([3, 2])
     with detail:
         ui.sync(Key.CRITICAL_POINT, chosen)
-        st.selectbox("Point", range(len(points)), key=Key.CRITICAL_POINT,
+        st.selectbox(_("Point"), range(len(points)), key=Key.CRITICAL_POINT,
                      format_func=lambda i: point_label(i, points[i], prec.decimals),
-                     help="Or click a marker on the plot.")
+                     help=_("Or click a marker on the plot."))
         _detail(context.result.surface, points[chosen], prec)
     with chart:
         ui.chart(figure(context.config, chosen, "raster"), Key.CHART_CRITICAL, on_select=on_select,
                  selection_mode="points")
-    st.dataframe(critical_rows(points, prec), hide_index=True, width="stretch",
+    rows = [{_("kind") if k == "kind" else k: _(v) if k == "kind" else v for k, v in row.items()}
+            for row in critical_rows(points, prec)]
+    st.dataframe(rows, hide_index=True, width="stretch",
                  height=min(38 + 35 * len(points), 320),
                  column_config={k: st.column_config.NumberColumn(format="%.6g")
                                 for k in ("x", "y", "f", "λ₁", "λ₂")})
     if not context.result.surface.smooth:
-        st.caption("This surface has kinks: minima at kinks have no zero gradient and are not listed.")
+        st.caption(_("This surface has kinks: minima at kinks have no zero gradient and are not listed."))
 
 
 def _detail(surface: Any, p: CriticalPoint, prec: Precision) -> None:
@@ -145,7 +147,7 @@ def _detail(surface: Any, p: CriticalPoint, prec: Precision) -> None:
     for k, (lam, v) in enumerate(((l1, v1), (l2, v2)), start=1):
         st.latex(rf"\lambda_{k} = {tex(small(lam, prec.curvature_zero))},\ "
                  rf"v_{k} = ({tex(small(v[0], 1e-12), 3)}, {tex(small(v[1], 1e-12), 3)})")
-    st.caption(f"{p.kind.capitalize()}: {VERDICT[p.kind]}")
+    st.caption(_("{kind}: {verdict}").format(kind=_(p.kind).capitalize(), verdict=_(VERDICT[p.kind])))
 
 
 def export_figure(context: Context) -> Any:

@@ -13,8 +13,7 @@ from gradscape.figures import distance_figure, loss_figure, lr_figure
 from gradscape.figures.export import TOOLBAR_CONFIG
 
 from .. import compute, limits, ui
-from gradscape.i18n import N_, _
-from gradscape.i18n_core import core
+from gradscape.i18n import N_
 
 from ..context import Context, Tab
 from ..keys import Key

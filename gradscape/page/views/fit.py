@@ -15,7 +15,6 @@ from surfaces.models import ModelSurface
 
 from .. import compute, limits, ui
 from gradscape.i18n import N_, _
-from gradscape.i18n_core import core
 
 from ..context import Context, Tab
 from ..keys import Key

@@ -14,7 +14,6 @@ from optimizers.stepwise import Trace, trace
 
 from .. import compute, limits, ui
 from gradscape.i18n import N_, _
-from gradscape.i18n_core import core
 
 from ..context import Context, Tab
 from ..keys import Key
@@ -23,31 +22,31 @@ from ..text import fmt, md_escape
 
 # How each optimizer's effective per-coordinate learning rate η turns into its update.
 RULES = {
-    "SGD": "η = lr on both coordinates: the update is −lr·∇f, or −lr·b with momentum "
-           "(b the momentum buffer).",
-    "Adagrad": "η = lr/(√s + eps), s the sum of every squared gradient so far (lr becomes "
-               "lr/(1 + (t − 1)·lr_decay)): the update is −η ⊙ ∇f.",
-    "RMSprop": "η = lr/(√v + eps), v the running average of squared gradients (√(v − ḡ²) when "
-               "centered): the update is −η ⊙ ∇f; with momentum −lr·b, b the buffer of scaled steps.",
-    "Adam": "η = lr/(√v̂ + eps), v̂ = v/(1 − β2ᵗ): the update is −η ⊙ m̂, m̂ = m/(1 − β1ᵗ).",
-    "AdamW": "η = lr/(√v̂ + eps), v̂ = v/(1 − β2ᵗ): the update is −η ⊙ m̂ − lr·λ·θ, "
-             "m̂ = m/(1 − β1ᵗ).",
-    "Adamax": "η = lr/u, u the running maximum of |∇f|: the update is −η ⊙ m/(1 − β1ᵗ).",
-    "NAdam": "η = lr/(√v̂ + eps), v̂ = v/(1 − β2ᵗ): the update is −η times a Nesterov-style mix "
-             "of ∇f and m.",
-    "RAdam": "η = lr·r·√(1 − β2ᵗ)/(√v + eps) once the variance estimate is usable (ρₜ > 5), "
-             "before that lr: the update is −η ⊙ m̂.",
-    "Adadelta": "η = lr·√(u + eps)/√(v + eps), u and v running averages of squared updates and "
-                "squared gradients: the update is −η ⊙ ∇f.",
-    "LBFGS": "η = −Δθ/∇f per coordinate, read off the step: LBFGS moves by t·d with d = −H·∇f "
+    "SGD": N_("η = lr on both coordinates: the update is −lr·∇f, or −lr·b with momentum "
+           "(b the momentum buffer)."),
+    "Adagrad": N_("η = lr/(√s + eps), s the sum of every squared gradient so far (lr becomes "
+               "lr/(1 + (t − 1)·lr_decay)): the update is −η ⊙ ∇f."),
+    "RMSprop": N_("η = lr/(√v + eps), v the running average of squared gradients (√(v − ḡ²) when "
+               "centered): the update is −η ⊙ ∇f; with momentum −lr·b, b the buffer of scaled steps."),
+    "Adam": N_("η = lr/(√v̂ + eps), v̂ = v/(1 − β2ᵗ): the update is −η ⊙ m̂, m̂ = m/(1 − β1ᵗ)."),
+    "AdamW": N_("η = lr/(√v̂ + eps), v̂ = v/(1 − β2ᵗ): the update is −η ⊙ m̂ − lr·λ·θ, "
+             "m̂ = m/(1 − β1ᵗ)."),
+    "Adamax": N_("η = lr/u, u the running maximum of |∇f|: the update is −η ⊙ m/(1 − β1ᵗ)."),
+    "NAdam": N_("η = lr/(√v̂ + eps), v̂ = v/(1 − β2ᵗ): the update is −η times a Nesterov-style mix "
+             "of ∇f and m."),
+    "RAdam": N_("η = lr·r·√(1 − β2ᵗ)/(√v + eps) once the variance estimate is usable (ρₜ > 5), "
+             "before that lr: the update is −η ⊙ m̂."),
+    "Adadelta": N_("η = lr·√(u + eps)/√(v + eps), u and v running averages of squared updates and "
+                "squared gradients: the update is −η ⊙ ∇f."),
+    "LBFGS": N_("η = −Δθ/∇f per coordinate, read off the step: LBFGS moves by t·d with d = −H·∇f "
              "from its history (a full matrix H) over up to max_iter iterations; orange circles: "
-             "every point f was evaluated at in this step, in order.",
-    "Lookahead": "η is the wrapped optimizer's; every k-th update adds the pull (1 − α)·(φ − θ) "
-                 "toward the slow weights φ (green diamond).",
-    "SAM": "η is the wrapped optimizer's, applied to ∇f at the perturbed point θ + ρ·g/‖g‖ "
-           "(red cross), not at θ: the gradient arrow is the one at θ.",
-    "Newton": "η = the diagonal of lr·(H + λI)⁻¹; the update is −lr·(H + λI)⁻¹·∇f, so η alone "
-              "describes it only where the Hessian H is diagonal.",
+             "every point f was evaluated at in this step, in order."),
+    "Lookahead": N_("η is the wrapped optimizer's; every k-th update adds the pull (1 − α)·(φ − θ) "
+                 "toward the slow weights φ (green diamond)."),
+    "SAM": N_("η is the wrapped optimizer's, applied to ∇f at the perturbed point θ + ρ·g/‖g‖ "
+           "(red cross), not at θ: the gradient arrow is the one at θ."),
+    "Newton": N_("η = the diagonal of lr·(H + λI)⁻¹; the update is −lr·(H + λI)⁻¹·∇f, so η alone "
+              "describes it only where the Hessian H is diagonal."),
 }
 
 
@@ -86,8 +85,8 @@ def shown(config: Config, chosen: Insights) -> Shown | str:
     line = min(chosen.line, len(config.lines) - 1)
     updates = len(trace_of(config, line).update)
     if updates == 0:
-        return (f"{md_escape(config.lines[line].label)} made no update to look inside: it has 0 "
-                "steps, or its start is not a finite point of the surface.")
+        return _("{label} made no update to look inside: it has 0 steps, or its start is not a finite "
+                 "point of the surface.").format(label=md_escape(config.lines[line].label))
     return Shown(line, min(chosen.step, updates), updates)
 
 
@@ -100,12 +99,12 @@ def inside_rows(tr: Trace, step: int) -> list[dict[str, Any]]:
     t = step - 1
     if not 0 <= t < len(tr.update):
         raise ValueError(f"step must be from 1 to {len(tr.update)}, got {step}")
-    rows = [("point θ (before)", tr.points[t]), ("gradient ∇f", tr.grad[t]),
-            ("update Δθ", tr.update[t])]
+    rows = [(_("point θ (before)"), tr.points[t]), (_("gradient ∇f"), tr.grad[t]),
+            (_("update Δθ"), tr.update[t])]
     if tr.momentum is not None:
-        rows.append(("momentum buffer", tr.momentum[t]))
-    rows.append(("effective lr", tr.effective_lr[t]))
-    return [{"quantity": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows]
+        rows.append((_("momentum buffer"), tr.momentum[t]))
+    rows.append((_("effective lr"), tr.effective_lr[t]))
+    return [{_("quantity"): name, "x": float(v[0]), "y": float(v[1])} for name, v in rows]
 
 
 def draw(context: Context) -> None:
@@ -115,38 +114,38 @@ def draw(context: Context) -> None:
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     with left:
         ui.line_select(context.result, min(chosen.line, len(config.lines) - 1),
-                       "The optimizer to look inside.")
+                       _("The optimizer to look inside."))
     if isinstance(s, str):
         st.info(s, icon=":material/info:")
         return
     with right:
         if s.updates >= 2:
             ui.sync(Key.INSIGHT_STEP, s.step)
-            st.slider("Update", 1, s.updates, key=Key.INSIGHT_STEP,
-                      help="Update k moves the point k − 1 to point k (torch's step count k).")
+            st.slider(_("Update"), 1, s.updates, key=Key.INSIGHT_STEP,
+                      help=_("Update k moves the point k − 1 to point k (torch's step count k)."))
         else:
-            st.caption("The run made one update.")
+            st.caption(_("The run made one update."))
     chart, numbers = st.columns([5, 2])
     with chart:
         ui.chart(figure(config, s.line, s.step, "raster"), Key.CHART_INSIDE)
     with numbers:
         _numbers(trace_of(config, s.line), s.step, config.lines[s.line].optimizer.name)
-    st.caption("Arrows start at the point the update left. Dashed grey: the plain gradient step "
-               "−lr·∇f; coloured: the update the optimizer made; purple: its momentum buffer as a "
-               "step −lr·m. Dotted ellipse: η ⊙ |∇f|, the step a gradient of this size would get "
-               "in each direction — a circle for SGD; stretched where an adaptive method scales "
-               "a coordinate up. Momentum smooths the zig-zag; adaptive methods undo anisotropy.")
+    st.caption(_("Arrows start at the point the update left. Dashed grey: the plain gradient step "
+                 "−lr·∇f; coloured: the update the optimizer made; purple: its momentum buffer as a "
+                 "step −lr·m. Dotted ellipse: η ⊙ |∇f|, the step a gradient of this size would get "
+                 "in each direction — a circle for SGD; stretched where an adaptive method scales "
+                 "a coordinate up. Momentum smooths the zig-zag; adaptive methods undo anisotropy."))
 
 
 def _numbers(tr: Trace, step: int, name: str) -> None:
-    st.markdown(f"**Update {step}**, lr = {fmt(float(tr.lr[step - 1]))}")
+    st.markdown("**{}**, lr = {}".format(_("Update {k}").format(k=step), fmt(float(tr.lr[step - 1]))))
     st.dataframe(inside_rows(tr, step), hide_index=True, width="stretch",
                  column_config={k: st.column_config.NumberColumn(format="%.4g") for k in "xy"})
     eta = tr.effective_lr[step - 1]
     if np.all(np.isfinite(eta)) and eta.min() > 0:
-        st.caption(f"η_x / η_y = {fmt(float(eta[0] / eta[1]))}: how much more the "
-                   "optimizer scales the x gradient than the y gradient.")
-    st.caption(md_escape(RULES.get(name, "")))
+        st.caption(_("η_x / η_y = {ratio}: how much more the optimizer scales the x gradient than "
+                     "the y gradient.").format(ratio=fmt(float(eta[0] / eta[1]))))
+    st.caption(md_escape(_(RULES.get(name, ""))))
 
 
 def export_figure(context: Context) -> Any:

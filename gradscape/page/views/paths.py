@@ -22,7 +22,6 @@ from gradscape.figures.export import TOOLBAR_CONFIG
 
 from .. import compute, form, limits, ui
 from gradscape.i18n import N_, _
-from gradscape.i18n_core import core
 
 from ..context import Context, Tab
 from ..keys import Key

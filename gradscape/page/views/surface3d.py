@@ -12,8 +12,7 @@ from gradscape.experiment import Config
 from gradscape.figures import surface_figure
 
 from .. import compute, limits, ui
-from gradscape.i18n import N_, _
-from gradscape.i18n_core import core
+from gradscape.i18n import N_
 
 from ..context import Context, Tab
 from ..keys import Key

@@ -46,19 +46,21 @@ def shown(config: Config, chosen: Insights) -> Shown | str:
     line = min(chosen.line, len(config.lines) - 1)
     optimizer, _scheduler = config.lines[line].build()
     if not optimizer.batched:
-        return (f"{config.lines[line].label} ({optimizer.name}) steps one run at a time: LBFGS's "
-                "iterations and line search branch on each run's own values, too slow for the "
-                "hundreds of runs of a sweep. Choose another line.")
+        return _("{label} ({optimizer}) steps one run at a time: LBFGS's "
+                 "iterations and line search branch on each run's own values, too slow for the "
+                 "hundreds of runs of a sweep. Choose another line.").format(label=config.lines[line].label,
+                                                                            optimizer=optimizer.name)
     allowed = sweepable(optimizer)
     axes = [spec if spec is not None and sweep_axis(spec).name in allowed else default
             for spec, default in zip((chosen.sweep_x, chosen.sweep_y),
                                      default_axes(optimizer.name, float(optimizer.base_lr), allowed))]
     x, y = (sweep_axis(spec) for spec in axes)
     if x.name == y.name:
-        return "Choose two different hyperparameters to sweep."
+        return _("Choose two different hyperparameters to sweep.")
     if x.values.size * y.values.size * max(config.steps, 1) > MAX_WORK:
-        return (f"{x.values.size} × {y.values.size} settings of {config.steps} steps each is more "
-                f"than the {MAX_WORK // 1_000_000} million steps one sweep may take: use fewer values.")
+        return _("{nx} × {ny} settings of {steps} steps each is more than the {million} million steps "
+                 "one sweep may take: use fewer values.").format(nx=x.values.size, ny=y.values.size,
+                                                                 steps=config.steps, million=MAX_WORK // 1_000_000)
     return Shown(line, *axes)
 
 
@@ -144,12 +146,13 @@ def _apply(pick: dict[str, float]) -> None:
             raise ValueError(f"{name} has no hyperparameter {x.name} or {y.name}")
         values = sweep_choice(uid, name, x, y, pick["x"], pick["y"], inner)
     except (KeyError, TypeError, ValueError) as exc:
-        ss[Key.SWEEP_NOTE] = ("warning", f"That cell could not be used: {exc}")
+        ss[Key.SWEEP_NOTE] = ("warning", _("That cell could not be used: {error}").format(error=core(str(exc))))
         return
     ss.update(values)
     label = ss.get(line_key(uid, "label"), name)
     chosen = ", ".join(f"{axis.name} = {v:.4g}" for axis, v in zip((x, y), values.values()))
-    ss[Key.SWEEP_NOTE] = ("success", f"{label} now runs with {chosen}: see it under “Side by side”.")
+    ss[Key.SWEEP_NOTE] = ("success", _("{label} now runs with {chosen}: see it under “{tab}”.").format(
+        label=label, chosen=chosen, tab=_("Side by side")))
 
 
 def _finite(value: Any) -> bool:
@@ -167,16 +170,16 @@ def draw(context: Context) -> None:
     line = min(chosen.line, len(config.lines) - 1)
     c1, _rest = st.columns([2, 3])
     with c1:
-        ui.line_select(context.result, line, "The optimizer whose hyperparameters are swept, from "
-                                             "the experiment's start point, with its scheduler and steps.")
+        ui.line_select(context.result, line, _("The optimizer whose hyperparameters are swept, from "
+                                               "the experiment's start point, with its scheduler and steps."))
     s = shown(config, chosen)
     _axis_inputs(config, line, s)
     try:                                        # what the widgets show must be a valid sweep
         x, y = (sweep_axis(axis_spec(ss, axis)) for axis in (Key.SWEEP_X, Key.SWEEP_Y))
         if x.name == y.name:
-            raise ValueError("choose two different hyperparameters to sweep")
+            raise ValueError(_("choose two different hyperparameters to sweep"))
     except ValueError as exc:
-        st.warning(md_escape(f"This sweep cannot run: {exc}"), icon=":material/warning:")
+        st.warning(md_escape(_("This sweep cannot run: {error}").format(error=core(str(exc)))), icon=":material/warning:")
         return
     if isinstance(s, str):
         st.warning(s, icon=":material/warning:")
@@ -184,13 +187,13 @@ def draw(context: Context) -> None:
     try:
         fig = figure(config, s.line, s.x, s.y)
     except ValueError as exc:                   # torch's check of a value on the grid
-        st.warning(md_escape(f"This sweep cannot run: {exc}"), icon=":material/warning:")
+        st.warning(md_escape(_("This sweep cannot run: {error}").format(error=core(str(exc)))), icon=":material/warning:")
         return
     ui.chart(fig, Key.CHART_SWEEP, on_select=on_select, selection_mode="points")
     label = md_escape(config.lines[s.line].label)
-    st.caption(f"Each cell is one run of {label} from {tuple(context.result.start)} for "
-               f"{config.steps} steps, all cells in one batched call; black: diverged. "
-               f"Click a cell to give {label} its settings.")
+    st.caption(_("Each cell is one run of {label} from {start} for {steps} steps, all cells in one "
+                 "batched call; black: diverged. Click a cell to give {label} its settings.").format(
+                     label=label, start=tuple(context.result.start), steps=config.steps))
 
 
 def _axis_inputs(config: Config, line: int, s: Shown | str) -> None:
@@ -204,18 +207,18 @@ def _axis_inputs(config: Config, line: int, s: Shown | str) -> None:
         if ss.get(axis_key(axis, "name")) not in allowed:       # unset, or another optimizer's
             ss.update(axis_values(axis, spec))
         with col, st.container(border=True):
-            st.markdown(f"**Axis {side}**")
+            st.markdown("**{}**".format(_("Axis across") if side == "across" else _("Axis up")))
             with st.container(horizontal=True, vertical_alignment="bottom"):
-                st.selectbox("hyperparameter", allowed, key=axis_key(axis, "name"), width="stretch")
-                st.checkbox("log spacing", key=axis_key(axis, "log"), width="content",
-                            help="Log-spaced values (from > 0).")
+                st.selectbox(_("hyperparameter"), allowed, key=axis_key(axis, "name"), width="stretch")
+                st.checkbox(_("log spacing"), key=axis_key(axis, "log"), width="content",
+                            help=_("Log-spaced values (from > 0)."))
             b, c, d = st.columns(3, vertical_alignment="bottom")
             with b:
-                st.number_input("from", key=axis_key(axis, "low"), format="%g", step=None)
+                st.number_input(_("from"), key=axis_key(axis, "low"), format="%g", step=None)
             with c:
-                st.number_input("to", key=axis_key(axis, "high"), format="%g", step=None)
+                st.number_input(_("to"), key=axis_key(axis, "high"), format="%g", step=None)
             with d:
-                st.number_input("values", 1, MAX_SWEEP_VALUES, key=axis_key(axis, "num"), step=5)
+                st.number_input(_("values"), 1, MAX_SWEEP_VALUES, key=axis_key(axis, "num"), step=5)
 
 
 def export_figure(context: Context) -> Any:
