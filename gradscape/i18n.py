@@ -22,6 +22,7 @@ import io
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 NAMES = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}   # each in its own language
@@ -68,6 +69,20 @@ def _(message: str) -> str:
 def translate(message: str, lang: str) -> str:
     """``message`` in the language ``lang`` (itself if the catalogue lacks it)."""
     return message if lang == "en" or not message else translations(lang).gettext(message)
+
+
+def in_this_language(fn: Callable[..., str]) -> Callable[..., str]:
+    """``fn`` bound to the current language: for a widget's ``format_func``, which Streamlit may
+    call outside the run that drew the widget (AppTest does, from its own thread)."""
+    lang = _current.get()
+
+    def call(*args: Any, **kwargs: Any) -> str:
+        token = _current.set(lang)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _current.reset(token)
+    return call
 
 
 def N_(message: str) -> str:

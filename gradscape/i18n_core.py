@@ -64,7 +64,7 @@ def core_messages() -> Iterator[tuple[str, str]]:
         if isinstance(name, str):
             yield "surfaces/models.py", name
     for info in SHIPPED.values():
-        yield "surfaces/data.py", info.title
+        yield from (("surfaces/data.py", text) for text in (info.title, info.source, info.licence))
     for registry in (optimizers.ALL_OPTIMIZERS, optimizers.SCHEDULERS):
         for cls in registry.values():
             if getattr(cls, "summary", ""):

@@ -56,9 +56,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "title": N_("Learning rate too small, right, too large on 4x² + y² (the seeds' y = 4x²)"),
         "config": {"surface": {"expr": "4*x^2 + y^2", "window": [[-2, 2], [-2, 2]]},
                    "start": [1.5, 1.5], "steps": 40, "optimizers": [
-            _opt("SGD", "lr 0.01: too small", lr=0.01),
-            _opt("SGD", "lr 0.1: about right", lr=0.1),
-            _opt("SGD", "lr 0.26: too large", lr=0.26)]},
+            _opt("SGD", N_("lr 0.01: too small"), lr=0.01),
+            _opt("SGD", N_("lr 0.1: about right"), lr=0.1),
+            _opt("SGD", N_("lr 0.26: too large"), lr=0.26)]},
     },
     "schedules": {
         "name": N_("Schedules compared"),
@@ -69,7 +69,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "config": {"surface": {"expr": "x^2 + y^2", "window": [[-4, 4], [-4, 4]]},
                    "start": [-3.0, 2.5], "steps": 300, "noise": {"std": 2.0, "seed": 0},
                    "optimizers": [
-            _opt("SGD", "constant", lr=0.2),
+            _opt("SGD", N_("constant"), lr=0.2),
             _opt("SGD", "StepLR", {"name": "StepLR", "params": {"step_size": 50, "gamma": 0.5}}, lr=0.2),
             _opt("SGD", "MultiStepLR", {"name": "MultiStepLR",
                                         "params": {"milestones": [60, 150], "gamma": 0.2}}, lr=0.2),
@@ -90,9 +90,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "config": {"surface": {"model": "linear", "data": {"name": "noisy_line"}},
                    "start": [-2.0, 2.0], "steps": 100, "batch": {"size": 8, "seed": 0},
                    "optimizers": [
-            dict(_opt("SGD", "batch GD (50 rows)", lr=0.1), batch={"size": 50, "seed": 0}),
-            _opt("SGD", "mini-batch 8", lr=0.1),
-            dict(_opt("SGD", "single-sample SGD", lr=0.1), batch={"size": 1, "seed": 0})]},
+            dict(_opt("SGD", N_("batch GD (50 rows)"), lr=0.1), batch={"size": 50, "seed": 0}),
+            _opt("SGD", N_("mini-batch 8"), lr=0.1),
+            dict(_opt("SGD", N_("single-sample SGD"), lr=0.1), batch={"size": 1, "seed": 0})]},
     },
 }
 
@@ -115,7 +115,8 @@ def get(name: str) -> Config:
     """The preset's validated Config; ValueError for an unknown name."""
     if name not in PRESETS:
         raise ValueError(f"unknown preset '{name}'; known: {', '.join(PRESETS)}")
-    return load(PRESETS[name]["config"])
+    config = PRESETS[name]["config"]      # its line labels in the reader's language
+    return load({**config, "optimizers": [{**line, "label": _(line["label"])} for line in config["optimizers"]]})
 
 
 def title(name: str) -> str:

@@ -28,7 +28,7 @@ SIZES: dict[str, tuple[int, int] | None] = {"own": None, "16:9": (1920, 1080), "
                                             "square": (1080, 1080)}
 THEME_NAMES = (N_("Light"), N_("Dark"))     # THEMES as the page lists them (capitalized)
 SIZE_LABELS = {"own": N_("the screen's own"), "16:9": "16:9 (1920×1080)", "4:3": "4:3 (1440×1080)",
-               "square": "square (1080×1080)"}
+               "square": N_("square (1080×1080)")}
 THEMES = {"light": "plotly_white", "dark": "plotly_dark"}
 FONT_SCALES = (0.5, 3.0)
 DEFAULT_FONT_SIZE = 12            # Plotly's, for a figure that sets none

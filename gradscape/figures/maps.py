@@ -113,7 +113,7 @@ def sweep_figure(sweep: Any, min_value: float | None = None, title: str | None =
             fig.add_trace(go.Heatmap(x=xv, y=yv, z=np.where(diverged, 1.0, np.nan), showscale=False,
                                      colorscale=[[0, DIVERGED_COLOUR], [1, DIVERGED_COLOUR]],
                                      hoverongaps=False,
-                                     hovertemplate=f"{names}<br>{_('diverged')}<extra></extra>"),
+                                     hovertemplate=f"{names}<br>" + _("diverged") + "<extra></extra>"),
                           row=1, col=col)
     for col in range(1, len(titles) + 1):     # the second panel shares the first's ranges
         fig.update_xaxes(title_text=escape(sweep.x.name), type="log" if sweep.x.log else None,
@@ -163,7 +163,7 @@ def _categories(x: np.ndarray, y: np.ndarray, basin: Any) -> list[go.BaseTraceTy
     scale = [s for i, c in enumerate(colours) for s in ([i / k, c], [(i + 1) / k, c])]
     names = np.array(labels, dtype=object)[z.astype(int)]
     heat = go.Heatmap(x=x, y=y, z=z, zmin=-0.5, zmax=k - 0.5, colorscale=scale, customdata=names,
-                      showscale=False, name="reached",
+                      showscale=False, name=_("reached"),
                       hovertemplate=_("start") + " (%{x:.3g}, %{y:.3g})<br>" + _("reached {what}").format(what="%{customdata}")
                       + "<extra></extra>")
     keys = [go.Scatter(x=[None], y=[None], mode="markers", name=label, showlegend=True,

@@ -161,18 +161,18 @@ def _path(surface, run: Run, colour: str, axis: tuple[str, str], overlay: bool,
         mode="lines+markers" if shown <= LONG_PATH else "lines",
         line=dict(color=colour, width=1.8), marker=dict(color=colour, size=5 if shown <= 60 else 3),
         customdata=np.column_stack([np.arange(shown), loss]),
-        hovertemplate=f"{label}<br>{_('step')} %{{customdata[0]}}<br>"
-                      "x=%{x:.4g}, y=%{y:.4g}<br>f=%{customdata[1]:.4g}<extra></extra>")]
+        hovertemplate=f"{label}<br>" + _("step {k}").format(k="%{customdata[0]}")
+                      + "<br>x=%{x:.4g}, y=%{y:.4g}<br>f=%{customdata[1]:.4g}<extra></extra>")]
     reason = stop_reason(surface, run)
     stopped = reason is not None and (upto is None or upto >= run.diverged_at)
     if shown:
         symbol, size = ("x", style.DIVERGED_SIZE) if stopped else ("star", style.END_SIZE)
         traces.append(dict(
             type="scatter", x=points[-1:, 0], y=points[-1:, 1], mode="markers",
-            name=f"{label}: {_('last finite point') if stopped else _('end')}", legendgroup=label,
+            name=f"{label}: " + (_("last finite point") if stopped else _("end")), legendgroup=label,
             showlegend=False, xaxis=xa, yaxis=ya,
             marker=dict(symbol=symbol, size=size, color=colour, line=dict(color="black", width=1)),
-            hovertemplate=f"{label}: {_('step')} {shown - 1}<extra></extra>"))
+            hovertemplate=f"{label}: " + _("step {k}").format(k=shown - 1) + "<extra></extra>"))
     note = (f"{run.label}: {reason}" if overlay else reason, colour) if stopped else None
     return traces, note
 

@@ -24,7 +24,7 @@ def begin() -> None:
         lang, bad = initial(st.query_params.get(LANG_PARAM), _browser_locale())
         ss[Key.LANG] = lang
         set_language(lang)
-        ss[Key.LANG_NOTICE] = (_("The link's language {value!r} is not one of {known}; showing "
+        ss[Key.LANG_NOTICE] = (_("The link's language “{value}” is not one of {known}; showing "
                                  "{name}.").format(value=bad, known=", ".join(LANGUAGES), name=NAMES[lang])
                                if bad is not None else None)
     set_language(ss[Key.LANG])

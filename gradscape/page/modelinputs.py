@@ -9,7 +9,7 @@ import streamlit as st
 
 from surfaces import data as model_data
 
-from gradscape.i18n import _
+from gradscape.i18n import _, in_this_language
 from gradscape.i18n_core import core
 from . import form, state
 from .keys import Key
@@ -25,12 +25,12 @@ def draw(model: str) -> None:
     if ss.get(Key.DATA_SOURCE) not in sources:
         ss[Key.DATA_SOURCE] = form.GENERATE
     st.selectbox(_("Data"), sources, key=Key.DATA_SOURCE, on_change=state.on_value,
-                 format_func=_source_label)
+                 format_func=in_this_language(_source_label))
     source = ss[Key.DATA_SOURCE]
     if source in model_data.SHIPPED:
         info = model_data.SHIPPED[source]
         st.caption(_("{title}. {source} Licence: {licence}.").format(
-            title=md_escape(core(info.title)), source=md_escape(info.source), licence=info.licence))
+            title=md_escape(core(info.title)), source=md_escape(core(info.source)), licence=core(info.licence)))
     elif source == form.GENERATE:
         _generator(model)
     else:

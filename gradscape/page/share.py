@@ -17,7 +17,7 @@ import streamlit as st
 
 from gradscape.figures import animation, export
 from gradscape.figures.look import FONT_SCALES, SIZE_LABELS, SIZES, THEMES, Look
-from gradscape.i18n import _, language
+from gradscape.i18n import _, in_this_language, language
 
 from . import limits, views
 from .context import Context
@@ -76,10 +76,10 @@ def _figure_bytes(context: Context, fmt: str) -> Callable[[], bytes]:
 def _look_inputs() -> None:
     """Size preset, font scale, theme and transparency of every export (kept in the URL)."""
     with st.container(horizontal=True):
-        st.selectbox(_("Size"), list(SIZES), format_func=lambda s: _(SIZE_LABELS[s]), key=Key.EXPORT_SIZE)
+        st.selectbox(_("Size"), list(SIZES), format_func=in_this_language(lambda s: _(SIZE_LABELS[s])), key=Key.EXPORT_SIZE)
         st.number_input(_("Font scale"), min_value=FONT_SCALES[0], max_value=FONT_SCALES[1], step=0.25,
                         key=Key.EXPORT_FONT_SCALE)
-        st.selectbox(_("Theme"), list(THEMES), format_func=lambda t: _(t.capitalize()), key=Key.EXPORT_THEME)
+        st.selectbox(_("Theme"), list(THEMES), format_func=in_this_language(lambda t: _(t.capitalize())), key=Key.EXPORT_THEME)
         st.checkbox(_("Transparent background (PNG, SVG)"), key=Key.EXPORT_TRANSPARENT)
 
 

@@ -23,7 +23,7 @@ from surfaces.models import NAMES
 from . import form, modelinputs, state
 from .keys import Key, line_key, param_key
 from .text import md_escape
-from gradscape.i18n import _
+from gradscape.i18n import _, in_this_language
 from gradscape.i18n_core import core
 
 ss = st.session_state
@@ -31,7 +31,7 @@ ss = st.session_state
 
 def draw(now: state.Current) -> None:
     st.selectbox(_("Preset"), [*presets.PRESETS, state.CUSTOM], key=Key.PRESET, on_change=state.on_preset,
-                 format_func=lambda n: presets.short_name(n) if n != state.CUSTOM else "—")
+                 format_func=in_this_language(lambda n: presets.short_name(n) if n != state.CUSTOM else "—"))
     _surface(now.formula_error)
     _start()
     st.subheader(_("Optimizers"))
@@ -41,7 +41,7 @@ def draw(now: state.Current) -> None:
     add, button = st.columns([3, 2], vertical_alignment="bottom")
     with add:
         st.selectbox(_("Add an optimizer"), list(optimizers.ALL_OPTIMIZERS), key=Key.ADD_NAME,
-                     format_func=form.optimizer_label)
+                     format_func=in_this_language(form.optimizer_label))
     with button:
         st.button(_("Add"), key=Key.ADD, icon=":material/add:", on_click=on_add, width="stretch",
                   disabled=len(uids) >= MAX_OPTIMIZERS)
@@ -132,7 +132,7 @@ def _surface(formula_error: str | None) -> None:
     st.subheader(_("Surface"))
     st.selectbox(_("Surface"), [*surfaces.names(), *form.MODEL_OPTIONS, form.FORMULA_OPTION],
                  key=Key.SURFACE, on_change=state.on_surface, label_visibility="collapsed",
-                 format_func=_surface_label)
+                 format_func=in_this_language(_surface_label))
     if ss[Key.SURFACE] in form.MODEL_OPTIONS:
         modelinputs.draw(form.MODEL_OPTIONS[ss[Key.SURFACE]])
         return
@@ -202,7 +202,7 @@ def _line(uid: int, n_lines: int) -> None:
         with left:
             summary = optimizers.ALL_OPTIMIZERS[ss[name_key]].summary
             st.selectbox(_("Optimizer"), list(optimizers.ALL_OPTIMIZERS), key=name_key,
-                         format_func=form.optimizer_label, help=core(summary) if summary else None)
+                         format_func=in_this_language(form.optimizer_label), help=core(summary) if summary else None)
         name = ss[name_key]
         wrapper = name in optimizers.WRAPPERS
         inner = ss.get(form.inner_key(uid, name), form.DEFAULT_INNER.get(name)) if wrapper else None
@@ -238,7 +238,7 @@ def _line(uid: int, n_lines: int) -> None:
                              "wrapper around a wrapper runs from a config file.").format(inner=inner))
                 _hyperparams(uid, "inner", inner, skip=("lr",))
             st.selectbox(_("Scheduler"), [form.NO_SCHEDULER, *optimizers.SCHEDULERS], key=sched_key,
-                         format_func=lambda s: _(s) if s == form.NO_SCHEDULER else s,
+                         format_func=in_this_language(lambda s: _(s) if s == form.NO_SCHEDULER else s),
                          help=_("torch.optim.lr_scheduler: how lr changes from step to step."))
             if ss[sched_key] != form.NO_SCHEDULER:
                 _hyperparams(uid, "sched", ss[sched_key])
@@ -257,7 +257,7 @@ def _hyperparams(uid: int, role: str, owner: str, skip: tuple[str, ...] = ()) ->
         with cols[i % 2]:
             if h.kind == "optimizer":      # a wrapper's optimizer: which one (its inputs follow)
                 st.selectbox("optimizer", form.INNER_CHOICES, key=key, help=core(h.help) if h.help else None,
-                             format_func=form.optimizer_label)
+                             format_func=in_this_language(form.optimizer_label))
             elif h.kind == "choice":
                 st.selectbox(h.name, list(h.choices), key=key, help=core(h.help) if h.help else None,
                              format_func=repr, on_change=state.on_value)

@@ -14,7 +14,7 @@ from gradscape.figures.inside import critical_figure
 from surfaces.critical import CriticalPoint
 
 from .. import compute, limits, ui
-from gradscape.i18n import N_, _
+from gradscape.i18n import N_, _, in_this_language
 
 from ..context import Context, Tab
 from ..keys import Key
@@ -116,7 +116,7 @@ def draw(context: Context) -> None:
     with detail:
         ui.sync(Key.CRITICAL_POINT, chosen)
         st.selectbox(_("Point"), range(len(points)), key=Key.CRITICAL_POINT,
-                     format_func=lambda i: point_label(i, points[i], prec.decimals),
+                     format_func=in_this_language(lambda i: point_label(i, points[i], prec.decimals)),
                      help=_("Or click a marker on the plot."))
         _detail(context.result.surface, points[chosen], prec)
     with chart:
