@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gradscape.i18n import LANGUAGES, NAMES, _, from_browser, language, set_language, translate
+from gradscape.i18n import LANGUAGES, NAMES, _, from_browser, set_language, translate
 
 from .keys import Key
 
@@ -46,15 +46,13 @@ def _browser_locale() -> str | None:
 
 
 def selector() -> None:
-    """The language selector, at the top of the sidebar (every language in its own script)."""
-    st.segmented_control(_("Language"), LANGUAGES, key=Key.LANG, format_func=NAMES.get,
-                         label_visibility="collapsed", selection_mode="single",
-                         on_change=_on_language)
+    """The language selector, at the top of the sidebar: each language named in its own script,
+    one line however narrow the sidebar."""
+    st.selectbox(_("Language"), LANGUAGES, key=Key.LANG, format_func=NAMES.get,
+                 label_visibility="collapsed", on_change=_on_language)
 
 
 def _on_language() -> None:
-    if ss.get(Key.LANG) not in LANGUAGES:      # a click on the chosen one unselects it: keep it
-        ss[Key.LANG] = language()
     ss[Key.LANG_NOTICE] = None
 
 

@@ -130,3 +130,34 @@ def test_no_colour_bar_covers_another_panels_ticks(window, app_url, tab, preset)
     open_view(window, app_url, tab, preset)
     assert window.locator(".js-plotly-plot .colorbar").count() >= 1
     assert window.evaluate(OVERLAPS) == []
+
+
+# Labels cut anywhere on the page, the sidebar included (the Chinese labels are shorter but
+# wider per character than the English).
+CUT_ANYWHERE = CUT_LABELS.replace('[data-testid="stMain"] button p, [data-testid="stMain"] label p, ',
+                                  'button p, label p, ')
+
+
+@pytest.mark.parametrize("window", SIZES, indirect=True)
+@pytest.mark.parametrize("lang, play, tab", [("zh-Hans", "播放", "数据"), ("zh-Hant", "播放", "資料")])
+def test_no_label_is_cut_in_chinese(window, app_url, lang, play, tab):
+    """Every label of the landing page whole and every tab in the bar, in each Chinese."""
+    window.goto(f"{app_url}/?lang={lang}")
+    window.wait_for_function(PAGE_SETTLED, timeout=90_000)
+    assert window.evaluate(CUT_ANYWHERE) == []
+    assert window.evaluate(HIDDEN_TABS) == []
+    for name in (play, tab):
+        assert window.get_by_text(name, exact=True).first.is_visible()
+
+
+def test_a_chinese_browser_opens_the_page_in_chinese(app_url, chromium):
+    """No ``lang`` in the link: the browser's language decides (Taiwan: 繁體中文), and the
+    URL then carries it for whoever the link is shared with."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 720}, locale="zh-TW")
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_function(PAGE_SETTLED, timeout=90_000)
+    page.get_by_text("優化器", exact=True).first.wait_for()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('lang') === 'zh-Hant'")
+    assert page.locator(".st-key-lang input").first.input_value() == "繁體中文"    # the selector says so
+    context.close()
