@@ -164,7 +164,7 @@ def test_a_formula_error_keeps_its_column_in_chinese():
     set_language("zh-Hans")
     assert core(message) == "未知的名字 'z'，位于第 7 列（可用 x, y、pi、e）"
     set_language("zh-Hant")
-    assert "第 7 列" in core(message) and "未知的名字" in core(message)
+    assert "第 7 欄" in core(message) and "未知的名字" in core(message)     # Taiwan: a column is 欄
 
 
 def test_torchs_own_error_in_chinese_keeps_the_value():

@@ -62,7 +62,7 @@ def _problems(now: Current, result: Result) -> None:
         if notice:
             st.warning(md_escape(notice), icon=":material/warning:")
     if now.error is not None and now.formula_error is None:
-        st.error(md_escape(_("{error} — showing the last valid experiment.").format(error=core(now.error))),
+        st.error(_("{error} — showing the last valid experiment.").format(error=md_escape(core(now.error))),
                  icon=":material/error:")
     for run in result.runs:
         if run.diverged_at is not None:

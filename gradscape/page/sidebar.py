@@ -142,7 +142,7 @@ def _surface(formula_error: str | None) -> None:
                   help=_("Operators + - * / ^, functions sin cos exp log sqrt abs ...; x and y."))
     if formula_error is not None:
         problem = core(formula_error.removeprefix("surface.expr: "))
-        st.error(md_escape(_("{problem} — the last valid surface stays on screen.").format(problem=problem)),
+        st.error(_("{problem} — the last valid surface stays on screen.").format(problem=md_escape(problem)),
                  icon=":material/error:")
     cx, cy = st.columns(2)
     with cx:
