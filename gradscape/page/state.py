@@ -17,10 +17,10 @@ from gradscape import presets
 from gradscape.experiment import Config, ConfigError, load
 import surfaces
 
-from . import form, views
+from . import form, lessons, views
 from .keys import Key, line_key
 from .settings import View, insight_values, look_values, read_insights, read_look
-from .url import MAX_URL_CHARS, URL_PARAM, decode_url, encode_url
+from .url import MAX_URL_CHARS, decode_url, url_params
 
 ss = st.session_state
 CUSTOM = "(custom)"            # the preset choice once the experiment is the visitor's own
@@ -48,6 +48,7 @@ def begin() -> None:
         decoded = decode_url(st.query_params.to_dict())
         apply_state(decoded.config, decoded.view)
         ss[Key.NOTICE] = decoded.warning
+        open_lesson(decoded.lesson)
     for key, value in form.missing_defaults(ss, ss[Key.LINES]).items():
         ss[key] = value
     name_copies()
@@ -68,12 +69,12 @@ def current_view() -> View:
 def write_url(now: Current) -> None:
     """The URL holds the whole state, written back after every change (a valid one only)."""
     if now.error is None:
-        encoded = encode_url(now.config, now.view)
-        if len(encoded) > MAX_URL_CHARS:       # e.g. a large uploaded dataset: export it instead
+        params = url_params(now.config, now.view, ss.get(Key.LESSON))
+        if sum(map(len, params.values())) > MAX_URL_CHARS:   # e.g. a large uploaded dataset: export it
             st.query_params.clear()
             return
-        if st.query_params.get(URL_PARAM) != encoded or len(st.query_params) != 1:
-            st.query_params.from_dict({URL_PARAM: encoded})
+        if st.query_params.to_dict() != params:
+            st.query_params.from_dict(params)
 
 
 def apply_state(config: Config, view: View) -> None:
@@ -99,6 +100,23 @@ def apply_state(config: Config, view: View) -> None:
     ss.update(insight_values(view.insights))
     ss.update(look_values(view.look))
     ss[Key.GOOD_CONFIG] = config
+
+
+def open_lesson(place: lessons.Place | None) -> None:
+    """Show a lesson's step (the state it sets is already shown) with its run hidden until the
+    step is run (``lessonpanel``), or no lesson."""
+    ss[Key.LESSON] = place
+    ss[Key.LESSON_PICK] = place.lesson if place is not None else ""
+    ss[Key.LESSON_REVEALED] = False
+    ss[Key.LESSON_HIDE] = place is not None
+
+
+def go_to(place: lessons.Place) -> None:
+    """Open a lesson's step: its state, then its panel."""
+    step = lessons.step_of(place)
+    apply_state(step.config, step.view)
+    ss[Key.NOTICE] = None
+    open_lesson(place)
 
 
 # --- callbacks --------------------------------------------------------------------------------
