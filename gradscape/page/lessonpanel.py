@@ -100,7 +100,7 @@ def draw(now: Current) -> None:
     _keys(key=Key.LESSON_KEYS, on_action_change=on_key, height=0)
     with st.container(border=True, key=Key.LESSON_PANEL):
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.caption(_("Lesson: {title} · step {k} of {n}").format(
+            st.caption(_("{title} · step {k} of {n}").format(
                 title=md_escape(lesson.title.get(lang)), k=place.step + 1, n=len(lesson.steps)))
             st.button(_("Previous"), key=Key.LESSON_PREV, icon=":material/arrow_back:",
                       on_click=step_by, args=(-1,), disabled=place.step == 0, width="content",
@@ -110,23 +110,27 @@ def draw(now: Current) -> None:
                       width="content", help=_("The next step (PageDown)"))
             st.button(_("Close"), key=Key.LESSON_CLOSE, icon=":material/close:", on_click=close,
                       width="content", help=_("Leave the lesson; the experiment stays as it is"))
-        st.markdown(f"#### {step.title.get(lang)}")
-        st.markdown(step.text.get(lang))
-        _question(step.question, lang)
+        text, question = st.columns([3, 2], gap="large")    # side by side: the chart stays in view
+        with text:
+            st.markdown(f"#### {step.title.get(lang)}")
+            st.markdown(step.text.get(lang))
+        with question:
+            _question(step.question, lang)
 
 
 def _question(question: lessons.Question | None, lang: str) -> None:
     """The question and its choices; the run button; the answer once the run is over."""
     done = answered()
     if question is not None:
-        st.markdown(f"**{_('Predict')}:** {question.text.get(lang)}")
+        lines = [f"**{_('Predict')}:** {question.text.get(lang)}"]
         for i, choice in enumerate(question.choices):
-            mark = " ✅" if done and i == question.answer else ""
-            st.markdown(f"**{LETTERS[i]}.** {choice.get(lang)}{mark}")
+            line = f"**{LETTERS[i]}.** {choice.get(lang)}"
+            lines.append(f":green[{line} :material/check_circle:]" if done and i == question.answer else line)
+        st.markdown("  \n".join(lines))              # one block, a line each: compact on a projector
     label = _("Run again") if done else _("Run and show the answer") if question else _("Run")
     st.button(label, key=Key.LESSON_RUN, icon=":material/play_arrow:", on_click=run, type="primary",
               help=_("Play the trajectories from the start; the answer shows when they end (R)"))
     if done and question is not None:
         right = f"**{LETTERS[question.answer]}.** " if question.answer is not None else ""
         st.success(f"{right}{question.explain.get(lang)}", icon=":material/lightbulb:")
-    st.caption(_("Keys: PageDown next step · PageUp previous step · R run"))
+    st.caption(_("Keys: PageDown next step, PageUp previous, R run"))

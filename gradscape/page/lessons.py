@@ -81,11 +81,36 @@ class Lesson:
 
 # --- loading ----------------------------------------------------------------------------------
 
-@cache
 def catalogue(folder: Path = FOLDER) -> tuple[Lesson, ...]:
-    """Every lesson of ``folder``, in file-name order (``01_...``, ``02_...``)."""
-    files = sorted(p for p in folder.glob("*.toml"))
-    return tuple(load_file(path) for path in files)
+    """Every valid lesson of ``folder``, in file-name order (``01_...``, ``02_...``); a file
+    edited since is read again (no restart needed)."""
+    return _load_all(folder, _stamp(folder))[0]
+
+
+def problems(folder: Path = FOLDER) -> tuple[str, ...]:
+    """What is wrong with the files left out of ``catalogue``, one message each."""
+    return _load_all(folder, _stamp(folder))[1]
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, int], ...]:
+    return tuple((path.name, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.toml")))
+
+
+@cache
+def _load_all(folder: Path, stamp: tuple[tuple[str, int], ...]) -> tuple[tuple[Lesson, ...], tuple[str, ...]]:
+    good: dict[str, tuple[str, Lesson]] = {}
+    bad = []
+    for name, _ in stamp:
+        try:
+            lesson = load_file(folder / name)
+        except LessonError as exc:
+            bad.append(str(exc))
+            continue
+        if lesson.id in good:
+            bad.append(f"lessons/{name}: the id '{lesson.id}' is taken by {good[lesson.id][0]}")
+            continue
+        good[lesson.id] = (name, lesson)
+    return tuple(lesson for _, lesson in good.values()), tuple(bad)
 
 
 def by_id(lesson_id: str) -> Lesson | None:

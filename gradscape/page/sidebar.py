@@ -33,6 +33,8 @@ def draw(now: state.Current) -> None:
                  on_change=lessonpanel.on_pick, format_func=_lesson_name,
                  help=_("A guided sequence of steps: each sets an experiment and asks what will "
                         "happen before it runs. Keys: PageDown, PageUp, R."))
+    for problem in lessons.problems():        # a lesson file with a mistake: left out, and why
+        st.error(md_escape(problem), icon=":material/error:")
     st.selectbox("Preset", [*presets.PRESETS, state.CUSTOM], key=Key.PRESET, on_change=state.on_preset,
                  format_func=lambda n: presets.short_name(n) if n != state.CUSTOM else "—")
     _surface(now.formula_error)

@@ -254,3 +254,23 @@ def test_a_changed_step_keeps_the_lesson_in_the_link():
     assert params["lesson"] == "textbook" and params["step"] == "1" and "s" in params
     decoded = decode_url(params)
     assert decoded.config.steps == 12 and decoded.lesson == lessons.Place("textbook", 0)
+
+
+def test_a_broken_file_is_left_out_and_named_and_an_edit_is_read_again(tmp_path):
+    (tmp_path / "01_good.toml").write_text(LESSON, encoding="utf-8")
+    broken = tmp_path / "02_broken.toml"
+    broken.write_text(LESSON.replace('"textbook"', '"foo"'), encoding="utf-8")
+    (tmp_path / "03_good.toml").write_text(LESSON, encoding="utf-8")
+    assert [lesson.id for lesson in lessons.catalogue(tmp_path)] == ["good"]
+    assert lessons.problems(tmp_path) == (
+        "lessons/02_broken.toml: steps[0].preset: no preset named 'foo'; known: "
+        + ", ".join(lessons.presets.PRESETS),
+        "lessons/03_good.toml: the id 'good' is taken by 01_good.toml")
+    broken.write_text(LESSON, encoding="utf-8")
+    import os
+    os.utime(broken, ns=(0, broken.stat().st_mtime_ns + 10**9))      # a later edit
+    assert [lesson.id for lesson in lessons.catalogue(tmp_path)] == ["good", "broken"]
+
+
+def test_the_shipped_lessons_have_no_problems():
+    assert lessons.problems() == ()

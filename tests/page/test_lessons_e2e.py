@@ -35,6 +35,7 @@ def test_a_lesson_by_the_keyboard_alone(page, app_url):
     page.goto(f"{app_url}/?lesson=learning_rate&step=3")
     page.wait_for_function(APP_READY, arg=["lr 0.2", 1], timeout=60_000)
     page.get_by_text("A bit large: lr = 0.2").wait_for()
+    page.wait_for_function("() => !!window.__gsLessonKeys", timeout=30_000)     # the keys are heard
     assert page.evaluate(POINTS, "lr 0.2") == 1                  # predict first: only the start
     assert page.get_by_text("0.6 times as far").count() == 0      # and no answer yet
 
