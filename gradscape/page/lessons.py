@@ -114,6 +114,7 @@ def _load_all(folder: Path, stamp: tuple[tuple[str, int], ...]) -> tuple[tuple[L
 
 
 def by_id(lesson_id: str) -> Lesson | None:
+    """The lesson of that id, or None."""
     return next((lesson for lesson in catalogue() if lesson.id == lesson_id), None)
 
 
@@ -149,13 +150,15 @@ def parse(lesson_id: str, doc: dict[str, Any]) -> Lesson:
 
 
 def _fields(doc: Any, known: set[str], where: str, required: set[str] = frozenset()) -> None:
+    """``doc`` is a table with no field outside ``known`` (a typo) and every ``required`` one."""
     prefix = f"{where}." if where else ""
     if not isinstance(doc, dict):
         raise LessonError(f"{where or 'lesson'}: must be a table")
-    for name in sorted(set(doc) - known):
-        raise LessonError(f"{prefix}{name}: unknown field; known: {', '.join(sorted(known))}")
-    for name in sorted(required - set(doc)):
-        raise LessonError(f"{prefix}{name}: missing")
+    unknown, missing = sorted(set(doc) - known), sorted(required - set(doc))
+    if unknown:
+        raise LessonError(f"{prefix}{unknown[0]}: unknown field; known: {', '.join(sorted(known))}")
+    if missing:
+        raise LessonError(f"{prefix}{missing[0]}: missing")
 
 
 def _text(value: Any, where: str) -> Text:
@@ -207,10 +210,7 @@ def _config(preset: Any, overrides: Any, where: str) -> Config:
 
 def _view(doc: Any, preset: str | None, where: str) -> View:
     """How the step shows its results, in the URL's words (``url.read_view``)."""
-    if not isinstance(doc, dict):
-        raise LessonError(f"{where}: must be a table")
-    for name in sorted(set(doc) - VIEW_FIELDS):
-        raise LessonError(f"{where}.{name}: unknown field; known: {', '.join(sorted(VIEW_FIELDS))}")
+    _fields(doc, VIEW_FIELDS, where)
     try:
         return url.read_view({**doc, "preset": preset})
     except ValueError as exc:
@@ -244,6 +244,7 @@ class Place:
     step: int
 
     def params(self) -> dict[str, str]:
+        """The place as the URL's query parameters."""
         return {"lesson": self.lesson, "step": str(self.step + 1)}
 
 
@@ -265,6 +266,7 @@ def find(lesson: str, step: str | None) -> tuple[Place | None, str | None]:
 
 
 def step_of(place: Place) -> Step:
+    """The step a place names (it came from ``find`` or the page: it exists)."""
     lesson = by_id(place.lesson)
     assert lesson is not None, place
     return lesson.steps[place.step]

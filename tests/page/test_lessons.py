@@ -274,3 +274,10 @@ def test_a_broken_file_is_left_out_and_named_and_an_edit_is_read_again(tmp_path)
 
 def test_the_shipped_lessons_have_no_problems():
     assert lessons.problems() == ()
+
+
+def test_the_lessons_readme_lists_every_lesson_and_step():
+    readme = (lessons.FOLDER / "README.md").read_text(encoding="utf-8")
+    for number, lesson in enumerate(CATALOGUE, 1):
+        row = next(line for line in readme.splitlines() if line.startswith(f"| {number} | `{lesson.id}` |"))
+        assert row.split(" | ")[2] == " · ".join(step.title.get("en") for step in lesson.steps), lesson.id
