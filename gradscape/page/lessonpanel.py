@@ -1,6 +1,7 @@
 """The open lesson's step, above the views: where we are, the step's text, the question to
 predict and, once the step has run, the answer. Driven by its buttons or by the keyboard alone
 (PageDown / PageUp: next / previous step, as a presentation clicker sends; R: run the step).
+After a lesson's last step comes the next lesson's first: one link carries a whole lecture.
 
 Predict, then run: a step opens with its trajectories hidden (playback at step 0, only the
 start points on the panels) and the question asked. Run plays the trajectories from the start
@@ -38,12 +39,12 @@ def on_pick() -> None:
 
 
 def step_by(delta: int) -> None:
-    """The next (``delta`` 1) or previous (-1) step of the open lesson, if there is one."""
+    """The next (``delta`` 1) or previous (-1) step, on into the next or previous lesson."""
     place = ss.get(Key.LESSON)
-    lesson = lessons.by_id(place.lesson) if place is not None else None
-    if lesson is None or not 0 <= place.step + delta < len(lesson.steps):
+    there = lessons.neighbour(place, delta) if place is not None else None
+    if there is None:
         return
-    state.go_to(lessons.Place(place.lesson, place.step + delta))
+    state.go_to(there)
     ss[Key.LESSON_RERUN] = True          # the sidebar shows the new state: the whole page reruns
 
 
@@ -103,10 +104,10 @@ def draw(now: Current) -> None:
             st.caption(_("{title} · step {k} of {n}").format(
                 title=md_escape(lesson.title.get(lang)), k=place.step + 1, n=len(lesson.steps)))
             st.button(_("Previous"), key=Key.LESSON_PREV, icon=":material/arrow_back:",
-                      on_click=step_by, args=(-1,), disabled=place.step == 0, width="content",
+                      on_click=step_by, args=(-1,), disabled=lessons.neighbour(place, -1) is None, width="content",
                       help=_("The previous step (PageUp)"))
             st.button(_("Next"), key=Key.LESSON_NEXT, icon=":material/arrow_forward:",
-                      on_click=step_by, args=(1,), disabled=place.step + 1 == len(lesson.steps),
+                      on_click=step_by, args=(1,), disabled=lessons.neighbour(place, 1) is None,
                       width="content", help=_("The next step (PageDown)"))
             st.button(_("Close"), key=Key.LESSON_CLOSE, icon=":material/close:", on_click=close,
                       width="content", help=_("Leave the lesson; the experiment stays as it is"))

@@ -265,6 +265,23 @@ def find(lesson: str, step: str | None) -> tuple[Place | None, str | None]:
     return Place(chosen.id, int(step) - 1), None
 
 
+def neighbour(place: Place, delta: int) -> Place | None:
+    """The step after (``delta`` 1) or before (-1) ``place``, across lessons: after a lesson's
+    last step comes the next lesson's first, so one link can carry a whole lecture. None at
+    either end of the catalogue."""
+    ids = [lesson.id for lesson in catalogue()]
+    if place.lesson not in ids:
+        return None
+    at = ids.index(place.lesson)
+    step = place.step + delta
+    if 0 <= step < len(catalogue()[at].steps):
+        return Place(place.lesson, step)
+    at += delta
+    if not 0 <= at < len(ids):
+        return None
+    return Place(ids[at], 0 if delta > 0 else len(catalogue()[at].steps) - 1)
+
+
 def step_of(place: Place) -> Step:
     """The step a place names (it came from ``find`` or the page: it exists)."""
     lesson = by_id(place.lesson)

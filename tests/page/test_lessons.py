@@ -281,3 +281,16 @@ def test_the_lessons_readme_lists_every_lesson_and_step():
     for number, lesson in enumerate(CATALOGUE, 1):
         row = next(line for line in readme.splitlines() if line.startswith(f"| {number} | `{lesson.id}` |"))
         assert row.split(" | ")[2] == " · ".join(step.title.get("en") for step in lesson.steps), lesson.id
+
+
+def test_next_and_previous_cross_from_lesson_to_lesson():
+    last = lessons.Place("textbook", len(lessons.by_id("textbook").steps) - 1)
+    assert lessons.neighbour(last, 1) == lessons.Place("learning_rate", 0)
+    assert lessons.neighbour(lessons.Place("learning_rate", 0), -1) == last
+    assert lessons.neighbour(lessons.Place("textbook", 0), -1) is None
+    end = lessons.Place("schedules", len(lessons.by_id("schedules").steps) - 1)
+    assert lessons.neighbour(end, 1) is None
+    total, place = 1, lessons.Place("textbook", 0)                 # one link, the whole lecture
+    while (place := lessons.neighbour(place, 1)) is not None:
+        total += 1
+    assert total == sum(len(lesson.steps) for lesson in CATALOGUE) == 34
