@@ -46,7 +46,8 @@ def results() -> None:
     share.draw(context)
 
 
-st.title("gradscape", anchor=False, help="torch.optim's update rules, step by step, on 2-D loss surfaces.")
+if not lessonpanel.is_open():
+    st.title("gradscape", anchor=False, help="torch.optim's update rules, step by step, on 2-D loss surfaces.")
 results()
 with st.sidebar:
     sidebar.draw(state.current())

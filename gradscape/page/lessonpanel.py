@@ -101,11 +101,10 @@ def draw(now: Current) -> None:
     _keys(key=Key.LESSON_KEYS, on_action_change=on_key, height=0)
     with st.container(border=True, key=Key.LESSON_PANEL):
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.caption(_("{title} · step {k} of {n}").format(
-                title=md_escape(lesson.title.get(lang)), k=place.step + 1, n=len(lesson.steps)))
+            st.markdown(f"#### {step.title.get(lang)}", width="stretch")
             st.button(_("Previous"), key=Key.LESSON_PREV, icon=":material/arrow_back:",
-                      on_click=step_by, args=(-1,), disabled=lessons.neighbour(place, -1) is None, width="content",
-                      help=_("The previous step (PageUp)"))
+                      on_click=step_by, args=(-1,), disabled=lessons.neighbour(place, -1) is None,
+                      width="content", help=_("The previous step (PageUp)"))
             st.button(_("Next"), key=Key.LESSON_NEXT, icon=":material/arrow_forward:",
                       on_click=step_by, args=(1,), disabled=lessons.neighbour(place, 1) is None,
                       width="content", help=_("The next step (PageDown)"))
@@ -113,10 +112,16 @@ def draw(now: Current) -> None:
                       width="content", help=_("Leave the lesson; the experiment stays as it is"))
         text, question = st.columns([3, 2], gap="large")    # side by side: the chart stays in view
         with text:
-            st.markdown(f"#### {step.title.get(lang)}")
+            st.caption(_("{title} · step {k} of {n}").format(
+                title=md_escape(lesson.title.get(lang)), k=place.step + 1, n=len(lesson.steps)))
             st.markdown(step.text.get(lang))
         with question:
             _question(step.question, lang)
+
+
+def is_open() -> bool:
+    """A lesson is open (the page then leaves out its own title: room for the chart)."""
+    return ss.get(Key.LESSON) is not None
 
 
 def _question(question: lessons.Question | None, lang: str) -> None:
