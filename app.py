@@ -1,7 +1,8 @@
 """gradscape: the page, as a table of contents. Widgets -> Config -> simulate -> figures -> page.
 
     state.begin()       the URL on a session's first run; every input's value, before drawing
-    results()           a fragment: header, the open view, share and export (and the URL)
+    results()           a fragment: the open lesson's step, header, the open view, share and
+                        export (and the URL)
     sidebar.draw()      the experiment's inputs
 
 Everything lives in ``gradscape/page/``: one module per view in ``views/`` (their registry is
@@ -19,7 +20,7 @@ st.set_page_config(page_title=_("gradscape: optimizers on loss surfaces"), page_
                    layout="wide", initial_sidebar_state="expanded")
 preload()        # first of all: the browser loads plotly.js while the rest below is imported and run
 
-from gradscape.page import compute, header, limits, share, sidebar, state, ui, views  # noqa: E402
+from gradscape.page import compute, header, lessonpanel, limits, share, sidebar, state, ui, views  # noqa: E402
 from gradscape.page.context import Context  # noqa: E402
 from gradscape.page.keys import Key  # noqa: E402
 
@@ -31,6 +32,7 @@ ui.style()
 def results() -> None:
     """Everything that shows the experiment. A fragment: an input that changes only values (lr,
     start, steps, ...) reruns just this, not the sidebar's ~100 inputs (``state.on_value``)."""
+    lessonpanel.follow()
     views.prepare()
     now = state.current()
     st.session_state[Key.RESULTS_FOR] = now.config
@@ -41,12 +43,14 @@ def results() -> None:
         ui.busy(exc)
         return
     context = Context(result, now.view)
+    lessonpanel.draw(now)
     header.draw(now, result)
     views.draw(context)
     share.draw(context)
 
 
-st.title("gradscape", anchor=False, help=_("torch.optim's update rules, step by step, on 2-D loss surfaces."))
+if not lessonpanel.is_open():
+    st.title("gradscape", anchor=False, help=_("torch.optim's update rules, step by step, on 2-D loss surfaces."))
 results()
 with st.sidebar:
     lang.selector()

@@ -25,6 +25,16 @@ class Key(StrEnum):
     # lang.py: the session's language (the selector) and a warning about the link's
     LANG = "lang"
     LANG_NOTICE = "lang_notice"
+    # lessonpanel.py: a lesson's step above the views, driven by buttons or keys
+    LESSON = "lesson"                  # the open step, a lessons.Place, or None (not a widget)
+    LESSON_PICK = "lesson.pick"        # the sidebar's lesson menu: a lesson's id, or "" for none
+    LESSON_REVEALED = "lesson.revealed"    # the step's run was started: its answer shows once done
+    LESSON_HIDE = "lesson.hide"        # a step was just opened: its run starts hidden (at step 0)
+    LESSON_RERUN = "lesson.rerun"      # a key or button changed the step: the whole page reruns
+    LESSON_PREV, LESSON_NEXT = "lesson.prev", "lesson.next"
+    LESSON_RUN, LESSON_CLOSE = "lesson.run", "lesson.close"
+    LESSON_KEYS = "lesson.keys"        # the component that hears PageUp, PageDown and R
+    LESSON_PANEL = "lesson.panel"
     # sidebar.py
     SURFACE = "surface"
     FORMULA = "formula"

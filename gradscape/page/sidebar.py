@@ -15,12 +15,13 @@ import optimizers
 import surfaces
 from gradscape import code_line, presets
 from gradscape.experiment import MAX_OPTIMIZERS, unique_label
+from gradscape.i18n import _, language
 from optimizers.base import Hyperparam
 from optimizers.runner import MAX_STEPS
 
 from surfaces.models import NAMES
 
-from . import form, modelinputs, state
+from . import form, lessonpanel, lessons, modelinputs, state
 from .keys import Key, line_key, param_key
 from .text import md_escape
 from gradscape.i18n import _, in_this_language
@@ -30,6 +31,12 @@ ss = st.session_state
 
 
 def draw(now: state.Current) -> None:
+    st.selectbox(_("Lesson"), ["", *(lesson.id for lesson in lessons.catalogue())], key=Key.LESSON_PICK,
+                 on_change=lessonpanel.on_pick, format_func=in_this_language(_lesson_name),
+                 help=_("A guided sequence of steps: each sets an experiment and asks what will "
+                        "happen before it runs. Keys: PageDown, PageUp, R."))
+    for problem in lessons.problems():        # a lesson file with a mistake: left out, and why
+        st.error(md_escape(problem), icon=":material/error:")
     st.selectbox(_("Preset"), [*presets.PRESETS, state.CUSTOM], key=Key.PRESET, on_change=state.on_preset,
                  format_func=in_this_language(lambda n: presets.short_name(n) if n != state.CUSTOM else "—"))
     _surface(now.formula_error)
@@ -48,6 +55,14 @@ def draw(now: state.Current) -> None:
     st.subheader(_("Load a configuration"))
     st.file_uploader(_("A JSON file exported from here (or for `gradscape run`)"), type=["json"],
                      key=Key.UPLOAD, on_change=state.on_upload)
+
+
+def _lesson_name(lesson_id: str) -> str:
+    """A lesson as the menu lists it: "2. Learning rate: too small, right, too large"."""
+    if not lesson_id:
+        return "—"
+    ids = [lesson.id for lesson in lessons.catalogue()]
+    return f"{ids.index(lesson_id) + 1}. {lessons.by_id(lesson_id).title.get(language())}"
 
 
 # --- the optimizer list -----------------------------------------------------------------------

@@ -20,11 +20,11 @@ import surfaces
 from gradscape.i18n import _, language
 from gradscape.i18n_core import core
 
-from . import form, views
+from . import form, lessons, views
 from .lang import LANG_PARAM
 from .keys import Key, line_key
 from .settings import View, insight_values, look_values, read_insights, read_look
-from .url import MAX_URL_CHARS, URL_PARAM, decode_url, encode_url
+from .url import MAX_URL_CHARS, decode_url, url_params
 
 ss = st.session_state
 CUSTOM = "(custom)"            # the preset choice once the experiment is the visitor's own
@@ -52,6 +52,7 @@ def begin() -> None:
         decoded = decode_url(st.query_params.to_dict())
         apply_state(decoded.config, decoded.view)
         ss[Key.NOTICE] = decoded.warning
+        open_lesson(decoded.lesson)
     for key, value in form.missing_defaults(ss, ss[Key.LINES]).items():
         ss[key] = value
     name_copies()
@@ -72,12 +73,12 @@ def current_view() -> View:
 def write_url(now: Current) -> None:
     """The URL holds the whole state, written back after every change (a valid one only)."""
     if now.error is None:
-        encoded = encode_url(now.config, now.view)
-        wanted = {LANG_PARAM: language()}        # a shared link opens in the sharer's language
-        if len(encoded) <= MAX_URL_CHARS:        # else (a large uploaded dataset): export it instead
-            wanted = {URL_PARAM: encoded, **wanted}
-        if st.query_params.to_dict() != wanted:
-            st.query_params.from_dict(wanted)
+        params = url_params(now.config, now.view, ss.get(Key.LESSON))
+        if sum(map(len, params.values())) > MAX_URL_CHARS:   # e.g. a large uploaded dataset: export it
+            params = {}
+        params = {**params, LANG_PARAM: language()}          # a shared link opens in the sharer's language
+        if st.query_params.to_dict() != params:
+            st.query_params.from_dict(params)
 
 
 def apply_state(config: Config, view: View) -> None:
@@ -103,6 +104,23 @@ def apply_state(config: Config, view: View) -> None:
     ss.update(insight_values(view.insights))
     ss.update(look_values(view.look))
     ss[Key.GOOD_CONFIG] = config
+
+
+def open_lesson(place: lessons.Place | None) -> None:
+    """Show a lesson's step (the state it sets is already shown) with its run hidden until the
+    step is run (``lessonpanel``), or no lesson."""
+    ss[Key.LESSON] = place
+    ss[Key.LESSON_PICK] = place.lesson if place is not None else ""
+    ss[Key.LESSON_REVEALED] = False
+    ss[Key.LESSON_HIDE] = place is not None
+
+
+def go_to(place: lessons.Place) -> None:
+    """Open a lesson's step: its state, then its panel."""
+    step = lessons.step_of(place)
+    apply_state(step.config, step.view)
+    ss[Key.NOTICE] = None
+    open_lesson(place)
 
 
 # --- callbacks --------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
     ?s=<URL-safe base64 of {"v": 1, "config": Config.to_dict(), "view": View.to_dict()}>
 
 ``decode_url`` never raises: anything tampered, garbled, too long, non-finite or unknown gives
-the landing page and a warning in plain words. ``?preset=name`` opens a preset. No Streamlit here.
+the landing page and a warning in plain words. ``?preset=name`` opens a preset;
+``?lesson=<id or number>&step=<k>`` a lesson's step (with ``s`` too: that step's panel over the
+state ``s`` holds, the step's state changed by the visitor). No Streamlit here.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from gradscape.figures.look import Look
 from gradscape.i18n import _
 from gradscape.i18n_core import core
 
-from . import views
+from . import lessons, views
 from .settings import Insights, View, normal_axis, sweep_axis
 
 URL_VERSION = 1
@@ -35,6 +37,7 @@ class Decoded:
     config: Config
     view: View
     warning: str | None = None
+    lesson: lessons.Place | None = None
 
 
 def encode_url(config: Config, view: View) -> str:
@@ -42,6 +45,17 @@ def encode_url(config: Config, view: View) -> str:
     doc = {"v": URL_VERSION, "config": config.to_dict(), "view": view.to_dict()}
     raw = json.dumps(doc, separators=(",", ":"), allow_nan=False).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def url_params(config: Config, view: View, lesson: lessons.Place | None = None) -> dict[str, str]:
+    """The query parameters of this state: ``s``, or in a lesson ``lesson`` and ``step`` (and
+    ``s`` too once the state is no longer the step's own)."""
+    if lesson is None:
+        return {URL_PARAM: encode_url(config, view)}
+    step = lessons.step_of(lesson)
+    if (step.config, step.view) == (config, view):
+        return lesson.params()
+    return {URL_PARAM: encode_url(config, view), **lesson.params()}
 
 
 def default_state() -> Decoded:
@@ -52,18 +66,37 @@ def default_state() -> Decoded:
 def decode_url(params: Mapping[str, Any]) -> Decoded:
     """Validate query parameters into a state; never raises.
 
-    ``?s=...`` is a full state (see ``encode_url``); ``?preset=name`` opens a preset. No
-    parameter: the landing page. Anything else: the landing page and a warning.
+    ``?s=...`` is a full state (see ``encode_url``); ``?preset=name`` opens a preset;
+    ``?lesson=..&step=..`` a lesson's step (``lessons.find``: a bad step opens the lesson's
+    first, with a warning). No parameter: the landing page. Anything else: the landing page
+    and a warning.
     """
     try:
+        if "lesson" in params:
+            return _lesson(params)
         return _decode(params)
     except _BadURL as exc:
         return replace(default_state(), warning=_("This link could not be used ({reason}); showing the "
                                                   "default figure instead.").format(reason=exc))
 
 
-class _BadURL(Exception):
+class _BadURL(ValueError):
     pass
+
+
+def _lesson(params: Mapping[str, Any]) -> Decoded:
+    step = _first(params["step"]) if "step" in params else None
+    place, warning = lessons.find(_first(params["lesson"]), step)
+    if place is None:
+        raise _BadURL(warning)
+    if URL_PARAM in params:
+        decoded = _decode({URL_PARAM: params[URL_PARAM]})
+    else:
+        found = lessons.step_of(place)
+        decoded = Decoded(found.config, found.view)
+    if warning is not None:
+        warning = f"This link could not be used as it was ({warning}); showing the lesson's first step."
+    return replace(decoded, lesson=place, warning=warning)
 
 
 def _first(value: Any) -> str:
@@ -114,6 +147,11 @@ def _json_object(text: str) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise _BadURL(_("the state is not a JSON object"))
     return doc
+
+
+def read_view(doc: Any) -> View:
+    """A view from its JSON data (``View.to_dict``), validated; ValueError says what is wrong."""
+    return _view(doc)
 
 
 def _view(doc: Any) -> View:

@@ -169,3 +169,46 @@ def test_a_link_made_before_the_rebuild_opens_the_same_state():
                                                   sweep_x="lr:0.001:1.0:7:log",
                                                   sweep_y="damping:0.0:10.0:5"))
     assert encode_url(decoded.config, decoded.view) == OLD_LINK     # and it is written the same way
+
+
+# --- lessons: ?lesson=<id or number>&step=<k> ---------------------------------------------------
+
+def test_a_lesson_link_opens_that_step():
+    from gradscape.page import lessons
+    decoded = decode_url({"lesson": "saddle", "step": "2"})
+    step = lessons.by_id("saddle").steps[1]
+    assert decoded.warning is None and decoded.lesson == lessons.Place("saddle", 1)
+    assert (decoded.config, decoded.view) == (step.config, step.view)
+    assert decode_url({"lesson": "3", "step": "2"}) == decoded           # the third lesson, by number
+    assert decode_url({"lesson": "saddle"}).lesson == lessons.Place("saddle", 0)
+
+
+@pytest.mark.parametrize("step", ["0", "99", "two", "-1"])
+def test_a_bad_step_opens_the_lesson_at_its_first_step_with_a_warning(step):
+    from gradscape.page import lessons
+    decoded = decode_url({"lesson": "saddle", "step": step})
+    assert decoded.lesson == lessons.Place("saddle", 0)
+    assert decoded.config == lessons.by_id("saddle").steps[0].config
+    assert "has steps 1 to 6" in decoded.warning and "first step" in decoded.warning
+
+
+@pytest.mark.parametrize("lesson", ["nope", "0", "99", "<script>"])
+def test_an_unknown_lesson_gives_the_landing_page_and_a_warning(lesson):
+    decoded = decode_url({"lesson": lesson, "step": "1"})
+    assert decoded.lesson is None and decoded.config == presets.get("textbook")
+    assert "there is no lesson" in decoded.warning
+
+
+def test_a_lesson_link_round_trips_as_its_step_or_with_the_changed_state():
+    from dataclasses import replace
+    from gradscape.page import lessons
+    from gradscape.page.url import url_params
+    place = lessons.Place("momentum", 2)
+    step = lessons.step_of(place)
+    assert url_params(step.config, step.view, place) == {"lesson": "momentum", "step": "3"}
+    changed = replace(step.config, steps=50)
+    params = url_params(changed, step.view, place)
+    assert params["lesson"] == "momentum" and params["step"] == "3"
+    decoded = decode_url(params)
+    assert decoded.warning is None and decoded.lesson == place and decoded.config == changed
+    assert set(url_params(changed, step.view)) == {"s"}                  # no lesson: the state alone
