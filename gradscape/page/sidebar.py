@@ -15,7 +15,8 @@ import optimizers
 import surfaces
 from gradscape import code_line, presets
 from gradscape.experiment import MAX_OPTIMIZERS, unique_label
-from gradscape.i18n import _, language
+from gradscape.i18n import _, in_this_language, language
+from gradscape.i18n_core import core
 from optimizers.base import Hyperparam
 from optimizers.runner import MAX_STEPS
 
@@ -24,8 +25,6 @@ from surfaces.models import NAMES
 from . import form, lessonpanel, lessons, modelinputs, state
 from .keys import Key, line_key, param_key
 from .text import md_escape
-from gradscape.i18n import _, in_this_language
-from gradscape.i18n_core import core
 
 ss = st.session_state
 
