@@ -16,12 +16,13 @@ st.set_page_config(page_title="gradscape: optimizers on loss surfaces", page_ico
                    layout="wide", initial_sidebar_state="expanded")
 preload()        # first of all: the browser loads plotly.js while the rest below is imported and run
 
-from gradscape.page import compute, header, limits, share, sidebar, state, ui, views  # noqa: E402
+from gradscape.page import compute, header, limits, present, share, sidebar, state, ui, views  # noqa: E402
 from gradscape.page.context import Context  # noqa: E402
 from gradscape.page.keys import Key  # noqa: E402
 
 state.begin()
 ui.style()
+present.page()         # presentation mode: the sidebar folded, the header one line, large type
 
 
 @st.fragment(key=Key.RESULTS)
@@ -40,10 +41,12 @@ def results() -> None:
     context = Context(result, now.view)
     header.draw(now, result)
     views.draw(context)
-    share.draw(context)
+    if not present.presenting():
+        share.draw(context)
 
 
-st.title("gradscape", anchor=False, help="torch.optim's update rules, step by step, on 2-D loss surfaces.")
+if not present.presenting():
+    st.title("gradscape", anchor=False, help="torch.optim's update rules, step by step, on 2-D loss surfaces.")
 results()
 with st.sidebar:
     sidebar.draw(state.current())

@@ -20,7 +20,7 @@ import surfaces
 from . import form, views
 from .keys import Key, line_key
 from .settings import View, insight_values, look_values, read_insights, read_look
-from .url import MAX_URL_CHARS, URL_PARAM, decode_url, encode_url
+from .url import MAX_URL_CHARS, URL_PARAM, decode_url, query
 
 ss = st.session_state
 CUSTOM = "(custom)"            # the preset choice once the experiment is the visitor's own
@@ -48,6 +48,7 @@ def begin() -> None:
         decoded = decode_url(st.query_params.to_dict())
         apply_state(decoded.config, decoded.view)
         ss[Key.NOTICE] = decoded.warning
+        ss[Key.PRESENT] = decoded.present
     for key, value in form.missing_defaults(ss, ss[Key.LINES]).items():
         ss[key] = value
     name_copies()
@@ -66,14 +67,20 @@ def current_view() -> View:
 
 
 def write_url(now: Current) -> None:
-    """The URL holds the whole state, written back after every change (a valid one only)."""
+    """The URL holds the whole state, written back after every change (a valid one only), and
+    ``present=1`` in presentation mode (a teacher bookmarks it)."""
     if now.error is None:
-        encoded = encode_url(now.config, now.view)
-        if len(encoded) > MAX_URL_CHARS:       # e.g. a large uploaded dataset: export it instead
+        wanted = query(now.config, now.view, presenting())
+        if len(wanted[URL_PARAM]) > MAX_URL_CHARS:    # e.g. a large uploaded dataset: export it instead
             st.query_params.clear()
             return
-        if st.query_params.get(URL_PARAM) != encoded or len(st.query_params) != 1:
-            st.query_params.from_dict({URL_PARAM: encoded})
+        if st.query_params.to_dict() != wanted:
+            st.query_params.from_dict(wanted)
+
+
+def presenting() -> bool:
+    """Whether the page is in presentation mode (``Key.PRESENT``)."""
+    return bool(ss.get(Key.PRESENT))
 
 
 def apply_state(config: Config, view: View) -> None:

@@ -3,7 +3,10 @@
     ?s=<URL-safe base64 of {"v": 1, "config": Config.to_dict(), "view": View.to_dict()}>
 
 ``decode_url`` never raises: anything tampered, garbled, too long, non-finite or unknown gives
-the landing page and a warning in plain words. ``?preset=name`` opens a preset. No Streamlit here.
+the landing page and a warning in plain words. ``?preset=name`` opens a preset. ``&present=1``
+beside either (or alone) opens the page in presentation mode: how this screen shows the page,
+not part of the state, so a bookmark adds it by hand and a shared state link never forces it.
+No Streamlit here.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from .settings import Insights, View, normal_axis, sweep_axis
 
 URL_VERSION = 1
 URL_PARAM = "s"
+PRESENT_PARAM = "present"      # ?present=1: presentation mode
 MAX_URL_CHARS = 12_000         # 16 optimizers with every parameter spelled out fit in ~6 000
 
 
@@ -33,6 +37,7 @@ class Decoded:
     config: Config
     view: View
     warning: str | None = None
+    present: bool = False
 
 
 def encode_url(config: Config, view: View) -> str:
@@ -40,6 +45,23 @@ def encode_url(config: Config, view: View) -> str:
     doc = {"v": URL_VERSION, "config": config.to_dict(), "view": view.to_dict()}
     raw = json.dumps(doc, separators=(",", ":"), allow_nan=False).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def query(config: Config, view: View, present: bool = False) -> dict[str, str]:
+    """The page's query parameters for this state: ``{"s": ...}``, and ``"present": "1"`` in
+    presentation mode."""
+    params = {URL_PARAM: encode_url(config, view)}
+    if present:
+        params[PRESENT_PARAM] = "1"
+    return params
+
+
+def present_flag(params: Mapping[str, Any]) -> bool:
+    """Whether the query parameters ask for presentation mode (``present=1``; also true, yes)."""
+    try:
+        return _first(params.get(PRESENT_PARAM, "")).strip().lower() in ("1", "true", "yes")
+    except _BadURL:
+        return False
 
 
 def default_state() -> Decoded:
@@ -53,11 +75,12 @@ def decode_url(params: Mapping[str, Any]) -> Decoded:
     ``?s=...`` is a full state (see ``encode_url``); ``?preset=name`` opens a preset. No
     parameter: the landing page. Anything else: the landing page and a warning.
     """
+    present = present_flag(params)
     try:
-        return _decode(params)
+        return replace(_decode(params), present=present)
     except _BadURL as exc:
-        return replace(default_state(), warning=f"This link could not be used ({exc}); "
-                                                "showing the default figure instead.")
+        return replace(default_state(), present=present,
+                       warning=f"This link could not be used ({exc}); showing the default figure instead.")
 
 
 class _BadURL(Exception):
