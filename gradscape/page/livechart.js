@@ -172,7 +172,8 @@ function fitHeight(gd) {
   return Math.max(240, Math.floor(window.innerHeight - top - 12));
 }
 
-// Resize a fitting chart when the window changes (once per animation frame at most).
+// Resize a fitting chart when the window or the page changes (once per animation frame at
+// most): its height to the window, its width to its div (the sidebar folds away as it is drawn).
 function fitOnResize(gd) {
   if (gd.__gsFitListener) return;
   let frame = null;
@@ -180,8 +181,10 @@ function fitOnResize(gd) {
     if (frame !== null || !gd.__gsFit || !window.Plotly || !gd._fullLayout) return;
     frame = requestAnimationFrame(() => {
       frame = null;
-      const height = fitHeight(gd);
-      if (Math.abs(height - gd._fullLayout.height) > 1) window.Plotly.relayout(gd, { height });
+      const height = fitHeight(gd), width = Math.round(gd.getBoundingClientRect().width);
+      if (Math.abs(height - gd._fullLayout.height) > 1 || Math.abs(width - gd._fullLayout.width) > 1) {
+        window.Plotly.relayout(gd, { height, width });
+      }
     });
   };
   window.addEventListener("resize", gd.__gsFitListener);
