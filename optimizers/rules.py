@@ -30,6 +30,7 @@ import numpy as np
 
 NOTATIONS = ("torch", "textbook", "ema")
 DIGITS = 6                     # significant digits of a worked step's numbers
+VALUES_PER_LINE = 3            # symbol values under a rule, this many a line
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,13 @@ class Rule:
     note: str = ""
 
     def latex(self) -> str:
-        """The rule as one LaTeX block: its lines aligned, then "with μ = 0.9, η = 0.1"."""
-        body = r"\begin{aligned}" + r" \\ ".join(self.lines) + r"\end{aligned}"
-        if not self.values:
-            return body
-        values = r",\ ".join(f"{symbol} = {number(value)}" for symbol, value in self.values)
-        return body + r"\qquad " + values
+        """The rule as one LaTeX block: its lines aligned, then a last line of the values
+        "μ = 0.9, η = 0.1" (under the rule: a narrow column holds it)."""
+        lines = list(self.lines)
+        values = [f"{symbol} = {number(value)}" for symbol, value in self.values]
+        for first in range(0, len(values), VALUES_PER_LINE):
+            lines.append("& " + r",\ ".join(values[first:first + VALUES_PER_LINE]))
+        return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
 def number(value: Any) -> str:
@@ -195,11 +197,11 @@ def _adam(opt: Any, notation: str) -> Rule:
         v = r"v^{\max}_t"
     else:
         v = "v_t"
-    step = (r"\theta_t &= \theta_{t-1} - \eta \frac{m_t / (1 - \beta_1^t)}"
-            rf"{{\sqrt{{{v} / (1 - \beta_2^t)}} + \epsilon}}")
+    step = (rf"\hat m_t &= m_t / (1 - \beta_1^t), \quad \hat v_t = {v} / (1 - \beta_2^t)",
+            r"\theta_t &= \theta_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}")
     note = ("The textbook's incremental average m ← m + (1 − β1)(g − m) is torch's "
             "β1·m + (1 − β1)·g.") if notation == "textbook" else ""
-    return Rule((*d, *g, *moments, step), (*dv, *values, *_betas(opt), (r"\epsilon", _p(opt, "eps")),
+    return Rule((*d, *g, *moments, *step), (*dv, *values, *_betas(opt), (r"\epsilon", _p(opt, "eps")),
                                            *_lr(opt)), note)
 
 

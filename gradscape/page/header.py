@@ -27,10 +27,10 @@ def draw(now: Current, result: Result) -> None:
         st.caption(md_escape(" · ".join(headline(run) for run in result.runs)))
     with formula:
         st.latex(f"f(x, y) = {result.surface.latex}")
+        present.toggle()
     _problems(now, result)
     with st.container(horizontal=True, gap="large"):    # each switch as wide as its label
         _switches(now)
-        present.toggle()
 
 
 def _one_line(now: Current, result: Result) -> None:

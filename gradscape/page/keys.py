@@ -49,6 +49,7 @@ class Key(StrEnum):
     PRESENT = "present"                # presentation mode (the URL's present=1, not in the state)
     PRESENT_SHOWN = "present_shown"    # the mode the page was last laid out in (not a widget)
     PRESENT_HEAD = "present_head"      # presentation mode's one-line header (a container)
+    PRESENT_RULES = "present_rules"    # the update rules beside the panels (a container)
     NOTATION = "notation"              # the update rules' notation: "torch", "textbook" or "ema"
     # livechart.py
     PRELOAD = "plotly_preload"         # the element that starts loading plotly.js (hidden by CSS)

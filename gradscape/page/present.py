@@ -23,6 +23,7 @@ STYLE = f"""<style>
 [data-testid="stHeader"] {{ background: transparent; pointer-events: none; }}
 [data-testid="stHeader"] button, [data-testid="stHeader"] a {{ pointer-events: auto; }}
 .st-key-{Key.PRESENT_HEAD} {{ padding-left: 2.75rem; }}
+.st-key-{Key.PRESENT_RULES} {{ max-height: calc(100vh - 12rem); overflow-y: auto; }}
 [data-testid="stMain"] [data-testid="stTabs"] [role="tab"] {{ height: 2rem; }}
 [data-testid="stMain"] [data-testid="stVerticalBlock"] {{ row-gap: 0.5rem; }}
 </style>"""

@@ -21,7 +21,7 @@ from gradscape.figures.trajectory import trajectory_spec
 from gradscape.figures.export import TOOLBAR_CONFIG
 from gradscape.figures.look import presentation
 
-from .. import compute, form, limits, present, ui
+from .. import compute, form, formulas, limits, present, ui
 from ..context import Context, Tab
 from ..keys import Key
 from ..livechart import live_chart
@@ -170,12 +170,18 @@ def chart() -> None:
     # not while the start is dragged: the rest follows the release
     stale = None if dragging or ss.get(Key.RESULTS_FOR) == config else config.to_json()
     presenting = present.presenting()
-    live_chart(presentation(fig) if presenting else fig, key=Key.CHART, config=TOOLBAR_CONFIG,
-               on_click=on_click, notify=stale, on_drawn=on_drawn, on_drag=on_drag,
-               on_release=on_release, dragged=ss.get(Key.DRAGGED, 0), fit=presenting,
-               on_key=on_key if presenting else None)
+    panels, beside = st.columns([3, 1]) if presenting and not ss.get(Key.OVERLAY) else (st.container(), None)
+    with panels:
+        live_chart(presentation(fig) if presenting else fig, key=Key.CHART, config=TOOLBAR_CONFIG,
+                   on_click=on_click, notify=stale, on_drawn=on_drawn, on_drag=on_drag,
+                   on_release=on_release, dragged=ss.get(Key.DRAGGED, 0), fit=presenting,
+                   on_key=on_key if presenting else None)
     if presenting:
+        if beside is not None:
+            with beside, st.container(key=Key.PRESENT_RULES):
+                formulas.strip(config, per_row=1)
         return
+    formulas.strip(config)
     st.caption("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
                "focused chart); drag elsewhere to zoom, double-click to go back.")
 
@@ -192,4 +198,4 @@ def export_figure(context: Context) -> Any:
                              critical=compute.critical_points(result) if context.view.critical else ())
 
 
-TAB = Tab("paths", "Side by side", draw, export_figure, keeps=(Key.PLAY_SPEED, Key.PLAY_LOOP))
+TAB = Tab("paths", "Side by side", draw, export_figure, keeps=(Key.PLAY_SPEED, Key.PLAY_LOOP, Key.NOTATION))
