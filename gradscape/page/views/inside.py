@@ -155,14 +155,20 @@ def at_step(latex: str) -> str:
     latex = re.sub(r"_\{t([-+]1)\}", r"_{k\1}", latex)
     latex = re.sub(r"_\{t\}|_t(?![a-zA-Z])", "_k", latex)
     latex = re.sub(r"\^\{?t\}?(?![a-zA-Z])", "^k", latex)
-    return latex.replace("(t - 1)", "(k - 1)").replace("t_0", "t_0")
+    return latex.replace("(t - 1)", "(k - 1)")
+
+
+def tex(number: str) -> str:
+    """A shown number in LaTeX: "1e-08" as 1 × 10^{-8}, "2.5e+03" as 2.5 × 10^{3}."""
+    mantissa, e, exponent = number.partition("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}" if e else number
 
 
 def worked_latex(w: Any) -> str:
     """A worked step's numbers as aligned LaTeX rows: "θ_{k−1} &= (−6.3, 1.6)"."""
     rows = []
     for symbol, value in w.rows:
-        shown = value if isinstance(value, str) else f"({value[0]},\ {value[1]})"
+        shown = tex(value) if isinstance(value, str) else rf"({tex(value[0])},\ {tex(value[1])})"
         rows.append(f"{symbol} &= {shown}")
     return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
 
