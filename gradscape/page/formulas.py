@@ -51,7 +51,7 @@ def one(line, notation: str) -> None:
         st.caption(_("{label}: no rule written for {name}.").format(label=md_escape(line.label),
                                                                     name=optimizer.name))
         return
-    st.markdown(f"**{md_escape(line.label)}**")
+    st.markdown(md_escape(line.label))
     st.latex(written.latex())
     if scheduler is not None:
         try:
