@@ -40,6 +40,8 @@ def strip(config: Config, per_row: int = 4) -> None:
         for line, column in zip(lines[first:first + per_row], st.columns(per_row)):
             with column:
                 one(line, notation)
+    if notation != "torch":
+        st.caption(_(CORRESPONDENCE))
 
 
 def one(line, notation: str) -> None:
