@@ -497,10 +497,69 @@ class Worked:
     written: bool = True
     keys: dict[str, str] = field(default_factory=dict)     # name -> symbol, for lookups
 
+    def filled(self, name: str) -> tuple[str, ...]:
+        """The rule at step k with the shown numbers in it, coordinate by coordinate (LaTeX
+        lines "x:\\ b_k &= 0.9 \\cdot (-0.7) + (-0.63) = -1.26"), for the plain forms of
+        SGD (with or without momentum), the textbook's Momentum and Adam; () for the others."""
+        if not self.written or name not in _FILLED:
+            return ()
+        return tuple(line for i, axis in enumerate("xy")
+                     for line in _FILLED[name](lambda key: _paren(self._part(key, i)), axis))
+
+    def _part(self, key: str, i: int) -> str:
+        value = self.value(key)
+        return value if isinstance(value, str) else value[i]
+
     def value(self, name: str) -> Any:
         """The shown value of the row called ``name`` ("theta", "b", ...)."""
         symbol = self.keys[name]
         return next(v for s, v in self.rows if s == symbol)
+
+
+def _paren(text: str) -> str:
+    """A shown number inside a filled-in formula: negatives in parentheses, e-notation as 10^."""
+    mantissa, e, exponent = text.partition("e")
+    latex = rf"{mantissa} \cdot 10^{{{int(exponent)}}}" if e else text
+    return f"({latex})" if text.startswith("-") or e else latex
+
+
+def _fill_sgd(v: Callable[[str], str], axis: str) -> list[str]:
+    return [rf"{axis}:\ \theta_k &= {v('theta0')} - {v('lr')} \cdot {v('grad')} = {v('theta')}"]
+
+
+def _fill_momentum(v: Callable[[str], str], axis: str) -> list[str]:
+    return [rf"{axis}:\ b_k &= {v('mu')} \cdot {v('b0')} + {v('grad')} = {v('b')}",
+            rf"\theta_k &= {v('theta0')} - {v('lr')} \cdot {v('b')} = {v('theta')}"]
+
+
+def _fill_book_momentum(v: Callable[[str], str], axis: str) -> list[str]:
+    return [rf"{axis}:\ v_k &= {v('alpha')} \cdot {v('v0')} - {v('lr')} \cdot {v('grad')} = {v('v')}",
+            rf"\theta_k &= {v('theta0')} + {v('v')} = {v('theta')}"]
+
+
+def _fill_adam(v: Callable[[str], str], axis: str) -> list[str]:
+    b1, b2 = v("beta1"), v("beta2")
+    return [rf"{axis}:\ m_k &= {b1} \cdot {v('m0')} + (1 - {b1}) \cdot {v('grad')} = {v('m')}",
+            rf"v_k &= {b2} \cdot {v('v0')} + (1 - {b2}) \cdot {v('grad')}^2 = {v('v')}",
+            rf"\theta_k &= {v('theta0')} - {v('lr')} \cdot \frac{{{v('m')} / (1 - {b1}^{{{v('k')}}})}}"
+            rf"{{\sqrt{{{v('v')} / (1 - {b2}^{{{v('k')}}})}} + {v('eps')}}} = {v('theta')}"]
+
+
+_FILLED: dict[str, Callable[[Callable[[str], str], str], list[str]]] = {
+    "sgd": _fill_sgd, "momentum": _fill_momentum, "book_momentum": _fill_book_momentum, "adam": _fill_adam}
+
+
+def filled_form(optimizer: Any) -> str | None:
+    """Which filled-in form (``Worked.filled``) ``optimizer`` has: only its plain cases (no
+    weight decay, maximize, dampening or Nesterov; Adam without amsgrad), whose rows hold
+    every number of the formula. None for the others."""
+    p = optimizer.params
+    if any(_nonzero(p.get(n, 0.0)) for n in ("weight_decay", "dampening")) or p.get("maximize") \
+            or p.get("nesterov") or p.get("amsgrad"):
+        return None
+    if optimizer.name == "SGD":
+        return "momentum" if _nonzero(p["momentum"]) else "sgd"
+    return {"Adam": "adam", "Textbook.SGD": "sgd", "Textbook.Momentum": "book_momentum"}.get(optimizer.name)
 
 
 def _vec(v: Any) -> tuple[str, str]:

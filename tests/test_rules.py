@@ -236,3 +236,20 @@ def test_a_worked_step_redone_by_hand_gives_the_shown_point(name, params, k):
     for i in range(2):
         assert agree(computed[i], w.value("theta")[i], max(abs(theta0[i]), abs(shown[i]))), \
             (name, k, i, computed[i], w.value("theta")[i])
+
+
+def test_step_two_of_momentum_filled_in_by_hand():
+    """SGD(lr=0.1, momentum=0.9) on x²/20 + y² from (−7, 2), by hand: g₁ = (−0.7, 4), b₁ = g₁,
+    θ₁ = (−6.93, 1.6); g₂ = (−0.693, 3.2), b₂ = 0.9·b₁ + g₂ = (−1.323, 6.8),
+    θ₂ = θ₁ − 0.1·b₂ = (−6.7977, 0.92)."""
+    from optimizers.rules import filled_form
+    opt = make("SGD", {"lr": 0.1, "momentum": 0.9})
+    tr = trace(ELLIPTIC, opt, (-7.0, 2.0), 2)
+    w = worked(opt, tr.states[1], tr.states[2], tr.points[1], tr.seen[1], float(tr.lr[1]), tr.points[2], 2)
+    assert w.filled(filled_form(opt)) == (
+        r"x:\ b_k &= 0.9 \cdot (-0.7) + (-0.693) = (-1.323)",
+        r"\theta_k &= (-6.93) - 0.1 \cdot (-1.323) = (-6.7977)",
+        r"y:\ b_k &= 0.9 \cdot 4 + 3.2 = 6.8",
+        r"\theta_k &= 1.6 - 0.1 \cdot 6.8 = 0.92")
+    assert filled_form(make("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True})) is None
+    assert filled_form(make("Adam", {"lr": 0.3})) == "adam"

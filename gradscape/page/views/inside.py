@@ -12,7 +12,7 @@ from gradscape.cache import memo
 from gradscape.experiment import Config
 from gradscape.figures.inside import inside_figure
 from gradscape.i18n import _
-from optimizers.rules import rule, worked
+from optimizers.rules import filled_form, rule, worked
 from optimizers.stepwise import Trace, trace
 
 from .. import compute, limits, ui
@@ -186,6 +186,9 @@ def _by_hand(tr: Trace, step: int, optimizer: Any) -> None:
         st.latex(at_step(rule(optimizer).latex()))
     with right:
         st.latex(worked_latex(w))
+    filled = w.filled(filled_form(optimizer))
+    if filled:
+        st.latex(r"\begin{aligned}" + r" \\ ".join(filled) + r"\end{aligned}")
     if not w.written:
         st.caption(_("The arithmetic of this method is not written out number by number: θ_k = "
                      "θ_{k−1} + Δθ_k, the update it made."))
