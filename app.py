@@ -20,12 +20,14 @@ st.set_page_config(page_title=_("gradscape: optimizers on loss surfaces"), page_
                    layout="wide", initial_sidebar_state="expanded")
 preload()        # first of all: the browser loads plotly.js while the rest below is imported and run
 
-from gradscape.page import compute, header, lessonpanel, limits, share, sidebar, state, ui, views  # noqa: E402
+from gradscape.page import (compute, header, lessonpanel, limits, present, share, sidebar,  # noqa: E402
+                            state, ui, views)
 from gradscape.page.context import Context  # noqa: E402
 from gradscape.page.keys import Key  # noqa: E402
 
 state.begin()
 ui.style()
+present.page()         # presentation mode: the sidebar folded, the header one line, large type
 
 
 @st.fragment(key=Key.RESULTS)
@@ -46,10 +48,11 @@ def results() -> None:
     lessonpanel.draw(now)
     header.draw(now, result)
     views.draw(context)
-    share.draw(context)
+    if not present.presenting():
+        share.draw(context)
 
 
-if not lessonpanel.is_open():
+if not (lessonpanel.is_open() or present.presenting()):
     st.title("gradscape", anchor=False, help=_("torch.optim's update rules, step by step, on 2-D loss surfaces."))
 results()
 with st.sidebar:

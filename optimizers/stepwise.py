@@ -38,6 +38,9 @@ class Trace:
       extras: name -> (K, m, 2), the points beyond the path each update made (``Optimizer.extras``:
         Lookahead's slow weights, SAM's perturbed point, LBFGS's evaluations; NaN-padded)
     diverged_at: index of the first non-finite point (None if the run never diverged).
+    states: the optimizer's state before each update and after the last (K + 1 of them, or
+      none without updates): what a worked step (``rules.worked``) reads.
+    seen (K, 2): the gradient the optimizer was given (∇f + noise with noise, else grad).
     """
 
     points: Array
@@ -49,6 +52,8 @@ class Trace:
     effective_lr: Array
     diverged_at: int | None
     extras: dict[str, Array] = field(default_factory=dict)
+    states: tuple[Any, ...] = ()
+    seen: Array | None = None
 
 
 def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
@@ -72,12 +77,14 @@ def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
     effective, momentum = np.empty((k, 2)), np.empty((k, 2))
     has_momentum, extras = False, []
     state = optimizer.init(points[:1]) if k else None
+    states, seen = [state] if k else [], np.empty((k, 2))
     for t in range(k):
         theta, g, lr = points[t:t + 1], grad[t:t + 1], float(lrs[t])
         noise = None
         if rng is not None:      # the runner draws the batch's noise once per update, in order
             noise = noise_std * rng.standard_normal(g.shape)
             g = g + noise
+        seen[t] = g[0]
         hessian = surface.hessian(theta[:, 0], theta[:, 1]) if optimizer.needs_hessian else None
         used = optimizer if one["momentum"] is None else cycled(optimizer, float(one["momentum"][t]))
         more = {"closure": closure(surface, noise)} if used.needs_closure else {}
@@ -88,9 +95,10 @@ def trace(surface: Any, optimizer: Optimizer, start: Any, steps: int,
         if "momentum" in info:
             momentum[t], has_momentum = info["momentum"][0], True
         state = after
+        states.append(state)
     return Trace(points=points, loss=loss[:k + 1], grad=grad[:k], update=np.diff(points, axis=0),
                  lr=lrs, momentum=momentum if has_momentum else None, effective_lr=effective,
-                 diverged_at=one["diverged_at"], extras=_stack(extras))
+                 diverged_at=one["diverged_at"], extras=_stack(extras), states=tuple(states), seen=seen)
 
 
 def _stack(extras: list[dict[str, Array]]) -> dict[str, Array]:

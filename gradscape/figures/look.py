@@ -139,3 +139,34 @@ def _darken(fig: go.Figure) -> None:
             ann.bgcolor = DARK_BOX
     if fig.layout.legend.bgcolor:
         fig.layout.legend.bgcolor = "rgba(17,17,17,0.8)"
+
+
+# --- presentation mode: the page's live chart, read from the back of a room -----------------
+
+PRESENT_FONT = 18                 # px: tick labels, axis titles, notes (≥ 16 at 1080p)
+PRESENT_TITLE = 24                # px: each panel's title (≥ 22 at 1080p)
+PRESENT_MARGIN = dict(l=62, r=16, t=44, b=52)
+
+
+def presentation(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a figure's plain data ``{"data", "layout"}`` (``trajectory_spec``'s, shared:
+    left unchanged) with type for a projector: ``PRESENT_FONT`` for ticks, axis titles and notes,
+    ``PRESENT_TITLE`` for the panel titles (the paper-anchored annotations above the panels) and
+    the figure's title, and margins that hold them. Panels share their ranges, so only the
+    axes at the left and the bottom (those with a title) keep their tick labels: the gaps
+    between panels hold the big titles, not a second set of numbers."""
+    layout = dict(spec["layout"])
+    for name, axis in spec["layout"].items():
+        if name.startswith(("xaxis", "yaxis")) and not (axis.get("title") or {}).get("text"):
+            layout[name] = {**axis, "showticklabels": False}
+    layout["font"] = {**layout.get("font", {}), "size": PRESENT_FONT}
+    layout["annotations"] = [
+        {**ann, "font": {**ann.get("font", {}),
+                         "size": PRESENT_TITLE if ann.get("yref") == "paper" else PRESENT_FONT}}
+        for ann in layout.get("annotations", [])]
+    if layout.get("title"):
+        layout["title"] = {**layout["title"], "font": {"size": PRESENT_TITLE}}
+    layout["margin"] = {**layout.get("margin", {}), **PRESENT_MARGIN}
+    if layout.get("title"):
+        layout["margin"]["t"] += PRESENT_TITLE + 16
+    return {**spec, "layout": layout}

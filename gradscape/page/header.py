@@ -9,34 +9,55 @@ from gradscape import presets
 from gradscape.experiment import Result
 from gradscape.figures.trajectory import stop_reason
 
-from . import form, state
 from gradscape.i18n import _
 from gradscape.i18n_core import core
 
+from . import form, present, state
 from .keys import Key
 from .state import Current
 from .text import divergence_note, headline, md_escape
 
 
 def draw(now: Current, result: Result) -> None:
+    if present.presenting():
+        _one_line(now, result)
+        return
     head, formula = st.columns([3, 2], vertical_alignment="center")
     with head:
         st.subheader(title(now, result), anchor=False)
         st.caption(md_escape(" · ".join(headline(run) for run in result.runs)))
     with formula:
         st.latex(f"f(x, y) = {result.surface.latex}")
+        present.toggle()
     _problems(now, result)
     with st.container(horizontal=True, gap="large"):    # each switch as wide as its label
-        st.toggle(_("Overlay all trajectories"), key=Key.OVERLAY, width="content",
-                  help=_("One plot with every trajectory instead of a panel per optimizer."))
-        st.toggle(_("Critical points"), key=Key.CRITICAL_MARKS, width="content",
-                  help=_("Mark every point of the window where the gradient vanishes, by the Hessian's "
-                         "verdict: minimum, maximum, saddle or degenerate (details: the Critical points tab)."))
-        st.toggle(_("Log scale"), key=Key.LOG_Y, width="content",
-                  help=_("Loss and distance on a logarithmic axis."))
-        if now.view.preset in presets.BOOK:
-            st.toggle(_("The book's own classes"), key=Key.BOOK_CLASSES, width="content",
-                      on_change=state.on_book, help=_(presets.BOOK_HELP))
+        _switches(now)
+
+
+def _one_line(now: Current, result: Result) -> None:
+    """Presentation mode's header: the title and the formula, the switches in a popover (drawn,
+    so that they keep their values), the way out of presentation mode."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium", key=Key.PRESENT_HEAD):
+        st.markdown(f"**{title(now, result)}** &nbsp; $f(x, y) = {result.surface.latex}$",
+                    width="stretch")
+        with st.popover(_("Switches"), icon=":material/tune:", width="content"):
+            _switches(now)
+        present.toggle()
+    _problems(now, result)
+
+
+def _switches(now: Current) -> None:
+    """How the results are shown: overlay, critical points, log scale (the book's classes)."""
+    st.toggle(_("Overlay all trajectories"), key=Key.OVERLAY, width="content",
+              help=_("One plot with every trajectory instead of a panel per optimizer."))
+    st.toggle(_("Critical points"), key=Key.CRITICAL_MARKS, width="content",
+              help=_("Mark every point of the window where the gradient vanishes, by the Hessian's "
+                     "verdict: minimum, maximum, saddle or degenerate (details: the Critical points tab)."))
+    st.toggle(_("Log scale"), key=Key.LOG_Y, width="content",
+              help=_("Loss and distance on a logarithmic axis."))
+    if now.view.preset in presets.BOOK:
+        st.toggle(_("The book's own classes"), key=Key.BOOK_CLASSES, width="content",
+                  on_change=state.on_book, help=_(presets.BOOK_HELP))
 
 
 def title(now: Current, result: Result) -> str:

@@ -59,6 +59,11 @@ class Key(StrEnum):
     LOG_Y = "log_y"
     CRITICAL_MARKS = "critical_marks"
     BOOK_CLASSES = "book_classes"      # the landing figure in the book's own classes
+    PRESENT = "present"                # presentation mode (the URL's present=1, not in the state)
+    PRESENT_SHOWN = "present_shown"    # the mode the page was last laid out in (not a widget)
+    PRESENT_HEAD = "present_head"      # presentation mode's one-line header (a container)
+    PRESENT_RULES = "present_rules"    # the update rules beside the panels (a container)
+    NOTATION = "notation"              # the update rules' notation: "torch", "textbook" or "ema"
     # livechart.py
     PRELOAD = "plotly_preload"         # the element that starts loading plotly.js (hidden by CSS)
     SENT_IMAGES = "livechart.sent"     # per chart key: the pictures this session's browser has
@@ -71,6 +76,7 @@ class Key(StrEnum):
     RERUN_APP = "rerun_app"            # a click moved the start: the sidebar must follow
     DRAG_POINT = "drag_point"          # where the start marker is being dragged (the chart only)
     DRAGGED = "dragged"                # the last drag position the chart answers
+    PRESENT_KEY = "present_key"        # the last key pressed in presentation mode (its sequence)
     # views/curves.py, views/surface3d.py
     CHART_LOSS, CHART_DISTANCE, CHART_LR = "chart_loss", "chart_distance", "chart_lr"
     CHART_3D = "chart_surface3d"

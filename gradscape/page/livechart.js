@@ -161,6 +161,77 @@ function follow(gd) {
   gd.__gsObserver.observe(gd);
 }
 
+// --- presentation mode: the chart fills the window below it; the keyboard drives playback -----
+// (its own section: the drag code above is untouched; a key handled here never reaches it)
+
+const PRESENT_KEYS = new Set(["ArrowRight", "ArrowLeft", " ", "Home", "End"]);
+
+// The height that keeps the chart's bottom inside the window (a small margin below), at least 240.
+function fitHeight(gd) {
+  const top = gd.getBoundingClientRect().top + window.scrollY;
+  return Math.max(240, Math.floor(window.innerHeight - top - 12));
+}
+
+// Resize a fitting chart when the window or the page changes (once per animation frame at
+// most): its height to the window, its width to its div (the sidebar folds away as it is drawn).
+function fitOnResize(gd) {
+  if (gd.__gsFitListener) return;
+  let frame = null;
+  gd.__gsFitListener = () => {
+    if (frame !== null || !gd.__gsFit || !window.Plotly || !gd._fullLayout) return;
+    frame = requestAnimationFrame(() => {
+      frame = null;
+      const height = fitHeight(gd), width = Math.round(gd.getBoundingClientRect().width);
+      if (Math.abs(height - gd._fullLayout.height) > 1 || Math.abs(width - gd._fullLayout.width) > 1) {
+        window.Plotly.relayout(gd, { height, width });
+      }
+    });
+  };
+  window.addEventListener("resize", gd.__gsFitListener);
+  // and when the page above the chart grows or shrinks (a warning shown, a formula typeset)
+  gd.__gsFitObserver = new ResizeObserver(() => gd.__gsFitListener());
+  gd.__gsFitObserver.observe(document.querySelector('[data-testid="stMainBlockContainer"]') || document.body);
+}
+
+// Whether a key event belongs to an input that uses the keys itself (text, a slider, a menu).
+function ownKeys(target) {
+  return !!(target && target.closest &&
+            target.closest('input, textarea, select, [contenteditable="true"], [role="slider"], [role="listbox"]'));
+}
+
+// One listener for the whole page, capturing: → ← Space Home End go to the chart that asked for
+// them (window.__gsKeysChart) as gd.__gsTrigger("key", {key, seq}); the page scrolls not, and a
+// focused button does not also click (Space), nor does the focused chart move the start (arrows).
+function listenKeys() {
+  if (window.__gsKeysListening) return;
+  window.__gsKeysListening = true;
+  let seq = 0;
+  const handle = (e) => {
+    const gd = window.__gsKeysChart;
+    if (!gd || !gd.isConnected || !PRESENT_KEYS.has(e.key) || ownKeys(e.target)
+        || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (e.type === "keydown" && gd.__gsTrigger) gd.__gsTrigger("key", { key: e.key, seq: ++seq });
+  };
+  window.addEventListener("keydown", handle, true);
+  window.addEventListener("keyup", handle, true);
+}
+
+function present(gd, data, figure) {
+  gd.__gsFit = !!data.fit;
+  if (data.fit) {
+    fitOnResize(gd);
+    figure.layout.height = fitHeight(gd);
+  }
+  if (data.keys) {
+    listenKeys();
+    window.__gsKeysChart = gd;
+  } else if (window.__gsKeysChart === gd) {
+    window.__gsKeysChart = null;
+  }
+}
+
 export default function ({ data, parentElement, setTriggerValue }) {
   if (!data.figure) {                         // preload(): fetch plotly.js while the page is computed
     loadPlotly(data.plotly).catch(() => {});
@@ -181,7 +252,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
   gd.__gsAnswered = Math.max(gd.__gsAnswered || 0, data.dragged || 0);
   if (gd.__gsAnswer) gd.__gsAnswer();
   const drawn = () => { if (data.notify) setTriggerValue("drawn", data.notify); };
-  const shown = data.figure + JSON.stringify(data.config);
+  const shown = data.figure + JSON.stringify(data.config) + !!data.fit + !!data.keys;
   if (gd.__gsShown === shown) {               // the same figure again (the rest of the page reran)
     drawn();
   } else {
@@ -192,14 +263,20 @@ export default function ({ data, parentElement, setTriggerValue }) {
       return;
     }
     gd.__gsShown = shown;
+    present(gd, data, figure);
     const config = { ...data.config, responsive: true };
     loadPlotly(data.plotly).then((Plotly) => Plotly.react(gd, figure.data, figure.layout, config))
+      .then(() => { if (gd.__gsFit) gd.__gsFitListener(); })    // the page above may have moved
       .then(drawn)
       .catch((err) => { gd.textContent = String(err.message || err); drawn(); });
   }
   return () => {                              // unmounted (another tab)
     if (gd.__gsObserver) gd.__gsObserver.disconnect();
     gd.__gsObserver = null;
+    if (gd.__gsFitListener) window.removeEventListener("resize", gd.__gsFitListener);
+    if (gd.__gsFitObserver) gd.__gsFitObserver.disconnect();
+    gd.__gsFitListener = gd.__gsFitObserver = null;
+    if (window.__gsKeysChart === gd) window.__gsKeysChart = null;
     if (window.Plotly) window.Plotly.purge(gd);
   };
 }

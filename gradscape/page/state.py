@@ -24,7 +24,7 @@ from . import form, lessons, views
 from .lang import LANG_PARAM
 from .keys import Key, line_key
 from .settings import View, insight_values, look_values, read_insights, read_look
-from .url import MAX_URL_CHARS, decode_url, url_params
+from .url import MAX_URL_CHARS, URL_PARAM, decode_url, url_params
 
 ss = st.session_state
 CUSTOM = "(custom)"            # the preset choice once the experiment is the visitor's own
@@ -53,6 +53,7 @@ def begin() -> None:
         apply_state(decoded.config, decoded.view)
         ss[Key.NOTICE] = decoded.warning
         open_lesson(decoded.lesson)
+        ss[Key.PRESENT] = decoded.present
     for key, value in form.missing_defaults(ss, ss[Key.LINES]).items():
         ss[key] = value
     name_copies()
@@ -71,14 +72,20 @@ def current_view() -> View:
 
 
 def write_url(now: Current) -> None:
-    """The URL holds the whole state, written back after every change (a valid one only)."""
+    """The URL holds the whole state, written back after every change (a valid one only), and
+    ``present=1`` in presentation mode (a teacher bookmarks it)."""
     if now.error is None:
-        params = url_params(now.config, now.view, ss.get(Key.LESSON))
-        if sum(map(len, params.values())) > MAX_URL_CHARS:   # e.g. a large uploaded dataset: export it
-            params = {}
-        params = {**params, LANG_PARAM: language()}          # a shared link opens in the sharer's language
+        params = url_params(now.config, now.view, ss.get(Key.LESSON), presenting())
+        if len(params.get(URL_PARAM, "")) > MAX_URL_CHARS:   # e.g. a large uploaded dataset: export it
+            del params[URL_PARAM]
+        params[LANG_PARAM] = language()                      # a shared link opens in the sharer's language
         if st.query_params.to_dict() != params:
             st.query_params.from_dict(params)
+
+
+def presenting() -> bool:
+    """Whether the page is in presentation mode (``Key.PRESENT``)."""
+    return bool(ss.get(Key.PRESENT))
 
 
 def apply_state(config: Config, view: View) -> None:

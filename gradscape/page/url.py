@@ -5,7 +5,9 @@
 ``decode_url`` never raises: anything tampered, garbled, too long, non-finite or unknown gives
 the landing page and a warning in plain words. ``?preset=name`` opens a preset;
 ``?lesson=<id or number>&step=<k>`` a lesson's step (with ``s`` too: that step's panel over the
-state ``s`` holds, the step's state changed by the visitor). No Streamlit here.
+state ``s`` holds, the step's state changed by the visitor). ``&present=1`` beside any of them
+(or alone) opens the page in presentation mode: how this screen shows the page, not part of the
+state, so a bookmark adds it by hand and a shared state link never forces it. No Streamlit here.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from .settings import Insights, View, normal_axis, sweep_axis
 
 URL_VERSION = 1
 URL_PARAM = "s"
+PRESENT_PARAM = "present"      # ?present=1: presentation mode
 MAX_URL_CHARS = 12_000         # 16 optimizers with every parameter spelled out fit in ~6 000
 
 
@@ -38,6 +41,7 @@ class Decoded:
     view: View
     warning: str | None = None
     lesson: lessons.Place | None = None
+    present: bool = False
 
 
 def encode_url(config: Config, view: View) -> str:
@@ -47,15 +51,27 @@ def encode_url(config: Config, view: View) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-def url_params(config: Config, view: View, lesson: lessons.Place | None = None) -> dict[str, str]:
+def url_params(config: Config, view: View, lesson: lessons.Place | None = None,
+               present: bool = False) -> dict[str, str]:
     """The query parameters of this state: ``s``, or in a lesson ``lesson`` and ``step`` (and
-    ``s`` too once the state is no longer the step's own)."""
-    if lesson is None:
-        return {URL_PARAM: encode_url(config, view)}
-    step = lessons.step_of(lesson)
-    if (step.config, step.view) == (config, view):
-        return lesson.params()
-    return {URL_PARAM: encode_url(config, view), **lesson.params()}
+    ``s`` too once the state is no longer the step's own); ``present=1`` in presentation mode."""
+    params = {URL_PARAM: encode_url(config, view)}
+    if lesson is not None:
+        step = lessons.step_of(lesson)
+        if (step.config, step.view) == (config, view):
+            del params[URL_PARAM]
+        params.update(lesson.params())
+    if present:
+        params[PRESENT_PARAM] = "1"
+    return params
+
+
+def present_flag(params: Mapping[str, Any]) -> bool:
+    """Whether the query parameters ask for presentation mode (``present=1``; also true, yes)."""
+    try:
+        return _first(params.get(PRESENT_PARAM, "")).strip().lower() in ("1", "true", "yes")
+    except _BadURL:
+        return False
 
 
 def default_state() -> Decoded:
@@ -71,13 +87,15 @@ def decode_url(params: Mapping[str, Any]) -> Decoded:
     first, with a warning). No parameter: the landing page. Anything else: the landing page
     and a warning.
     """
+    present = present_flag(params)
     try:
         if "lesson" in params:
-            return _lesson(params)
-        return _decode(params)
+            return replace(_lesson(params), present=present)
+        return replace(_decode(params), present=present)
     except _BadURL as exc:
-        return replace(default_state(), warning=_("This link could not be used ({reason}); showing the "
-                                                  "default figure instead.").format(reason=exc))
+        return replace(default_state(), present=present,
+                       warning=_("This link could not be used ({reason}); showing the "
+                                 "default figure instead.").format(reason=exc))
 
 
 class _BadURL(ValueError):

@@ -212,3 +212,32 @@ def test_a_lesson_link_round_trips_as_its_step_or_with_the_changed_state():
     decoded = decode_url(params)
     assert decoded.warning is None and decoded.lesson == place and decoded.config == changed
     assert set(url_params(changed, step.view)) == {"s"}                  # no lesson: the state alone
+
+
+# --- presentation mode: present=1 beside the state ------------------------------------------
+
+@pytest.mark.parametrize("present", [False, True])
+def test_presentation_mode_round_trips_beside_the_state(present):
+    from gradscape.page.url import url_params
+    config, view = presets.get("textbook"), View(preset="textbook")
+    params = url_params(config, view, present=present)
+    assert ("present" in params) is present                 # a state link never forces it
+    decoded = decode_url(params)
+    assert decoded.warning is None
+    assert (decoded.config, decoded.view, decoded.present) == (config, view, present)
+
+
+@pytest.mark.parametrize("params, present", [
+    ({"present": "1"}, True), ({"preset": "saddle", "present": "1"}, True),
+    ({"present": ["0", "1"]}, True), ({"present": "0"}, False), ({"present": "yes please"}, False),
+    ({"present": {"a": 1}}, False), ({}, False)])
+def test_the_present_flag_alone_or_beside_a_preset(params, present):
+    decoded = decode_url(params)
+    assert decoded.present is present and decoded.warning is None
+    if "preset" in params:
+        assert decoded.view.preset == "saddle"
+
+
+def test_a_bad_state_link_in_presentation_mode_keeps_the_mode():
+    decoded = decode_url({"s": "!!!", "present": "1"})
+    assert decoded.present is True and decoded.warning is not None

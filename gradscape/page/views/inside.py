@@ -2,6 +2,7 @@
 effective per-coordinate learning rate, drawn as arrows and listed as numbers."""
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -10,11 +11,11 @@ import streamlit as st
 from gradscape.cache import memo
 from gradscape.experiment import Config
 from gradscape.figures.inside import inside_figure
+from gradscape.i18n import N_, _
+from optimizers.rules import filled_form, rule, worked
 from optimizers.stepwise import Trace, trace
 
 from .. import compute, limits, ui
-from gradscape.i18n import N_, _
-
 from ..context import Context, Tab
 from ..keys import Key
 from ..settings import Insights
@@ -130,6 +131,7 @@ def draw(context: Context) -> None:
         ui.chart(figure(config, s.line, s.step, "raster"), Key.CHART_INSIDE)
     with numbers:
         _numbers(trace_of(config, s.line), s.step, config.lines[s.line].optimizer.name)
+    _by_hand(trace_of(config, s.line), s.step, config.lines[s.line].build()[0])
     st.caption(_("Arrows start at the point the update left. Dashed grey: the plain gradient step "
                  "−lr·∇f; coloured: the update the optimizer made; purple: its momentum buffer as a "
                  "step −lr·m. Dotted ellipse: η ⊙ |∇f|, the step a gradient of this size would get "
@@ -146,6 +148,54 @@ def _numbers(tr: Trace, step: int, name: str) -> None:
         st.caption(_("η_x / η_y = {ratio}: how much more the optimizer scales the x gradient than "
                      "the y gradient.").format(ratio=fmt(float(eta[0] / eta[1]))))
     st.caption(md_escape(_(RULES.get(name, ""))))
+
+
+def at_step(latex: str) -> str:
+    """A rule written for step t, written for step k: θ_t → θ_k, b_{t-1} → b_{k-1}, β^t → β^k."""
+    latex = re.sub(r"_\{t([-+]1)\}", r"_{k\1}", latex)
+    latex = re.sub(r"_\{t\}|_t(?![a-zA-Z])", "_k", latex)
+    latex = re.sub(r"\^\{?t\}?(?![a-zA-Z])", "^k", latex)
+    return latex.replace("(t - 1)", "(k - 1)")
+
+
+def tex(number: str) -> str:
+    """A shown number in LaTeX: "1e-08" as 1 × 10^{-8}, "2.5e+03" as 2.5 × 10^{3}."""
+    mantissa, e, exponent = number.partition("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}" if e else number
+
+
+def worked_latex(w: Any) -> str:
+    """A worked step's numbers as aligned LaTeX rows: "θ_{k−1} &= (−6.3, 1.6)"."""
+    rows = []
+    for symbol, value in w.rows:
+        shown = tex(value) if isinstance(value, str) else rf"({tex(value[0])},\ {tex(value[1])})"
+        rows.append(f"{symbol} &= {shown}")
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
+def _by_hand(tr: Trace, step: int, optimizer: Any) -> None:
+    """Update ``step`` as a student checks it: the rule at step k, and every number it uses
+    (6 significant digits: redo the step with them and you get θ_k to that precision)."""
+    if len(tr.states) <= step or tr.seen is None:
+        return
+    w = worked(optimizer, tr.states[step - 1], tr.states[step], tr.points[step - 1],
+               tr.seen[step - 1], float(tr.lr[step - 1]), tr.points[step], step)
+    st.markdown(_("**Step {k} by hand**").format(k=step))
+    left, right = st.columns(2)
+    with left:
+        st.latex(at_step(rule(optimizer).latex()))
+    with right:
+        st.latex(worked_latex(w))
+    filled = w.filled(filled_form(optimizer))
+    if filled:
+        st.latex(r"\begin{aligned}" + r" \\ ".join(filled) + r"\end{aligned}")
+    if not w.written:
+        st.caption(_("The arithmetic of this method is not written out number by number: θ_k = "
+                     "θ_{k−1} + Δθ_k, the update it made."))
+    else:
+        st.caption(_("Every number the rule uses, to 6 significant digits (vectors as (x, y); "
+                     "the state before the step is the one with index k − 1). With them, the rule "
+                     "gives θ_k to the digits shown."))
 
 
 def export_figure(context: Context) -> Any:

@@ -19,8 +19,9 @@ from gradscape.experiment import Config
 from gradscape.figures import trajectory_figure
 from gradscape.figures.trajectory import trajectory_spec
 from gradscape.figures.export import TOOLBAR_CONFIG
+from gradscape.figures.look import presentation
 
-from .. import compute, form, limits, ui
+from .. import compute, form, formulas, limits, present, ui
 from gradscape.i18n import N_, _
 
 from ..context import Context, Tab
@@ -92,6 +93,23 @@ def _point(event: str) -> tuple[float, float] | None:
     return resolved(x, point.get("dx")), resolved(y, point.get("dy"))
 
 
+def on_key() -> None:
+    """A key of presentation mode (``present.stepped``): → ← Space Home End drive playback.
+    Playing starts or stops the frame timer, which the whole results decide: they rerun."""
+    event = (ss.get(Key.CHART) or {}).get("key") or {}
+    if not isinstance(event, dict) or event.get("seq") == ss.get(Key.PRESENT_KEY):
+        return
+    ss[Key.PRESENT_KEY] = event.get("seq")
+    config = ss.get(Key.UPTO_FOR)
+    if config is None:
+        return
+    playing = bool(ss.get(Key.PLAYING))
+    ss[Key.UPTO], ss[Key.PLAYING] = present.stepped(str(event.get("key")), int(ss.get(Key.UPTO, 0)),
+                                                    config.steps, playing)
+    if ss[Key.PLAYING] != playing:
+        ss[Key.RERUN_APP] = True
+
+
 def on_drawn() -> None:
     """The chart, rerun alone after a change, is drawn: now the rest of the results."""
     st.rerun(Key.RESULTS)
@@ -153,9 +171,19 @@ def chart() -> None:
     # run alone after a change (state.on_value): once the chart is drawn, the rest follows;
     # not while the start is dragged: the rest follows the release
     stale = None if dragging or ss.get(Key.RESULTS_FOR) == config else config.to_json()
-    live_chart(fig, key=Key.CHART, config=TOOLBAR_CONFIG, on_click=on_click, notify=stale,
-               on_drawn=on_drawn, on_drag=on_drag, on_release=on_release,
-               dragged=ss.get(Key.DRAGGED, 0))
+    presenting = present.presenting()
+    panels, beside = st.columns([3, 1]) if presenting and not ss.get(Key.OVERLAY) else (st.container(), None)
+    with panels:
+        live_chart(presentation(fig) if presenting else fig, key=Key.CHART, config=TOOLBAR_CONFIG,
+                   on_click=on_click, notify=stale, on_drawn=on_drawn, on_drag=on_drag,
+                   on_release=on_release, dragged=ss.get(Key.DRAGGED, 0), fit=presenting,
+                   on_key=on_key if presenting else None)
+    if presenting:
+        if beside is not None:
+            with beside, st.container(key=Key.PRESENT_RULES):
+                formulas.strip(config, per_row=1)
+        return
+    formulas.strip(config)
     st.caption(_("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
                  "focused chart); drag elsewhere to zoom, double-click to go back."))
 
@@ -172,4 +200,4 @@ def export_figure(context: Context) -> Any:
                              critical=compute.critical_points(result) if context.view.critical else ())
 
 
-TAB = Tab("paths", N_("Side by side"), draw, export_figure, keeps=(Key.PLAY_SPEED, Key.PLAY_LOOP))
+TAB = Tab("paths", N_("Side by side"), draw, export_figure, keeps=(Key.PLAY_SPEED, Key.PLAY_LOOP, Key.NOTATION))

@@ -1,0 +1,736 @@
+"""Each optimizer's and scheduler's update rule, written out: LaTeX as plain strings.
+
+``rule(optimizer, notation)`` is the rule torch applies (from torch.optim's documented
+pseudo-code, for the options in use: momentum or not, Nesterov, dampening, weight decay,
+maximize, amsgrad, centered, ...), as a ``Rule``: its lines and the values of its symbols
+(μ = 0.9, η = 0.1). Three notations, where they differ:
+
+    torch      b ← μ·b + g,          θ ← θ − η·b          (torch.optim's documentation)
+    textbook   v ← α·v − η·∇L,       θ ← θ + v            (the seeds' book: v = −η·b, α = μ)
+    ema        m ← β·m + (1 − β)·g,  θ ← θ − η′·m         (an average: m = (1 − β)·b, η′ = η/(1 − β))
+
+The three give the same path for a constant learning rate (``tests/test_rules.py`` checks it
+against the optimizers). The Adam family is an average in torch already.
+
+``worked(optimizer, before, theta, grad, lr, after, theta_after)`` is one update with its
+numbers: every quantity of the rule at step k as strings of ``DIGITS`` significant digits, so
+that a student can redo the step by hand. Where the arithmetic is not written out (LBFGS's
+line search, the wrappers, the beyond-torch methods), the step is the update Δθ it made.
+
+Nothing here imports streamlit or plotly; the words (``note``) are English, translated where
+shown.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+NOTATIONS = ("torch", "textbook", "ema")
+DIGITS = 6                     # significant digits of a worked step's numbers
+VALUES_PER_LINE = 3            # symbol values under a rule, this many a line
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An update rule: LaTeX lines ("b_t &= \\mu b_{t-1} + g_t"), the values of its symbols
+    (("\\mu", 0.9), ...), and a note in words (English; empty if none)."""
+
+    lines: tuple[str, ...]
+    values: tuple[tuple[str, Any], ...] = ()
+    note: str = ""
+
+    def latex(self) -> str:
+        """The rule as one LaTeX block: its lines aligned, then a last line of the values
+        "μ = 0.9, η = 0.1" (under the rule: a narrow column holds it)."""
+        lines = list(self.lines)
+        values = [f"{symbol} = {number(value)}" for symbol, value in self.values]
+        for first in range(0, len(values), VALUES_PER_LINE):
+            lines.append("& " + r",\ ".join(values[first:first + VALUES_PER_LINE]))
+        return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+def number(value: Any) -> str:
+    """A hyperparameter value in LaTeX: 0.9, 1000, 10^{-8}, 2.5 \\cdot 10^{-5}, true, None."""
+    if isinstance(value, (bool, np.bool_)):
+        return r"\text{" + str(bool(value)).lower() + "}"
+    if value is None or isinstance(value, str):
+        return r"\text{" + _text(str(value)) + "}"
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(number(v) for v in value) + ")"
+    v = float(value)
+    if math.isinf(v):
+        return r"\infty" if v > 0 else r"-\infty"
+    text = f"{v:.4g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
+
+
+def _text(text: str) -> str:
+    """Typed text (a formula such as "0.95^epoch") safe inside LaTeX's \\text{}."""
+    specials = {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+                **{c: "\\" + c for c in "_{}$&#%"}}
+    return "".join(specials.get(c, c) for c in text)
+
+
+# --- the pieces every torch rule shares -------------------------------------------------------
+
+def _p(opt: Any, name: str, default: Any = None) -> Any:
+    return opt.params.get(name, default)
+
+
+def _nonzero(value: Any) -> bool:
+    return bool(np.any(np.asarray(value, dtype=float) != 0))
+
+
+def _gradient(opt: Any, decoupled: bool = False) -> tuple[list[str], list[tuple[str, Any]]]:
+    """g_t as torch forms it: −∇f when maximizing, + λθ (L2) unless the decay is decoupled."""
+    sign = "-" if _p(opt, "maximize", False) else ""
+    line = rf"g_t &= {sign}\nabla f(\theta_{{t-1}})"
+    values: list[tuple[str, Any]] = []
+    wd = _p(opt, "weight_decay", 0.0)
+    if _nonzero(wd) and not decoupled:
+        line += r" + \lambda \theta_{t-1}"
+        values.append((r"\lambda", wd))
+    return [line], values
+
+
+def _decay(opt: Any, decoupled: bool) -> tuple[list[str], list[tuple[str, Any]]]:
+    """AdamW's decoupled weight decay, applied to θ before the step."""
+    wd = _p(opt, "weight_decay", 0.0)
+    if decoupled and _nonzero(wd):
+        return [r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta \lambda)"], [(r"\lambda", wd)]
+    return [], []
+
+
+def _lr(opt: Any) -> list[tuple[str, Any]]:
+    return [(r"\eta", _p(opt, "lr"))]
+
+
+def _betas(opt: Any) -> list[tuple[str, Any]]:
+    b1, b2 = _p(opt, "betas")[:2]
+    return [(r"\beta_1", b1), (r"\beta_2", b2)]
+
+
+# --- torch.optim -------------------------------------------------------------------------------
+
+def _sgd(opt: Any, notation: str) -> Rule:
+    g, values = _gradient(opt)
+    mu, tau = _p(opt, "momentum"), _p(opt, "dampening")
+    if not _nonzero(mu):
+        return Rule((*g, r"\theta_t &= \theta_{t-1} - \eta g_t"), (*values, *_lr(opt)))
+    plain = not _nonzero(tau) and not _p(opt, "nesterov")
+    if notation == "textbook" and plain:
+        grad = g[0].replace("g_t &=", r"\nabla L_t &=")
+        return Rule((grad, r"v_t &= \alpha v_{t-1} - \eta \nabla L_t", r"\theta_t &= \theta_{t-1} + v_t"),
+                    (*values, (r"\alpha", mu), *_lr(opt)),
+                    "The textbook's velocity is v = −η·b, torch's buffer b times −η; α = μ.")
+    if notation == "ema" and plain:
+        lr = float(np.asarray(_p(opt, "lr")).ravel()[0]) / (1 - float(np.asarray(mu).ravel()[0]))
+        return Rule((*g, r"m_t &= \beta m_{t-1} + (1 - \beta) g_t", r"\theta_t &= \theta_{t-1} - \eta' m_t"),
+                    (*values, (r"\beta", mu), (r"\eta'", lr)),
+                    "An average m = (1 − β)·b of torch's buffer b: the same path with η′ = η/(1 − β).")
+    first = r"b_t &= \mu b_{t-1} + (1 - \tau) g_t \quad (b_1 = g_1)" if _nonzero(tau) else \
+        r"b_t &= \mu b_{t-1} + g_t \quad (b_1 = g_1)"
+    step = r"\theta_t &= \theta_{t-1} - \eta (g_t + \mu b_t)" if _p(opt, "nesterov") else \
+        r"\theta_t &= \theta_{t-1} - \eta b_t"
+    values += [(r"\mu", mu)] + ([(r"\tau", tau)] if _nonzero(tau) else [])
+    note = "" if plain or notation == "torch" else "Written as torch does: the other notations cover plain momentum."
+    return Rule((*g, first, step), (*values, *_lr(opt)), note)
+
+
+def _adagrad(opt: Any, notation: str) -> Rule:
+    g, values = _gradient(opt)
+    lines = [*g]
+    if _nonzero(_p(opt, "lr_decay")):
+        lines.append(r"\tilde\eta_t &= \eta / (1 + (t - 1) \gamma)")
+        values.append((r"\gamma", _p(opt, "lr_decay")))
+        eta = r"\tilde\eta_t"
+    else:
+        eta = r"\eta"
+    s0 = _p(opt, "initial_accumulator_value")
+    lines += [r"s_t &= s_{t-1} + g_t^2" + (r" \quad (s_0 = s_{\text{init}})" if _nonzero(s0) else ""),
+              rf"\theta_t &= \theta_{{t-1}} - {eta} \frac{{g_t}}{{\sqrt{{s_t}} + \epsilon}}"]
+    if _nonzero(s0):
+        values.append((r"s_{\text{init}}", s0))
+    return Rule(tuple(lines), (*values, (r"\epsilon", _p(opt, "eps")), *_lr(opt)))
+
+
+def _rmsprop(opt: Any, notation: str) -> Rule:
+    g, values = _gradient(opt)
+    lines = [*g, r"v_t &= \alpha v_{t-1} + (1 - \alpha) g_t^2"]
+    if _p(opt, "centered"):
+        lines += [r"\bar g_t &= \alpha \bar g_{t-1} + (1 - \alpha) g_t",
+                  r"d_t &= \sqrt{v_t - \bar g_t^2} + \epsilon"]
+    else:
+        lines.append(r"d_t &= \sqrt{v_t} + \epsilon")
+    if _nonzero(_p(opt, "momentum")):
+        lines += [r"b_t &= \mu b_{t-1} + g_t / d_t", r"\theta_t &= \theta_{t-1} - \eta b_t"]
+        values.append((r"\mu", _p(opt, "momentum")))
+    else:
+        lines.append(r"\theta_t &= \theta_{t-1} - \eta g_t / d_t")
+    return Rule(tuple(lines), (*values, (r"\alpha", _p(opt, "alpha")), (r"\epsilon", _p(opt, "eps")),
+                               *_lr(opt)))
+
+
+def _adam_decoupled(opt: Any) -> bool:
+    return opt.name == "AdamW" or bool(_p(opt, "decoupled_weight_decay", False))
+
+
+def _adam(opt: Any, notation: str) -> Rule:
+    decoupled = _adam_decoupled(opt)
+    g, values = _gradient(opt, decoupled)
+    d, dv = _decay(opt, decoupled)
+    if notation == "textbook":
+        moments = [r"m_t &= m_{t-1} + (1 - \beta_1)(g_t - m_{t-1})",
+                   r"v_t &= v_{t-1} + (1 - \beta_2)(g_t^2 - v_{t-1})"]
+    else:
+        moments = [r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+                   r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2"]
+    if _p(opt, "amsgrad"):
+        moments.append(r"v^{\max}_t &= \max(v^{\max}_{t-1}, v_t)")
+        v = r"v^{\max}_t"
+    else:
+        v = "v_t"
+    step = (rf"\hat m_t &= m_t / (1 - \beta_1^t), \quad \hat v_t = {v} / (1 - \beta_2^t)",
+            r"\theta_t &= \theta_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}")
+    note = ("The textbook's incremental average m ← m + (1 − β1)(g − m) is torch's "
+            "β1·m + (1 − β1)·g.") if notation == "textbook" else ""
+    return Rule((*d, *g, *moments, *step), (*dv, *values, *_betas(opt), (r"\epsilon", _p(opt, "eps")),
+                                           *_lr(opt)), note)
+
+
+def _adamax(opt: Any, notation: str) -> Rule:
+    g, values = _gradient(opt)
+    return Rule((*g, r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+                 r"u_t &= \max(\beta_2 u_{t-1}, |g_t| + \epsilon)",
+                 r"\theta_t &= \theta_{t-1} - \frac{\eta}{1 - \beta_1^t} \frac{m_t}{u_t}"),
+                (*values, *_betas(opt), (r"\epsilon", _p(opt, "eps")), *_lr(opt)))
+
+
+def _nadam(opt: Any, notation: str) -> Rule:
+    decoupled = bool(_p(opt, "decoupled_weight_decay"))
+    g, values = _gradient(opt, decoupled)
+    d, dv = _decay(opt, decoupled)
+    return Rule((*d, *g, r"\mu_t &= \beta_1 (1 - \tfrac12 0.96^{t \psi})",
+                 r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+                 r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2",
+                 r"\theta_t &= \theta_{t-1} - \eta \frac{(1 - \mu_t) g_t / (1 - \prod_{i \le t} \mu_i)"
+                 r" + \mu_{t+1} m_t / (1 - \prod_{i \le t+1} \mu_i)}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}"),
+                (*dv, *values, *_betas(opt), (r"\psi", _p(opt, "momentum_decay")),
+                 (r"\epsilon", _p(opt, "eps")), *_lr(opt)))
+
+
+def _radam(opt: Any, notation: str) -> Rule:
+    decoupled = bool(_p(opt, "decoupled_weight_decay"))
+    g, values = _gradient(opt, decoupled)
+    d, dv = _decay(opt, decoupled)
+    return Rule((*d, *g, r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+                 r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2",
+                 r"\rho_t &= \rho_\infty - 2t \beta_2^t / (1 - \beta_2^t), \quad \rho_\infty = 2/(1 - \beta_2) - 1",
+                 r"\theta_t &= \theta_{t-1} - \eta \frac{m_t}{1 - \beta_1^t} \cdot \begin{cases} r_t \sqrt{1 - \beta_2^t}"
+                 r" / (\sqrt{v_t} + \epsilon) & \rho_t > 5 \\ 1 & \text{else} \end{cases}",
+                 r"r_t &= \sqrt{\tfrac{(\rho_t - 4)(\rho_t - 2)\rho_\infty}{(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}}"),
+                (*dv, *values, *_betas(opt), (r"\epsilon", _p(opt, "eps")), *_lr(opt)))
+
+
+def _adadelta(opt: Any, notation: str) -> Rule:
+    g, values = _gradient(opt)
+    return Rule((*g, r"v_t &= \rho v_{t-1} + (1 - \rho) g_t^2",
+                 r"\Delta_t &= \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}} g_t",
+                 r"u_t &= \rho u_{t-1} + (1 - \rho) \Delta_t^2",
+                 r"\theta_t &= \theta_{t-1} - \eta \Delta_t"),
+                (*values, (r"\rho", _p(opt, "rho")), (r"\epsilon", _p(opt, "eps")), *_lr(opt)))
+
+
+def _rprop(opt: Any, notation: str) -> Rule:
+    g, values = _gradient(opt)
+    lo, hi = _p(opt, "etas")
+    smin, smax = _p(opt, "step_sizes")
+    return Rule((*g, r"s_t &= \begin{cases} \min(\eta_+ s_{t-1}, s_{\max}) & g_t g_{t-1} > 0 \\"
+                     r" \max(\eta_- s_{t-1}, s_{\min}),\ g_t \leftarrow 0 & g_t g_{t-1} < 0 \\"
+                     r" s_{t-1} & \text{else} \end{cases} \quad (s_0 = \eta)",
+                 r"\theta_t &= \theta_{t-1} - s_t \operatorname{sign}(g_t)"),
+                (*values, (r"\eta_-", lo), (r"\eta_+", hi), (r"s_{\min}", smin), (r"s_{\max}", smax),
+                 *_lr(opt)))
+
+
+def _asgd(opt: Any, notation: str) -> Rule:
+    g, values = _gradient(opt)
+    return Rule((*g, r"\theta_t &= \theta_{t-1}(1 - \lambda_d \eta_t) - \eta_t g_t",
+                 r"\eta_{t+1} &= \eta / (1 + \lambda_d \eta t)^{\alpha}",
+                 r"\bar\theta_t &= \bar\theta_{t-1} + \mu_t (\theta_t - \bar\theta_{t-1}),"
+                 r" \quad \mu_{t+1} = 1 / \max(1, t - t_0)"),
+                (*values, (r"\lambda_d", _p(opt, "lambd")), (r"\alpha", _p(opt, "alpha")),
+                 (r"t_0", _p(opt, "t0")), *_lr(opt)),
+                "The path is θ; θ̄ is the average torch keeps beside it.")
+
+
+def _adafactor(opt: Any, notation: str) -> Rule:
+    g, values = _gradient(opt, decoupled=True)
+    e1, e2 = _p(opt, "eps")
+    return Rule((r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta_t \lambda)", *g,
+                 r"\beta_{2,t} &= 1 - t^{c}, \quad \eta_t = \min(\eta, 1/\sqrt{t})",
+                 r"v_t &= \beta_{2,t} v_{t-1} + (1 - \beta_{2,t}) (g_t^2 + \epsilon_1)",
+                 r"u_t &= g_t / \sqrt{v_t}, \quad "
+                 r"\theta_t = \theta_{t-1} - \eta_t \max(\epsilon_2, \mathrm{RMS}(\theta_{t-1})) \frac{u_t}"
+                 r"{\max(1, \mathrm{RMS}(u_t)/d)}"),
+                (*values, (r"\lambda", _p(opt, "weight_decay")), (r"c", _p(opt, "beta2_decay")),
+                 (r"\epsilon_1", e1), (r"\epsilon_2", e2), (r"d", _p(opt, "d")), *_lr(opt)),
+                "A vector (not a matrix) keeps one second moment per coordinate: no factoring.")
+
+
+def _muon(opt: Any, notation: str) -> Rule:
+    g, values = _gradient(opt, decoupled=True)
+    nes = _p(opt, "nesterov")
+    return Rule((r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta \lambda)", *g,
+                 r"b_t &= \mu b_{t-1} + g_t",
+                 (r"u_t &= \mathrm{NS}_{k}(g_t + \mu b_t)" if nes else r"u_t &= \mathrm{NS}_{k}(b_t)"),
+                 r"\theta_t &= \theta_{t-1} - \eta u_t"),
+                (*values, (r"\lambda", _p(opt, "weight_decay")), (r"\mu", _p(opt, "momentum")),
+                 (r"k", _p(opt, "ns_steps")), *_lr(opt)),
+                "NS: Newton–Schulz orthogonalisation; of a 2-D vector it keeps the direction, "
+                "normalised (u ≈ b/‖b‖).")
+
+
+def _lbfgs(opt: Any, notation: str) -> Rule:
+    search = _p(opt, "line_search_fn")
+    return Rule((r"d_t &= -H_t \nabla f(\theta_{t-1}) \quad (H_t \text{ from the last } m \text{ pairs } "
+                 r"s_i = \Delta\theta_i,\ y_i = \Delta\nabla f_i)",
+                 r"\theta_t &= \theta_{t-1} + \alpha_t d_t" + (r" \quad (\alpha_t: \text{strong Wolfe})"
+                                                               if search else r" \quad (\alpha_t = \eta)")),
+                ((r"m", _p(opt, "history_size")), (r"\text{max\_iter}", _p(opt, "max_iter")), *_lr(opt)),
+                "One torch step runs up to max_iter such iterations, evaluating f each time.")
+
+
+def _newton(opt: Any, notation: str) -> Rule:
+    return Rule((r"\theta_t &= \theta_{t-1} - \eta (H(\theta_{t-1}) + \lambda I)^{-1} \nabla f(\theta_{t-1})",),
+                ((r"\lambda", _p(opt, "damping")), *_lr(opt)))
+
+
+# --- beyond torch ------------------------------------------------------------------------------
+
+def _lion(opt: Any, notation: str) -> Rule:
+    wd = _p(opt, "weight_decay")
+    decay = [r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta \lambda)"] if _nonzero(wd) else []
+    return Rule((*decay, r"g_t &= \nabla f(\theta_{t-1})",
+                 r"c_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+                 r"\theta_t &= \theta_{t-1} - \eta \operatorname{sign}(c_t)",
+                 r"m_t &= \beta_2 m_{t-1} + (1 - \beta_2) g_t"),
+                (*([(r"\lambda", wd)] if _nonzero(wd) else []), *_betas(opt), *_lr(opt)))
+
+
+def _schedule_free(opt: Any, notation: str) -> Rule:
+    adam = opt.name == "AdamWScheduleFree"
+    beta = r"\beta_1" if adam else r"\beta"
+    lines = [rf"y_t &= (1 - {beta}) z_{{t-1}} + {beta} x_{{t-1}}", r"g_t &= \nabla f(y_t)"]
+    if adam:
+        lines += [r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2",
+                  r"z_t &= z_{t-1} - \eta_t \frac{g_t}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}"]
+    else:
+        lines.append(r"z_t &= z_{t-1} - \eta_t g_t")
+    lines.append(r"x_t &= (1 - c_t) x_{t-1} + c_t z_t, \quad c_t = \eta_t^2 / \textstyle\sum_{i \le t} \eta_i^2")
+    values = [*_betas(opt), (r"\epsilon", _p(opt, "eps"))] if adam else [(beta, _p(opt, "momentum"))]
+    return Rule(tuple(lines), (*values, *_lr(opt)),
+                "The path drawn is y, where the gradient is taken; x is the average used for evaluation.")
+
+
+def _adan(opt: Any, notation: str) -> Rule:
+    b1, b2, b3 = _p(opt, "betas")
+    return Rule((r"g_t &= \nabla f(\theta_{t-1})", r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+                 r"d_t &= \beta_2 d_{t-1} + (1 - \beta_2)(g_t - g_{t-1})",
+                 r"n_t &= \beta_3 n_{t-1} + (1 - \beta_3)(g_t + \beta_2 (g_t - g_{t-1}))^2",
+                 r"\theta_t &= \theta_{t-1} - \eta \frac{\hat m_t + \beta_2 \hat d_t}{\sqrt{\hat n_t} + \epsilon}"
+                 r" \quad (\hat{\ }: \text{bias-corrected})"),
+                ((r"\beta_1", b1), (r"\beta_2", b2), (r"\beta_3", b3), (r"\epsilon", _p(opt, "eps")),
+                 *_lr(opt)))
+
+
+def _adabelief(opt: Any, notation: str) -> Rule:
+    return Rule((r"g_t &= \nabla f(\theta_{t-1})", r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+                 r"s_t &= \beta_2 s_{t-1} + (1 - \beta_2)(g_t - m_t)^2 + \epsilon",
+                 r"\theta_t &= \theta_{t-1} - \eta \frac{m_t / (1 - \beta_1^t)}{\sqrt{s_t / (1 - \beta_2^t)} + \epsilon}"),
+                (*_betas(opt), (r"\epsilon", _p(opt, "eps")), *_lr(opt)),
+                "Adam with the variance of g around m (the 'belief') in place of g².")
+
+
+def _prodigy(opt: Any, notation: str) -> Rule:
+    return Rule((r"g_t &= \nabla f(\theta_{t-1})", r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) d_t g_t",
+                 r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) d_t^2 g_t^2",
+                 r"\theta_t &= \theta_{t-1} - \eta d_t \frac{m_t}{\sqrt{v_t} + d_t \epsilon}",
+                 r"d_{t+1} &= \max\!\big(d_t, \tfrac{\langle g, \theta_0 - \theta\rangle\text{-sum}}"
+                 r"{\lVert g\text{-sum} \rVert_1}\big) \quad (d_0 = d_{\text{init}})"),
+                (*_betas(opt), (r"d_{\text{init}}", _p(opt, "d0")), (r"\epsilon", _p(opt, "eps")), *_lr(opt)),
+                "d estimates the distance to the solution: the step size it learns.")
+
+
+def _lookahead(opt: Any, notation: str) -> Rule:
+    inner = rule(_p(opt, "optimizer"), notation)
+    return Rule((*inner.lines, r"\text{every } k: \ \phi &\leftarrow \phi + \alpha (\theta - \phi),"
+                 r" \quad \theta \leftarrow \phi"),
+                (*inner.values, (r"k", _p(opt, "k")), (r"\alpha", _p(opt, "alpha"))),
+                "The inner optimizer's rule moves the fast weights θ; every k steps they are pulled "
+                "back toward the slow weights φ.")
+
+
+def _sam(opt: Any, notation: str) -> Rule:
+    inner = rule(_p(opt, "optimizer"), notation)
+    first = (r"\hat\theta_{t-1} &= \theta_{t-1} + \rho \frac{\nabla f(\theta_{t-1})}{\lVert \nabla f(\theta_{t-1})"
+             r" \rVert + \epsilon}")
+    lines = [line.replace(r"\nabla f(\theta_{t-1})", r"\nabla f(\hat\theta_{t-1})") for line in inner.lines]
+    return Rule((first, *lines), ((r"\rho", _p(opt, "rho")), (r"\epsilon", _p(opt, "perturb_eps")), *inner.values),
+                "The inner optimizer's rule, with the gradient taken at the perturbed point θ̂.")
+
+
+# --- the textbook's classes --------------------------------------------------------------------
+
+def _book(lines: tuple[str, ...], *values: tuple[str, Any], note: str = "") -> Callable[[Any, str], Rule]:
+    return lambda opt, notation: Rule(lines, tuple((symbol, _p(opt, name)) for symbol, name in values), note)
+
+
+_BOOK_EPS = r"10^{-7}"
+RULES: dict[str, Callable[[Any, str], Rule]] = {
+    "SGD": _sgd, "Adagrad": _adagrad, "RMSprop": _rmsprop, "Adam": _adam, "AdamW": _adam,
+    "Adamax": _adamax, "NAdam": _nadam, "RAdam": _radam, "Adadelta": _adadelta, "Rprop": _rprop,
+    "ASGD": _asgd, "Adafactor": _adafactor, "Muon": _muon, "LBFGS": _lbfgs, "Newton": _newton,
+    "Lion": _lion, "AdamWScheduleFree": _schedule_free, "SGDScheduleFree": _schedule_free,
+    "Adan": _adan, "AdaBelief": _adabelief, "Prodigy": _prodigy, "Lookahead": _lookahead, "SAM": _sam,
+    "Textbook.SGD": _book((r"\theta_t &= \theta_{t-1} - \eta \nabla L_t",), (r"\eta", "lr")),
+    "Textbook.Momentum": _book((r"v_t &= \alpha v_{t-1} - \eta \nabla L_t", r"\theta_t &= \theta_{t-1} + v_t"),
+                               (r"\alpha", "momentum"), (r"\eta", "lr")),
+    "Textbook.Nesterov": _book((r"v_t &= \alpha v_{t-1} - \eta \nabla L_t",
+                                r"\theta_t &= \theta_{t-1} + \alpha^2 v_t - (1 + \alpha) \eta \nabla L_t"),
+                               (r"\alpha", "momentum"), (r"\eta", "lr"),
+                               note="Not torch's nesterov=True: the book applies α² to the updated velocity."),
+    "Textbook.AdaGrad": _book((r"h_t &= h_{t-1} + (\nabla L_t)^2",
+                               rf"\theta_t &= \theta_{{t-1}} - \eta \frac{{\nabla L_t}}{{\sqrt{{h_t}} + {_BOOK_EPS}}}"),
+                              (r"\eta", "lr")),
+    "Textbook.RMSprop": _book((r"h_t &= \rho h_{t-1} + (1 - \rho)(\nabla L_t)^2",
+                               rf"\theta_t &= \theta_{{t-1}} - \eta \frac{{\nabla L_t}}{{\sqrt{{h_t}} + {_BOOK_EPS}}}"),
+                              (r"\rho", "decay_rate"), (r"\eta", "lr")),
+    "Textbook.Adam": _book((r"\eta_t &= \eta \sqrt{1 - \beta_2^t} / (1 - \beta_1^t)",
+                            r"m_t &= m_{t-1} + (1 - \beta_1)(\nabla L_t - m_{t-1})",
+                            r"v_t &= v_{t-1} + (1 - \beta_2)((\nabla L_t)^2 - v_{t-1})",
+                            rf"\theta_t &= \theta_{{t-1}} - \eta_t \frac{{m_t}}{{\sqrt{{v_t}} + {_BOOK_EPS}}}"),
+                           (r"\beta_1", "beta1"), (r"\beta_2", "beta2"), (r"\eta", "lr"),
+                           note="Bias correction folded into the step size η_t."),
+}
+
+
+def rule(optimizer: Any, notation: str = "torch") -> Rule:
+    """The update rule ``optimizer`` (a built optimizer) applies, in ``notation`` (``NOTATIONS``;
+    the torch form where an optimizer has no other)."""
+    if notation not in NOTATIONS:
+        raise ValueError(f"notation must be one of {', '.join(NOTATIONS)}, got {notation!r}")
+    if optimizer.name not in RULES:
+        raise KeyError(f"no rule written for {optimizer.name}")
+    return RULES[optimizer.name](optimizer, notation)
+
+
+# --- schedulers: the learning rate η_t of update t + 1 ---------------------------------------
+
+SCHEDULE_RULES: dict[str, Callable[[Any], Rule]] = {
+    "StepLR": lambda s: Rule((r"\eta_t &= \eta_0 \gamma^{\lfloor t / s \rfloor}",),
+                             ((r"s", s.step_size), (r"\gamma", s.gamma))),
+    "MultiStepLR": lambda s: Rule((r"\eta_t &= \eta_0 \gamma^{|\{m \in M : m \le t\}|}",),
+                                  ((r"M", tuple(s.milestones)), (r"\gamma", s.gamma))),
+    "ExponentialLR": lambda s: Rule((r"\eta_t &= \eta_0 \gamma^t",), ((r"\gamma", s.gamma),)),
+    "CosineAnnealingLR": lambda s: Rule(
+        (r"\eta_t &= \eta_{\min} + (\eta_0 - \eta_{\min}) \frac{1 + \cos(\pi t / T)}{2}",),
+        ((r"T", s.T_max), (r"\eta_{\min}", s.eta_min))),
+    "LinearLR": lambda s: Rule(
+        (r"\eta_t &= \eta_0 \big(a + (b - a) \min(t, n) / n\big)",),
+        ((r"a", s.start_factor), (r"b", s.end_factor), (r"n", s.total_iters))),
+    "ConstantLR": lambda s: Rule((r"\eta_t &= \eta_0 \cdot \begin{cases} f & t < n \\ 1 & t \ge n \end{cases}",),
+                                 ((r"f", s.factor), (r"n", s.total_iters))),
+    "PolynomialLR": lambda s: Rule((r"\eta_t &= \eta_0 (1 - \min(t, n) / n)^{p}",),
+                                   ((r"n", s.total_iters), (r"p", s.power))),
+    "CosineAnnealingWarmRestarts": lambda s: Rule(
+        (r"\eta_t &= \eta_{\min} + (\eta_0 - \eta_{\min}) \frac{1 + \cos(\pi t_{\text{cur}} / T_i)}{2}, "
+         r"\quad T_0 \text{ then } T_{i+1} = m T_i",), ((r"T_0", s.T_0), (r"m", s.T_mult), (r"\eta_{\min}", s.eta_min))),
+    "CyclicLR": lambda s: Rule((r"\eta_t &= \eta_{\text{base}} + (\eta_{\max} - \eta_{\text{base}}) "
+                                r"\max(0, 1 - |t / s - 2c - 1|) \cdot \gamma^t \text{ (exp\_range)}, "
+                                r"\ c = \lfloor t / 2s \rfloor",),
+                               ((r"\eta_{\text{base}}", s.base_lr), (r"\eta_{\max}", s.max_lr),
+                                (r"s", s.step_size_up))),
+    "OneCycleLR": lambda s: Rule((r"\eta_t &: \tfrac{\eta_{\max}}{d} \nearrow \eta_{\max} \text{ (cosine, first } "
+                                  r"p \cdot T) \searrow \tfrac{\eta_{\max}}{d \cdot d_f}",),
+                                 ((r"\eta_{\max}", s.max_lr), (r"T", s.total_steps), (r"p", s.pct_start),
+                                  (r"d", s.div_factor), (r"d_f", s.final_div_factor))),
+    "LambdaLR": lambda s: Rule((r"\eta_t &= \eta_0 \cdot \lambda(t)",), ((r"\lambda(t)", s.lr_lambda),)),
+    "MultiplicativeLR": lambda s: Rule((r"\eta_t &= \eta_{t-1} \cdot \lambda(t)",), ((r"\lambda(t)", s.lr_lambda),)),
+    "ReduceLROnPlateau": lambda s: Rule(
+        (r"\eta_t &= \max(\gamma \eta_{t-1}, \eta_{\min}) \text{ after } p \text{ steps without improvement}",),
+        ((r"\gamma", s.factor), (r"p", s.patience), (r"\eta_{\min}", s.min_lr))),
+    "SequentialLR": lambda s: Rule((r"\eta_t &: \text{each scheduler in turn, switching at the milestones}",),
+                                   ((r"M", tuple(s.milestones)),)),
+    "ChainedScheduler": lambda s: Rule((r"\eta_t &= \eta_0 \prod_i \text{factor}_i(t)",)),
+}
+
+
+def schedule_rule(scheduler: Any) -> Rule:
+    """The learning rate a scheduler gives update t + 1 (η_0: the optimizer's lr)."""
+    if scheduler.name not in SCHEDULE_RULES:
+        raise KeyError(f"no rule written for {scheduler.name}")
+    return SCHEDULE_RULES[scheduler.name](scheduler)
+
+
+# --- one update with its numbers ---------------------------------------------------------------
+
+def show(value: Any) -> str:
+    """A number as a worked step shows it: ``DIGITS`` significant digits."""
+    return f"{float(value):.{DIGITS}g}"
+
+
+@dataclass(frozen=True)
+class Worked:
+    """Update k with its numbers: ``rows`` of (LaTeX symbol, the value as shown: one string for
+    a scalar, (x, y) strings for a vector), in the order the rule uses them; ``written`` False
+    where the arithmetic is not written out (the rows then give θ_{k−1}, Δθ_k and θ_k)."""
+
+    rows: tuple[tuple[str, Any], ...]
+    written: bool = True
+    keys: dict[str, str] = field(default_factory=dict)     # name -> symbol, for lookups
+
+    def filled(self, name: str) -> tuple[str, ...]:
+        """The rule at step k with the shown numbers in it, coordinate by coordinate (LaTeX
+        lines "x:\\ b_k &= 0.9 \\cdot (-0.7) + (-0.63) = -1.26"), for the plain forms of
+        SGD (with or without momentum), the textbook's Momentum and Adam; () for the others."""
+        if not self.written or name not in _FILLED:
+            return ()
+        return tuple(line for i, axis in enumerate("xy")
+                     for line in _FILLED[name](lambda key: _paren(self._part(key, i)), axis))
+
+    def _part(self, key: str, i: int) -> str:
+        value = self.value(key)
+        return value if isinstance(value, str) else value[i]
+
+    def value(self, name: str) -> Any:
+        """The shown value of the row called ``name`` ("theta", "b", ...)."""
+        symbol = self.keys[name]
+        return next(v for s, v in self.rows if s == symbol)
+
+
+def _paren(text: str) -> str:
+    """A shown number inside a filled-in formula: negatives in parentheses, e-notation as 10^."""
+    mantissa, e, exponent = text.partition("e")
+    latex = rf"{mantissa} \cdot 10^{{{int(exponent)}}}" if e else text
+    return f"({latex})" if text.startswith("-") or e else latex
+
+
+def _fill_sgd(v: Callable[[str], str], axis: str) -> list[str]:
+    return [rf"{axis}:\ \theta_k &= {v('theta0')} - {v('lr')} \cdot {v('grad')} = {v('theta')}"]
+
+
+def _fill_momentum(v: Callable[[str], str], axis: str) -> list[str]:
+    return [rf"{axis}:\ b_k &= {v('mu')} \cdot {v('b0')} + {v('grad')} = {v('b')}",
+            rf"\theta_k &= {v('theta0')} - {v('lr')} \cdot {v('b')} = {v('theta')}"]
+
+
+def _fill_book_momentum(v: Callable[[str], str], axis: str) -> list[str]:
+    return [rf"{axis}:\ v_k &= {v('alpha')} \cdot {v('v0')} - {v('lr')} \cdot {v('grad')} = {v('v')}",
+            rf"\theta_k &= {v('theta0')} + {v('v')} = {v('theta')}"]
+
+
+def _fill_adam(v: Callable[[str], str], axis: str) -> list[str]:
+    b1, b2 = v("beta1"), v("beta2")
+    return [rf"{axis}:\ m_k &= {b1} \cdot {v('m0')} + (1 - {b1}) \cdot {v('grad')} = {v('m')}",
+            rf"v_k &= {b2} \cdot {v('v0')} + (1 - {b2}) \cdot {v('grad')}^2 = {v('v')}",
+            rf"\theta_k &= {v('theta0')} - {v('lr')} \cdot \frac{{{v('m')} / (1 - {b1}^{{{v('k')}}})}}"
+            rf"{{\sqrt{{{v('v')} / (1 - {b2}^{{{v('k')}}})}} + {v('eps')}}} = {v('theta')}"]
+
+
+_FILLED: dict[str, Callable[[Callable[[str], str], str], list[str]]] = {
+    "sgd": _fill_sgd, "momentum": _fill_momentum, "book_momentum": _fill_book_momentum, "adam": _fill_adam}
+
+
+def filled_form(optimizer: Any) -> str | None:
+    """Which filled-in form (``Worked.filled``) ``optimizer`` has: only its plain cases (no
+    weight decay, maximize, dampening or Nesterov; Adam without amsgrad), whose rows hold
+    every number of the formula. None for the others."""
+    p = optimizer.params
+    if any(_nonzero(p.get(n, 0.0)) for n in ("weight_decay", "dampening")) or p.get("maximize") \
+            or p.get("nesterov") or p.get("amsgrad"):
+        return None
+    if optimizer.name == "SGD":
+        return "momentum" if _nonzero(p["momentum"]) else "sgd"
+    return {"Adam": "adam", "Textbook.SGD": "sgd", "Textbook.Momentum": "book_momentum"}.get(optimizer.name)
+
+
+def _vec(v: Any) -> tuple[str, str]:
+    a = np.asarray(v, dtype=float).reshape(-1)
+    return show(a[0]), show(a[1])
+
+
+class _Rows:
+    """Rows of a worked step, each under a short name for the tests and the page."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, Any]] = []
+        self.keys: dict[str, str] = {}
+
+    def add(self, name: str, symbol: str, value: Any, vector: bool = True) -> None:
+        self.keys[name] = symbol
+        self.rows.append((symbol, _vec(value) if vector else show(value)))
+
+    def done(self, written: bool = True) -> Worked:
+        return Worked(tuple(self.rows), written, dict(self.keys))
+
+
+def _first(value: Any) -> float:
+    return float(np.asarray(value, dtype=float).reshape(-1)[0])
+
+
+def _common(r: _Rows, opt: Any, k: int, lr: float, theta: Any, grad: Any, decoupled: bool = False) -> None:
+    r.add("k", "k", k, vector=False)
+    r.add("lr", r"\eta", lr, vector=False)
+    r.add("theta0", r"\theta_{k-1}", theta)
+    r.add("grad", r"\nabla f(\theta_{k-1})", grad)
+    wd = _first(_p(opt, "weight_decay", 0.0))
+    if wd:
+        r.add("wd", r"\lambda", wd, vector=False)
+
+
+def _w_sgd(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    mu = _first(_p(opt, "momentum"))
+    if mu:
+        r.add("mu", r"\mu", mu, vector=False)
+        if _first(_p(opt, "dampening")):
+            r.add("tau", r"\tau", _first(_p(opt, "dampening")), vector=False)
+        r.add("b0", r"b_{k-1}", before.momentum_buffer)
+        r.add("b", r"b_k", after.momentum_buffer)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_adagrad(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    if _first(_p(opt, "lr_decay")):
+        r.add("lr_decay", r"\gamma", _first(_p(opt, "lr_decay")), vector=False)
+    r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+    r.add("s0", r"s_{k-1}", before.sum)
+    r.add("s", r"s_k", after.sum)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_rmsprop(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    r.add("alpha", r"\alpha", _first(_p(opt, "alpha")), vector=False)
+    r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+    r.add("v0", r"v_{k-1}", before.square_avg)
+    r.add("v", r"v_k", after.square_avg)
+    if _p(opt, "centered"):
+        r.add("gbar0", r"\bar g_{k-1}", before.grad_avg)
+        r.add("gbar", r"\bar g_k", after.grad_avg)
+    if _first(_p(opt, "momentum")):
+        r.add("mu", r"\mu", _first(_p(opt, "momentum")), vector=False)
+        r.add("b0", r"b_{k-1}", before.momentum_buffer)
+        r.add("b", r"b_k", after.momentum_buffer)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_adam(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    b1, b2 = (_first(b) for b in _p(opt, "betas"))
+    r.add("beta1", r"\beta_1", b1, vector=False)
+    r.add("beta2", r"\beta_2", b2, vector=False)
+    r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+    r.add("m0", r"m_{k-1}", before.exp_avg)
+    r.add("v0", r"v_{k-1}", before.exp_avg_sq)
+    r.add("m", r"m_k", after.exp_avg)
+    r.add("v", r"v_k", after.exp_avg_sq)
+    if _p(opt, "amsgrad"):
+        r.add("vmax0", r"v^{\max}_{k-1}", before.max_exp_avg_sq)
+        r.add("vmax", r"v^{\max}_k", after.max_exp_avg_sq)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_adamax(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    b1, b2 = (_first(b) for b in _p(opt, "betas"))
+    r.add("beta1", r"\beta_1", b1, vector=False)
+    r.add("beta2", r"\beta_2", b2, vector=False)
+    r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+    r.add("m0", r"m_{k-1}", before.exp_avg)
+    r.add("u0", r"u_{k-1}", before.exp_inf)
+    r.add("m", r"m_k", after.exp_avg)
+    r.add("u", r"u_k", after.exp_inf)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_adadelta(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    r.add("rho", r"\rho", _first(_p(opt, "rho")), vector=False)
+    r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+    r.add("v0", r"v_{k-1}", before.square_avg)
+    r.add("u0", r"u_{k-1}", before.acc_delta)
+    r.add("v", r"v_k", after.square_avg)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_book(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    r.add("k", "k", k, vector=False)
+    r.add("lr", r"\eta", lr, vector=False)
+    r.add("theta0", r"\theta_{k-1}", theta)
+    r.add("grad", r"\nabla L_k", grad)
+    name = opt.name.split(".")[1]
+    if name in ("Momentum", "Nesterov"):
+        r.add("alpha", r"\alpha", _first(_p(opt, "momentum")), vector=False)
+        r.add("v0", r"v_{k-1}", before.v)
+        r.add("v", r"v_k", after.v)
+    elif name in ("AdaGrad", "RMSprop"):
+        if name == "RMSprop":
+            r.add("rho", r"\rho", _first(_p(opt, "decay_rate")), vector=False)
+        r.add("h0", r"h_{k-1}", before.v)
+        r.add("h", r"h_k", after.v)
+    elif name == "Adam":
+        r.add("beta1", r"\beta_1", _first(_p(opt, "beta1")), vector=False)
+        r.add("beta2", r"\beta_2", _first(_p(opt, "beta2")), vector=False)
+        r.add("m0", r"m_{k-1}", before.v)
+        r.add("v0", r"v_{k-1}", before.h)
+        r.add("m", r"m_k", after.v)
+        r.add("v", r"v_k", after.h)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+WORKED: dict[str, Callable[..., Worked]] = {
+    "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
+    "Adamax": _w_adamax, "Adadelta": _w_adadelta,
+    **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
+                                  "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
+}
+
+
+def worked(optimizer: Any, before: Any, after: Any, theta: Any, grad: Any, lr: float,
+           theta_after: Any, k: int) -> Worked:
+    """Update ``k`` (1-based) with its numbers: the state ``before`` and ``after`` it, the point
+    ``theta`` it left, the gradient ``grad`` the optimizer saw there, its learning rate ``lr``
+    and the point ``theta_after`` it reached (one run: arrays of shape (2,) or (1, 2))."""
+    if optimizer.name in WORKED:
+        return WORKED[optimizer.name](optimizer, before, after, theta, grad, float(lr), theta_after, k)
+    r = _Rows()
+    r.add("k", "k", k, vector=False)
+    r.add("theta0", r"\theta_{k-1}", theta)
+    r.add("grad", r"\nabla f(\theta_{k-1})", grad)
+    r.add("delta", r"\Delta\theta_k", np.asarray(theta_after, dtype=float) - np.asarray(theta, dtype=float))
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done(written=False)

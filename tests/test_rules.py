@@ -1,0 +1,255 @@
+"""The update rules written out (issue 11): every optimizer and scheduler has one, in every
+notation; the three notations of momentum give one path; and a worked step's shown numbers,
+redone by hand with plain float arithmetic following the written rule, give the shown θ_k.
+
+The hand calculations here follow torch's documented pseudo-code (and the textbook's code),
+never the optimizers' own step functions.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import optimizers
+import surfaces
+from optimizers import make
+from optimizers.rules import DIGITS, NOTATIONS, Rule, rule, schedule_rule, worked
+from optimizers.runner import run
+from optimizers.stepwise import trace
+
+ELLIPTIC = surfaces.get("elliptic")          # x²/20 + y², ∇f = (x/10, 2y)
+INNER = {"name": "SGD", "params": {"lr": 0.1, "momentum": 0.9}}
+
+
+def built(name: str, params: dict | None = None):
+    params = dict(params or {})
+    if name in optimizers.WRAPPERS:
+        params.setdefault("optimizer", INNER)
+    return make(name, params)
+
+
+def balanced(latex: str) -> bool:
+    depth = 0
+    for i, c in enumerate(latex):
+        if c in "{}" and i and latex[i - 1] == "\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and latex.count(r"\begin{") == latex.count(r"\end{")
+
+
+@pytest.mark.parametrize("name", list(optimizers.ALL_OPTIMIZERS))
+@pytest.mark.parametrize("notation", NOTATIONS)
+def test_every_optimizer_has_its_rule(name, notation):
+    r = rule(built(name), notation)
+    assert isinstance(r, Rule) and r.lines and all("&" in line for line in r.lines)
+    assert balanced(r.latex())
+    assert r"\theta_t" in r.latex() or "x_t" in r.latex()
+
+
+@pytest.mark.parametrize("name", list(optimizers.SCHEDULERS))
+def test_every_scheduler_has_its_lr_formula(name):
+    r = schedule_rule(optimizers.SCHEDULERS[name]())
+    assert r.lines and balanced(r.latex()) and r"\eta_t" in r.latex()
+
+
+def test_the_options_in_use_change_the_rule():
+    plain = rule(make("SGD", {"lr": 0.1})).latex()
+    assert "b_t" not in plain and r"\eta = 0.1" in plain
+    momentum = rule(make("SGD", {"lr": 0.1, "momentum": 0.9})).latex()
+    assert r"b_t &= \mu b_{t-1} + g_t" in momentum and r"\mu = 0.9" in momentum
+    nesterov = rule(make("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True})).latex()
+    assert r"g_t + \mu b_t" in nesterov
+    decay = rule(make("SGD", {"lr": 0.1, "weight_decay": 0.01, "maximize": True})).latex()
+    assert r"-\nabla f" in decay and r"\lambda \theta_{t-1}" in decay
+    assert r"v^{\max}" in rule(make("Adam", {"amsgrad": True})).latex()
+    assert r"1 - \eta \lambda" in rule(make("AdamW")).latex()
+    assert r"\bar g_t" in rule(make("RMSprop", {"centered": True})).latex()
+    assert r"\epsilon = 10^{-8}" in rule(make("Adam")).latex()
+
+
+# --- notations: the same path --------------------------------------------------------------
+
+def test_the_three_notations_of_momentum_give_one_path():
+    """torch's b ← μb + g, θ ← θ − ηb; the book's v ← αv − η∇L, θ ← θ + v (α = μ); the average
+    m ← βm + (1 − β)g, θ ← θ − η′m (β = μ, η′ = η/(1 − β)): each by hand, against the core."""
+    lr, mu, steps = 0.1, 0.9, 40
+    core = run(ELLIPTIC, make("SGD", {"lr": lr, "momentum": mu}), np.array([[-7.0, 2.0]]), steps).run(0)["points"]
+    book = run(ELLIPTIC, make("Textbook.Momentum", {"lr": lr, "momentum": mu}),
+               np.array([[-7.0, 2.0]]), steps).run(0)["points"]
+
+    def grad(p):
+        return [p[0] / 10, 2 * p[1]]
+
+    torch_path, book_path, ema_path = [[-7.0, 2.0]], [[-7.0, 2.0]], [[-7.0, 2.0]]
+    b, v, m = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
+    for t in range(steps):
+        g = grad(torch_path[-1])
+        b = [gi if t == 0 else mu * bi + gi for bi, gi in zip(b, g)]
+        torch_path.append([p - lr * bi for p, bi in zip(torch_path[-1], b)])
+        g = grad(book_path[-1])
+        v = [mu * vi - lr * gi for vi, gi in zip(v, g)]
+        book_path.append([p + vi for p, vi in zip(book_path[-1], v)])
+        g = grad(ema_path[-1])
+        m = [mu * mi + (1 - mu) * gi for mi, gi in zip(m, g)]
+        ema_path.append([p - lr / (1 - mu) * mi for p, mi in zip(ema_path[-1], m)])
+    np.testing.assert_allclose(core, torch_path, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(book, book_path, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(torch_path, book_path, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(torch_path, ema_path, rtol=0, atol=1e-12)
+    ema = rule(make("SGD", {"lr": lr, "momentum": mu}), "ema")
+    assert dict(ema.values)[r"\eta'"] == pytest.approx(lr / (1 - mu))
+    assert dict(rule(make("SGD", {"lr": lr, "momentum": mu}), "textbook").values)[r"\alpha"] == mu
+
+
+# --- a worked step, redone by hand from the shown numbers ------------------------------------
+
+CASES = [
+    ("SGD", {"lr": 0.1}), ("SGD", {"lr": 0.1, "momentum": 0.9}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1}),
+    ("SGD", {"lr": 0.05, "momentum": 0.8, "dampening": 0.3, "maximize": True}),
+    ("Adagrad", {"lr": 1.5}), ("Adagrad", {"lr": 0.5, "lr_decay": 0.1, "weight_decay": 0.05}),
+    ("RMSprop", {"lr": 0.05}), ("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}),
+    ("Adam", {"lr": 0.3}), ("Adam", {"lr": 0.1, "amsgrad": True, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.1}), ("Adamax", {"lr": 0.2}), ("Adadelta", {"lr": 1.0}),
+    ("Textbook.SGD", {"lr": 0.95}), ("Textbook.Momentum", {"lr": 0.1}),
+    ("Textbook.Nesterov", {"lr": 0.1}), ("Textbook.AdaGrad", {"lr": 1.5}),
+    ("Textbook.RMSprop", {"lr": 0.1}), ("Textbook.Adam", {"lr": 0.3}),
+]
+WRITTEN = {name for name, _ in CASES}
+OTHERS = [(name, {}) for name in optimizers.ALL_OPTIMIZERS if name not in WRITTEN]
+
+
+def f(text):
+    return float(text)
+
+
+def by_hand(name, p, w):
+    """θ_k from the worked step's shown strings, following the written rule coordinate by
+    coordinate with plain floats; also the state it implies (to check the shown one)."""
+    if not w.written:                                     # θ_k = θ_{k−1} + Δθ_k
+        return [f(a) + f(b) for a, b in zip(w.value("theta0"), w.value("delta"))]
+    k, lr = int(w.value("k")), f(w.value("lr"))
+    theta0, grad = [f(s) for s in w.value("theta0")], [f(s) for s in w.value("grad")]
+    wd = f(w.value("wd")) if "wd" in w.keys else 0.0
+    out = []
+    for i in range(2):
+        th, gr = theta0[i], grad[i]
+        get = lambda key: f(w.value(key)[i])              # noqa: E731
+        g = (-gr if p.get("maximize") else gr)
+        decoupled = name == "AdamW" or p.get("decoupled_weight_decay")
+        if name.startswith("Textbook."):
+            g = gr
+        elif decoupled:
+            th = th * (1 - lr * wd)
+        else:
+            g = g + wd * th
+        if name == "SGD":
+            mu = p.get("momentum", 0.0)
+            if mu:
+                tau = p.get("dampening", 0.0)
+                b = g if k == 1 else mu * get("b0") + (1 - tau) * g
+                d = g + mu * b if p.get("nesterov") else b
+            else:
+                d = g
+            out.append(th - lr * d)
+        elif name == "Adagrad":
+            clr = lr / (1 + (k - 1) * p.get("lr_decay", 0.0))
+            s = get("s0") + g * g
+            out.append(th - clr * g / (math.sqrt(s) + f(w.value("eps"))))
+        elif name == "RMSprop":
+            a, eps = f(w.value("alpha")), f(w.value("eps"))
+            v = a * get("v0") + (1 - a) * g * g
+            if p.get("centered"):
+                gbar = a * get("gbar0") + (1 - a) * g
+                d = math.sqrt(v - gbar * gbar) + eps
+            else:
+                d = math.sqrt(v) + eps
+            if p.get("momentum"):
+                b = p["momentum"] * get("b0") + g / d
+                out.append(th - lr * b)
+            else:
+                out.append(th - lr * g / d)
+        elif name in ("Adam", "AdamW"):
+            b1, b2, eps = f(w.value("beta1")), f(w.value("beta2")), f(w.value("eps"))
+            m = b1 * get("m0") + (1 - b1) * g
+            v = b2 * get("v0") + (1 - b2) * g * g
+            if p.get("amsgrad"):
+                v = max(get("vmax0"), v)
+            out.append(th - lr * (m / (1 - b1 ** k)) / (math.sqrt(v / (1 - b2 ** k)) + eps))
+        elif name == "Adamax":
+            b1, b2, eps = f(w.value("beta1")), f(w.value("beta2")), f(w.value("eps"))
+            m = b1 * get("m0") + (1 - b1) * g
+            u = max(b2 * get("u0"), abs(g) + eps)
+            out.append(th - lr / (1 - b1 ** k) * m / u)
+        elif name == "Adadelta":
+            rho, eps = f(w.value("rho")), f(w.value("eps"))
+            v = rho * get("v0") + (1 - rho) * g * g
+            delta = math.sqrt(get("u0") + eps) / math.sqrt(v + eps) * g
+            out.append(th - lr * delta)
+        elif name == "Textbook.SGD":
+            out.append(th - lr * g)
+        elif name in ("Textbook.Momentum", "Textbook.Nesterov"):
+            a = f(w.value("alpha"))
+            v = a * get("v0") - lr * g
+            out.append(th + v if name.endswith("Momentum") else th + a * a * v - (1 + a) * lr * g)
+        elif name == "Textbook.AdaGrad":
+            h = get("h0") + g * g
+            out.append(th - lr * g / (math.sqrt(h) + 1e-7))
+        elif name == "Textbook.RMSprop":
+            rho = f(w.value("rho"))
+            h = rho * get("h0") + (1 - rho) * g * g
+            out.append(th - lr * g / (math.sqrt(h) + 1e-7))
+        elif name == "Textbook.Adam":
+            b1, b2 = f(w.value("beta1")), f(w.value("beta2"))
+            lr_t = lr * math.sqrt(1 - b2 ** k) / (1 - b1 ** k)
+            m = get("m0") + (1 - b1) * (g - get("m0"))
+            v = get("v0") + (1 - b2) * (g * g - get("v0"))
+            out.append(th - lr_t * m / (math.sqrt(v) + 1e-7))
+    return out
+
+
+def agree(computed: float, shown: str, scale: float) -> bool:
+    """Equal at the shown precision: within a few units of the last shown digit of the
+    numbers the step combines (``scale``: the largest of them)."""
+    unit = 10.0 ** (math.floor(math.log10(max(abs(scale), abs(float(shown)), 1e-300))) - (DIGITS - 1))
+    return abs(computed - float(shown)) <= 5 * unit
+
+
+@pytest.mark.parametrize("name, params", CASES + OTHERS, ids=lambda v: str(v))
+@pytest.mark.parametrize("k", [1, 3])
+def test_a_worked_step_redone_by_hand_gives_the_shown_point(name, params, k):
+    opt = built(name, params)
+    surface = ELLIPTIC
+    tr = trace(surface, opt, (-7.0, 2.0), 4)
+    assert len(tr.update) >= k
+    w = worked(opt, tr.states[k - 1], tr.states[k], tr.points[k - 1], tr.seen[k - 1], float(tr.lr[k - 1]),
+               tr.points[k], k)
+    assert w.written is (name in WRITTEN)
+    shown = [float(s) for s in w.value("theta")]
+    np.testing.assert_allclose(shown, tr.points[k], rtol=10.0 ** (1 - DIGITS))   # shown is the run's point
+    computed = by_hand(name, params, w)
+    theta0 = [float(s) for s in w.value("theta0")]
+    for i in range(2):
+        assert agree(computed[i], w.value("theta")[i], max(abs(theta0[i]), abs(shown[i]))), \
+            (name, k, i, computed[i], w.value("theta")[i])
+
+
+def test_step_two_of_momentum_filled_in_by_hand():
+    """SGD(lr=0.1, momentum=0.9) on x²/20 + y² from (−7, 2), by hand: g₁ = (−0.7, 4), b₁ = g₁,
+    θ₁ = (−6.93, 1.6); g₂ = (−0.693, 3.2), b₂ = 0.9·b₁ + g₂ = (−1.323, 6.8),
+    θ₂ = θ₁ − 0.1·b₂ = (−6.7977, 0.92)."""
+    from optimizers.rules import filled_form
+    opt = make("SGD", {"lr": 0.1, "momentum": 0.9})
+    tr = trace(ELLIPTIC, opt, (-7.0, 2.0), 2)
+    w = worked(opt, tr.states[1], tr.states[2], tr.points[1], tr.seen[1], float(tr.lr[1]), tr.points[2], 2)
+    assert w.filled(filled_form(opt)) == (
+        r"x:\ b_k &= 0.9 \cdot (-0.7) + (-0.693) = (-1.323)",
+        r"\theta_k &= (-6.93) - 0.1 \cdot (-1.323) = (-6.7977)",
+        r"y:\ b_k &= 0.9 \cdot 4 + 3.2 = 6.8",
+        r"\theta_k &= 1.6 - 0.1 \cdot 6.8 = 0.92")
+    assert filled_form(make("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True})) is None
+    assert filled_form(make("Adam", {"lr": 0.3})) == "adam"
