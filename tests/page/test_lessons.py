@@ -206,7 +206,7 @@ def test_a_lesson_link_opens_its_step_with_the_run_hidden():
     assert "#### A bit large: lr = 0.2" in panel_texts(at)
     assert at.session_state[Key.UPTO] == 0 and not at.session_state[Key.PLAYING]
     assert not at.success                                        # no answer before the run
-    assert dict(at.query_params) == {"lesson": "learning_rate", "step": "3"}
+    assert dict(at.query_params) == {"lesson": "learning_rate", "step": "3", "lang": "en"}
     assert at.sidebar.selectbox(key=Key.LESSON_PICK).value == "learning_rate"
 
 
@@ -217,7 +217,7 @@ def test_walking_a_lesson_next_previous_run_and_close():
     assert not at.exception, at.exception
     assert at.session_state[Key.LESSON] == lessons.Place("saddle", 1)
     assert at.session_state[Key.VIEW] == BY_ID["critical"].label and at.session_state[Key.CRITICAL_MARKS]
-    assert dict(at.query_params) == {"lesson": "saddle", "step": "2"}
+    assert dict(at.query_params) == {"lesson": "saddle", "step": "2", "lang": "en"}
     at.button(key=Key.LESSON_RUN).click().run()               # no playback here: the answer at once
     assert "a saddle" in at.success[0].value and "**B.**" in at.success[0].value
     at.button(key=Key.LESSON_NEXT).click().run()
@@ -241,7 +241,7 @@ def test_the_sidebar_menu_opens_a_lesson():
     at.sidebar.selectbox(key=Key.LESSON_PICK).set_value("momentum").run()
     assert not at.exception, at.exception
     assert at.session_state[Key.LESSON] == lessons.Place("momentum", 0)
-    assert dict(at.query_params) == {"lesson": "momentum", "step": "1"}
+    assert dict(at.query_params) == {"lesson": "momentum", "step": "1", "lang": "en"}
     labels = [at.session_state[f"line{uid}.label"] for uid in at.session_state[Key.LINES]]
     assert labels == ["SGD", "Momentum 0.9"]
 
