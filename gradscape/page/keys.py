@@ -56,8 +56,6 @@ class Key(StrEnum):
     PLAY_SPEED, PLAY_LOOP = "play_speed", "play_loop"
     UPTO, UPTO_FOR = "upto", "upto_for"
     RERUN_APP = "rerun_app"            # a click moved the start: the sidebar must follow
-    DRAG_POINT = "drag_point"          # where the start marker is being dragged (the chart only)
-    DRAGGED = "dragged"                # the last drag position the chart answers
     # views/curves.py, views/surface3d.py
     CHART_LOSS, CHART_DISTANCE, CHART_LR = "chart_loss", "chart_distance", "chart_lr"
     CHART_3D = "chart_surface3d"

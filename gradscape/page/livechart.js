@@ -58,27 +58,37 @@ function inPanel(gd, plot, event) {
            dx: Math.abs(xa.p2l(px + 1) - xa.p2l(px)), dy: Math.abs(ya.p2l(py + 1) - ya.p2l(py)) };
 }
 
-// Drag the start marker: while the button is down, send the pointer's position as
-// gd.__gsTrigger("drag", {x, y, seq}), one request at a time (the latest position wins: the next
-// goes out when the chart shows the answer to the last, gd.__gsAnswered); on release send
-// "release" {x, y}. The arrow keys move the start by 1/50 of the panel's width or height.
+// Drag the start marker: while the button is down, ask the app's route (gd.__gsDrag: its address
+// and the chart's key) for the traces from the pointer's position and draw them in place of the
+// figure's; one request at a time, the latest position next (the next goes out as soon as an
+// answer is in, so the server computes it while the browser draws). On release send "release"
+// {x, y}: the page sets the start. The arrow keys move the start by 1/50 of the panel's width or height.
 function draggable(gd) {
   let drag = null;
   const send = () => {
-    if (drag === null || drag.next === null || drag.sent > (gd.__gsAnswered || 0)) return;
-    drag.sent = ++gd.__gsSeq;
-    gd.__gsTrigger("drag", { ...drag.next, seq: drag.sent });
-    drag.next = null;
+    const mine = drag;
+    if (mine === null || mine.next === null || mine.busy || !gd.__gsDrag) return;
+    const url = new URL(gd.__gsDrag.address, window.location.href);
+    url.search = new URLSearchParams({ key: gd.__gsDrag.key, x: mine.next.x, y: mine.next.y });
+    mine.next = null;
+    mine.busy = true;
+    fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null).then((answer) => {
+      mine.busy = false;
+      if (drag !== mine) return null;        // released meanwhile: the page's figure follows
+      send();                                // the next position, computed while this is drawn
+      if (answer) window.Plotly.react(gd, answer.data, { ...gd.layout, annotations: answer.annotations });
+      return null;
+    });
   };
-  gd.__gsAnswer = send;                        // called when a figure arrives
   gd.addEventListener("pointerdown", (e) => {
     if (!gd.__gsClickable || e.button !== 0) return;
     const hit = startMarkers(gd).find((m) => Math.hypot(e.clientX - m.x, e.clientY - m.y) <= 12);
     if (!hit) return;
     e.preventDefault();                        // no zoom box, no click
     e.stopPropagation();
-    drag = { plot: hit.plot, next: null, sent: 0 };
+    drag = { plot: hit.plot, next: null, busy: false };
     gd.__gsDragged = true;
+    gd.__gsShown = null;                       // the page's next figure is drawn, whatever it is
   }, true);
   window.addEventListener("pointermove", (e) => {
     if (drag === null) return;
@@ -176,10 +186,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
   if (!gd.__gsObserver) follow(gd);
   gd.__gsTrigger = setTriggerValue;           // the newest values, for the listener
   gd.__gsClickable = !!data.clickable;
-  gd.__gsSeq = gd.__gsSeq || 0;
-  // a drag goes on: the next position goes out now, computed while this one is drawn
-  gd.__gsAnswered = Math.max(gd.__gsAnswered || 0, data.dragged || 0);
-  if (gd.__gsAnswer) gd.__gsAnswer();
+  gd.__gsDrag = data.drag;                    // where a dragged start's traces come from
   const drawn = () => { if (data.notify) setTriggerValue("drawn", data.notify); };
   const shown = data.figure + JSON.stringify(data.config);
   if (gd.__gsShown === shown) {               // the same figure again (the rest of the page reran)

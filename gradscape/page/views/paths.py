@@ -5,12 +5,22 @@ own, ``Key.PATHS``: a value change reruns it first (``state.on_value``), and onc
 has drawn the new chart it asks for the rest of the results (``on_drawn``). Playback reruns the
 fragment alone, four frames a second at a chosen number of steps per second (so a long run
 moves as smoothly as a short one), once or in a loop.
+
+While the start marker is dragged no script reruns at all: the chart asks the app's own route
+(``gradscape.page.routes``) for the traces from the pointer's position, of the
+experiment it shows, opened for that under a key (``open_for_drag``, ``dragged``); the release
+sets the start as a click does.
 """
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
+
+import plotly.io as pio
 
 import streamlit as st
 
@@ -19,8 +29,9 @@ from gradscape.experiment import Config
 from gradscape.figures import trajectory_figure
 from gradscape.figures.trajectory import trajectory_spec
 from gradscape.figures.export import TOOLBAR_CONFIG
+from gradscape.i18n import _
 
-from .. import compute, form, limits, ui
+from .. import compute, form, limits, routes, ui
 from ..context import Context, Tab
 from ..keys import Key
 from ..livechart import live_chart
@@ -29,6 +40,7 @@ ss = st.session_state
 FRAME_SECONDS = 0.25           # playback: a frame every quarter second,
 SPEEDS = (4, 12, 40, 120)      # moving this many steps per second (1, 3, 10 or 30 per frame)
 DEFAULT_SPEED = 12
+OPEN_MAX = 512                 # experiments open for dragging, server-wide (the oldest closes)
 
 
 @memo(64)
@@ -56,18 +68,8 @@ def on_click() -> None:
     _start_at(_point("click"))
 
 
-def on_drag() -> None:
-    """The start marker is being dragged: only the chart follows it, as fast as it can (the
-    inputs keep the start until the release)."""
-    point = _point("drag")
-    if point is not None:
-        ss[Key.DRAG_POINT] = point
-        ss[Key.DRAGGED] = int(ss[Key.CHART]["drag"].get("seq") or 0)
-
-
 def on_release() -> None:
     """The start marker was let go (or moved by the keyboard): the start is set, as by a click."""
-    ss.pop(Key.DRAG_POINT, None)
     _start_at(_point("release"))
 
 
@@ -138,24 +140,62 @@ def chart() -> None:
     if ss.pop(Key.RERUN_APP, False):
         st.rerun()
     config = form.current(ss, ss[Key.LINES])[0]
-    dragging = Key.DRAG_POINT in ss
-    if dragging:                                 # only this chart follows the pointer
-        config = replace(config, start=ss[Key.DRAG_POINT])
     upto = playback(config)
+    overlay, critical = bool(ss.get(Key.OVERLAY)), bool(ss.get(Key.CRITICAL_MARKS))
     try:
-        fig = spec(config, overlay=bool(ss.get(Key.OVERLAY)), upto=upto,
-                   critical=bool(ss.get(Key.CRITICAL_MARKS)))
+        fig = spec(config, overlay=overlay, upto=upto, critical=critical)
     except limits.Busy as exc:
         ui.busy(exc)
         return
-    # run alone after a change (state.on_value): once the chart is drawn, the rest follows;
-    # not while the start is dragged: the rest follows the release
-    stale = None if dragging or ss.get(Key.RESULTS_FOR) == config else config.to_json()
+    # run alone after a change (state.on_value): once the chart is drawn, the rest follows
+    stale = None if ss.get(Key.RESULTS_FOR) == config else config.to_json()
     live_chart(fig, key=Key.CHART, config=TOOLBAR_CONFIG, on_click=on_click, notify=stale,
-               on_drawn=on_drawn, on_drag=on_drag, on_release=on_release,
-               dragged=ss.get(Key.DRAGGED, 0))
+               on_drawn=on_drawn, on_release=on_release,
+               drag={"address": routes.ADDRESS, "key": open_for_drag(config, overlay, critical)})
     st.caption("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
                "focused chart); drag elsewhere to zoom, double-click to go back.")
+
+
+# --- the drag: answered by a route, outside any script run -------------------------------------
+
+_open: OrderedDict[str, tuple[Config, bool, bool]] = OrderedDict()
+_open_lock = threading.Lock()
+
+
+class Closed(LookupError):
+    """No experiment is open for dragging under this key (never opened, or closed since)."""
+
+
+def open_for_drag(config: Config, overlay: bool, critical: bool) -> str:
+    """Open the experiment the chart shows (``config``, drawn with ``overlay`` and ``critical``
+    marks) to be dragged: the route runs it from any start in its window, and nothing else.
+    Returns its key, a hash of it (the same experiment has the same key in every session)."""
+    key = hashlib.blake2b(f"{config.to_json()}|{overlay}|{critical}".encode(), digest_size=12).hexdigest()
+    with _open_lock:
+        _open[key] = (config, overlay, critical)
+        _open.move_to_end(key)
+        while len(_open) > OPEN_MAX:
+            _open.popitem(last=False)
+    return key
+
+
+def dragged(key: str, x: float, y: float) -> str:
+    """The chart's traces and notes, ``{"data", "annotations"}`` as JSON, for the experiment
+    open under ``key`` started at (x, y) instead: what the chart draws while its start is
+    dragged. Raises `Closed` for an unknown key, ValueError for a start outside the window
+    (or not finite), `limits.Busy` when the server is busy."""
+    with _open_lock:
+        found = _open.get(key)
+    if found is None:
+        raise Closed(_("This chart is no longer open for dragging: reload the page."))
+    config, overlay, critical = found
+    (x0, x1), (y0, y1) = compute.result(config).surface.window
+    if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
+        raise ValueError(_("The start must be inside the window [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}], "
+                           "got ({x:.6g}, {y:.6g}).").format(x0=x0, x1=x1, y0=y0, y1=y1, x=x, y=y))
+    fig = spec(replace(config, start=(float(x), float(y))), overlay=overlay, critical=critical)
+    return pio.to_json({"data": fig["data"], "annotations": fig["layout"].get("annotations", [])},
+                       validate=False)
 
 
 def draw(context: Context) -> None:
