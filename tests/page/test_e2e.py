@@ -141,6 +141,26 @@ def test_dragging_the_start_moves_every_path_and_the_release_sets_it(page):
     page.wait_for_function("(a) => window.location.href !== a", arg=address)      # shareable
 
 
+def test_a_finger_drags_the_start_too(app_url, chromium):
+    context = chromium.new_context(viewport={"width": 1440, "height": 1100}, has_touch=True)
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_function(APP_READY, arg=["SGD", 4], timeout=60_000)
+    x, y = page.evaluate(MARKER)
+    touch = context.new_cdp_session(page)         # real touch input: pointer events of type "touch"
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    before = snapshot(page)
+    for i in range(1, 11):
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove",
+                                                "touchPoints": [{"x": x + 12 * i, "y": y - 6 * i}]})
+    wait_changed(page, before)                    # the paths follow the finger
+    assert page.locator('input[aria-label="x"]').first.input_value() == "-7"
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_function(X_INPUT_IS_NOT, arg="-7")
+    assert float(page.locator('input[aria-label="x"]').first.input_value()) > -7
+    context.close()
+
+
 def test_the_arrow_keys_move_the_start(page):
     page.locator(".js-plotly-plot").first.focus()
     page.keyboard.press("ArrowRight")          # 1/50 of the x range [-10, 10]: 0.4
