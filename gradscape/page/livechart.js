@@ -58,19 +58,39 @@ function inPanel(gd, plot, event) {
            dx: Math.abs(xa.p2l(px + 1) - xa.p2l(px)), dy: Math.abs(ya.p2l(py + 1) - ya.p2l(py)) };
 }
 
-// Draw new traces and annotations ({data, annotations}) on the chart. The same number of traces
-// and the same annotations (the usual case: only the paths moved) go through Plotly.animate with
-// no transition and no redraw, which moves the traces without drawing the axes again: half the
-// time of Plotly.react's or restyle's full redraw. Anything else (a run's note changed) reacts.
-function redrawTraces(gd, answer) {
-  const Plotly = window.Plotly;
-  if (answer.data.length === gd.data.length
+// The traces without their arrays: what must stay the same for moveTraces to draw new ones.
+function shape(traces) {
+  return JSON.stringify(traces.map(({ x, y, customdata, ...rest }) => rest));
+}
+
+// Whether moveTraces can draw new arrays on a figure: scatter traces only (Plotly animates
+// those), on axes of fixed ranges (moved traces never rescale an axis).
+function movable(figure) {
+  const axes = Object.keys(figure.layout).filter((k) => /^[xy]axis\d*$/.test(k));
+  return figure.data.every((t) => (t.type || "scatter") === "scatter")
+    && axes.every((k) => Array.isArray(figure.layout[k].range) && figure.layout[k].autorange !== true);
+}
+
+// Draw new arrays (x, y, customdata) on traces of the same shape: Plotly.animate with no
+// transition and no redraw moves the traces without drawing the axes, titles and pictures again,
+// in about half the time of Plotly.react's (or restyle's) full redraw.
+function moveTraces(gd, traces) {
+  return window.Plotly.animate(gd, { data: traces, traces: traces.map((_, i) => i) },
+                               { mode: "immediate", transition: { duration: 0 },
+                                 frame: { duration: 0, redraw: false } })
+    .catch(() => {});                         // interrupted by the next one: that one shows
+}
+
+// Draw a dragged start's answer ({data, annotations}): only the traces' arrays moved (the usual
+// case) -> moveTraces; else (a run's note or end marker changed) Plotly.react with its annotations.
+function drawAnswer(gd, answer) {
+  if (shape(answer.data) === gd.__gsShape
       && JSON.stringify(answer.annotations) === JSON.stringify(gd.layout.annotations || [])) {
-    return Plotly.animate(gd, { data: answer.data, traces: answer.data.map((_, i) => i) },
-                          { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } })
-      .catch(() => {});                       // interrupted by the next one: that one shows
+    return moveTraces(gd, answer.data);
   }
-  return Plotly.react(gd, answer.data, { ...gd.layout, annotations: answer.annotations });
+  gd.__gsLook = null;                         // the layout is no longer the page's
+  gd.__gsShape = shape(answer.data);
+  return window.Plotly.react(gd, answer.data, { ...gd.layout, annotations: answer.annotations });
 }
 
 // Drag the start marker: while the button is down, ask the app's route (gd.__gsDrag: its address
@@ -91,7 +111,7 @@ function draggable(gd) {
       mine.busy = false;
       if (drag !== mine) return null;        // released meanwhile: the page's figure follows
       send();                                // the next position, computed while this is drawn
-      if (answer) redrawTraces(gd, answer);
+      if (answer) drawAnswer(gd, answer);
       return null;
     });
   };
@@ -208,6 +228,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
     drawn();
   } else {
     const figure = JSON.parse(data.figure);
+    const look = JSON.stringify(figure.layout) + JSON.stringify(data.config);   // before the pictures
     const missing = withPictures(figure.layout, data.images || {});
     if (missing.length) {                     // pictures this page no longer has: ask again
       setTriggerValue("missing", missing);
@@ -215,13 +236,19 @@ export default function ({ data, parentElement, setTriggerValue }) {
     }
     gd.__gsShown = shown;
     const config = { ...data.config, responsive: true };
-    loadPlotly(data.plotly).then((Plotly) => Plotly.react(gd, figure.data, figure.layout, config))
+    // the same layout and traces but for their arrays (a new lr, start or step): move the traces
+    const move = gd._fullLayout && gd.__gsLook === look && gd.__gsShape === shape(figure.data) && movable(figure);
+    gd.__gsLook = look;
+    gd.__gsShape = shape(figure.data);
+    loadPlotly(data.plotly)
+      .then((Plotly) => (move ? moveTraces(gd, figure.data) : Plotly.react(gd, figure.data, figure.layout, config)))
       .then(drawn)
       .catch((err) => { gd.textContent = String(err.message || err); drawn(); });
   }
   return () => {                              // unmounted (another tab)
     if (gd.__gsObserver) gd.__gsObserver.disconnect();
     gd.__gsObserver = null;
+    gd.__gsLook = null;
     if (window.Plotly) window.Plotly.purge(gd);
   };
 }
