@@ -50,7 +50,8 @@ class Key(StrEnum):
     PRELOAD = "plotly_preload"         # the element that starts loading plotly.js (hidden by CSS)
     SENT_IMAGES = "livechart.sent"     # per chart key: the pictures this session's browser has
     # views/paths.py
-    PATHS = "paths"                    # the chart's own fragment
+    PATHS = "paths"                    # playback and the chart: a fragment
+    PANELS = "panels"                  # the chart alone: a fragment inside it
     CHART = "chart"
     PLAY, PLAYING = "play", "playing"
     PLAY_SPEED, PLAY_LOOP = "play_speed", "play_loop"

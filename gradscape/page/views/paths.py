@@ -1,10 +1,11 @@
 """Side by side (or overlaid): the contour panels with every trajectory, playback, click to start.
 
-The chart is a live chart (``livechart``: one Plotly div updated in place) in a fragment of its
-own, ``Key.PATHS``: a value change reruns it first (``state.on_value``), and once the browser
-has drawn the new chart it asks for the rest of the results (``on_drawn``). Playback reruns the
-fragment alone, four frames a second at a chosen number of steps per second (so a long run
-moves as smoothly as a short one), once or in a loop.
+The chart is a live chart (``livechart``: one Plotly div updated in place) alone in a fragment,
+``Key.PANELS``: a value change reruns just it first (``state.on_value``; one element: the least
+the browser and the server have to do), and once the browser has drawn the new chart it asks for
+the rest of the results (``on_drawn``). Around it, the fragment ``Key.PATHS`` holds playback,
+which reruns it four frames a second at a chosen number of steps per second (so a long run moves
+as smoothly as a short one), once or in a loop.
 
 While the start marker is dragged no script reruns at all: the chart asks the app's own route
 (``gradscape.page.routes``) for the traces from the pointer's position, of the
@@ -132,18 +133,34 @@ def playback(config: Config) -> int | None:
                              help="How fast playback goes: the same speed for a run of any length.")
         st.toggle("Loop", key=Key.PLAY_LOOP, width="content", help="Start again at the end.")
         st.slider("Step", 0, max(steps, 1), key=Key.UPTO, disabled=steps == 0, width="stretch")
-    return None if ss[Key.UPTO] >= steps else ss[Key.UPTO]
+    return shown_upto(config)
+
+
+def shown_upto(config: Config) -> int | None:
+    """The step playback stands at for ``config`` (None: the whole run; a new experiment, which
+    ``playback`` has not seen yet, is shown whole)."""
+    upto = ss.get(Key.UPTO)
+    if ss.get(Key.UPTO_FOR) != config or upto is None or upto >= config.steps:
+        return None
+    return int(upto)
 
 
 def chart() -> None:
-    """The contour panels with playback, rerunning alone (see the module's docstring)."""
+    """Playback and the contour panels, rerunning alone (see the module's docstring)."""
+    playback(form.current(ss, ss[Key.LINES])[0])
+    st.fragment(panels, key=Key.PANELS)()
+    st.caption("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
+               "focused chart); drag elsewhere to zoom, double-click to go back.")
+
+
+def panels() -> None:
+    """The contour panels at playback's step, rerunning alone (see the module's docstring)."""
     if ss.pop(Key.RERUN_APP, False):
         st.rerun()
     config = form.current(ss, ss[Key.LINES])[0]
-    upto = playback(config)
     overlay, critical = bool(ss.get(Key.OVERLAY)), bool(ss.get(Key.CRITICAL_MARKS))
     try:
-        fig = spec(config, overlay=overlay, upto=upto, critical=critical)
+        fig = spec(config, overlay=overlay, upto=shown_upto(config), critical=critical)
     except limits.Busy as exc:
         ui.busy(exc)
         return
@@ -152,8 +169,6 @@ def chart() -> None:
     live_chart(fig, key=Key.CHART, config=TOOLBAR_CONFIG, on_click=on_click, notify=stale,
                on_drawn=on_drawn, on_release=on_release,
                drag={"address": routes.ADDRESS, "key": open_for_drag(config, overlay, critical)})
-    st.caption("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
-               "focused chart); drag elsewhere to zoom, double-click to go back.")
 
 
 # --- the drag: answered by a route, outside any script run -------------------------------------
