@@ -26,7 +26,7 @@ import plotly.io as pio
 import streamlit as st
 
 from gradscape.cache import memo
-from gradscape.experiment import Config
+from gradscape.experiment import Config, Result, simulate
 from gradscape.figures import trajectory_figure
 from gradscape.figures.trajectory import trajectory_spec
 from gradscape.figures.export import TOOLBAR_CONFIG
@@ -50,7 +50,11 @@ def spec(config: Config, overlay: bool = False, upto: int | None = None,
          critical: bool = False) -> dict[str, Any]:
     """The contour panels of ``config``'s runs as the page draws them (contours as pictures),
     cut at step ``upto``: plain figure data, shared between sessions: do not change it."""
-    result = compute.result(config)
+    return panels_spec(compute.result(config), overlay, upto, critical)
+
+
+def panels_spec(result: Result, overlay: bool, upto: int | None, critical: bool) -> dict[str, Any]:
+    """The contour panels of a result as the page draws them (``spec``, uncached)."""
     return trajectory_spec(result, overlay=overlay, upto=upto, contours="raster",
                            critical=compute.critical_points(result) if critical else ())
 
@@ -198,7 +202,8 @@ def dragged(key: str, x: float, y: float) -> str:
     """The chart's traces and notes, ``{"data", "annotations"}`` as JSON, for the experiment
     open under ``key`` started at (x, y) instead: what the chart draws while its start is
     dragged. Raises `Closed` for an unknown key, ValueError for a start outside the window
-    (or not finite), `limits.Busy` when the server is busy."""
+    (or not finite), `limits.Busy` when the server is busy. Nothing is cached: a drag's many
+    starts would push the results other visitors see out of the caches."""
     with _open_lock:
         found = _open.get(key)
     if found is None:
@@ -208,7 +213,8 @@ def dragged(key: str, x: float, y: float) -> str:
     if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
         raise ValueError(_("The start must be inside the window [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}], "
                            "got ({x:.6g}, {y:.6g}).").format(x0=x0, x1=x1, y0=y0, y1=y1, x=x, y=y))
-    fig = spec(replace(config, start=(float(x), float(y))), overlay=overlay, critical=critical)
+    with limits.HEAVY.slot():
+        fig = panels_spec(simulate(replace(config, start=(float(x), float(y)))), overlay, None, critical)
     return pio.to_json({"data": fig["data"], "annotations": fig["layout"].get("annotations", [])},
                        validate=False)
 
