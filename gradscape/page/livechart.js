@@ -237,11 +237,13 @@ export default function ({ data, parentElement, setTriggerValue }) {
     gd.__gsShown = shown;
     const config = { ...data.config, responsive: true };
     // the same layout and traces but for their arrays (a new lr, start or step): move the traces
-    const move = gd._fullLayout && gd.__gsLook === look && gd.__gsShape === shape(figure.data) && movable(figure);
+    const traces = shape(figure.data);
+    const move = gd._fullLayout && gd.__gsLook === look && gd.__gsShape === traces && movable(figure);
     gd.__gsLook = look;
-    gd.__gsShape = shape(figure.data);
+    gd.__gsShape = traces;
     loadPlotly(data.plotly)
-      .then((Plotly) => (move ? moveTraces(gd, figure.data) : Plotly.react(gd, figure.data, figure.layout, config)))
+      .then((Plotly) => (move ? moveTraces(gd, figure.data)
+                              : Plotly.react(gd, figure.data, figure.layout, config)))
       .then(drawn)
       .catch((err) => { gd.textContent = String(err.message || err); drawn(); });
   }
