@@ -29,7 +29,7 @@ install-test: $(BIN)/python node_modules/.package-lock.json
 	$(BIN)/pip install --quiet -e '.[test]'
 
 run: install
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run server.py --server.port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest -q

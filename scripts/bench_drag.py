@@ -4,9 +4,10 @@
 
 For the textbook view and for four optimizers × 500 steps on Rosenbrock (the rosenbrock preset):
 press on the first panel's start marker, move the pointer along a circle at about 60 moves a
-second for ``--seconds``, and count the chart's redraws that show a new start (Plotly's
-``plotly_afterplot`` with a changed "start" trace); then release and wait for the page (inputs
-and URL) to take the last point. Prints redraws per second; asserts nothing.
+second for ``--seconds``, and count the animation frames that show a new start (the chart's
+"start" trace moved since the last frame; its paths come in the same answer); then release and
+wait for the page (inputs and URL) to take the last point. Prints redraws per second; asserts
+nothing.
 """
 from __future__ import annotations
 
@@ -27,12 +28,15 @@ MARKER = """() => { const gd = document.querySelector('.js-plotly-plot'), L = gd
   const p = L._plots[t.xaxis + t.yaxis];
   return [box.left + p.xaxis._offset + p.xaxis.l2p(t.x[0]),
           box.top + p.yaxis._offset + p.yaxis.l2p(t.y[0]), t.x[0], t.y[0]]; }"""
-# Count redraws whose start differs from the last one counted.
+# Count the animation frames whose start differs from the last one counted.
 COUNTER = """() => { window.__redraws = 0; let last = null;
   const gd = document.querySelector('.js-plotly-plot');
-  gd.on('plotly_afterplot', () => {
+  const look = () => {
     const t = gd._fullData.find(t => t.name === 'start'), now = t ? `${t.x[0]},${t.y[0]}` : null;
-    if (now !== last) { last = now; window.__redraws += 1; } }); }"""
+    if (last !== null && now !== last) window.__redraws += 1;
+    last = now;
+    requestAnimationFrame(look); };
+  requestAnimationFrame(look); }"""
 
 
 def drag_rate(browser, url: str, lines: int, seconds: float) -> tuple[float, float]:

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench_latency.py [--changes 20] [--screenshot docs/screenshot.png]
 
-1. Time until interactive: from starting ``streamlit run app.py`` until the landing page shows
+1. Time until interactive: from starting ``streamlit run server.py`` until the landing page shows
    its 2x2 contour figure with the trajectories, its script run is over and every lr input of
    the sidebar is there (``conftest.APP_READY``).
 2. Redraw latency, the default view: the first optimizer's lr is changed (typed, Enter); the
@@ -31,7 +31,7 @@ LR_INPUT = 'input[aria-label="lr"]'
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20, help="lr changes to time")
-    parser.add_argument("--app", default="app.py", help="the Streamlit script to serve")
+    parser.add_argument("--app", default="server.py", help="the Streamlit script to serve")
     parser.add_argument("--screenshot", metavar="PNG", help="also save the landing page here")
     args = parser.parse_args()
 

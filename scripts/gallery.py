@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/gallery.py [--out out/gallery] [--sizes 1280x720,1920x1080] [--all]
 
-Serves the app (``streamlit run app.py`` on a free port), opens each state in Debian's Chromium
+Serves the app (``streamlit run server.py`` on a free port), opens each state in Debian's Chromium
 (through Playwright, as the browser tests do) and saves a PNG of the window per state and size (and ``-below``, scrolled to the open view,
 when the page is taller than the window):
 

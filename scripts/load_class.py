@@ -4,7 +4,7 @@
     .venv/bin/python scripts/load_class.py --sessions 10 --seconds 30 --seed 1 --heavy-fraction 0.1
     .venv/bin/python scripts/load_class.py --find-limit 10,20,40,60,80 --seconds 30
 
-Starts ``streamlit run app.py`` on a free 127.0.0.1 port (``tests/conftest.py``'s ``start_app``)
+Starts ``streamlit run server.py`` on a free 127.0.0.1 port (``tests/conftest.py``'s ``start_app``)
 and opens N websocket sessions on ``/_stcore/stream``, each speaking what Streamlit's frontend
 speaks: ``BackMsg.rerun_script`` with a ``ClientState`` (query string, page hash, the hashes of
 the cached messages it holds, and the widget states of every widget on its page, as the

@@ -4,7 +4,7 @@
     .venv/bin/python scripts/load_test.py -n 4 -d 20       # smaller
     .venv/bin/python scripts/load_test.py --url http://127.0.0.1:8501   # a running server
 
-Starts ``streamlit run app.py`` on a free loopback port (or uses ``--url``, which must be a
+Starts ``streamlit run server.py`` on a free loopback port (or uses ``--url``, which must be a
 loopback address), opens N pages, one browser context each, in one headless Chromium (Debian's,
 through Playwright's async API: one process, light on a 2-core machine), waits until every page
 shows its chart, then for ``--duration`` seconds each session repeatedly types a new learning
@@ -176,7 +176,7 @@ def main() -> None:
     parser.add_argument("-d", "--duration", type=float, default=60.0, help="seconds of changes (default 60)")
     parser.add_argument("--max-changes", type=int, default=1000, help="changes per session at most")
     parser.add_argument("--think", type=float, default=0.3, help="seconds between a redraw and the next change")
-    parser.add_argument("--url", help="a running server on loopback (default: start app.py)")
+    parser.add_argument("--url", help="a running server on loopback (default: start server.py)")
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS:
         parser.error(f"--sessions must be from 1 to {MAX_SESSIONS}")

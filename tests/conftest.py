@@ -39,8 +39,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def start_app(timeout: float = 60.0, script: str = "app.py") -> Iterator[str]:
-    """Run ``streamlit run app.py`` headless on a free port; yield its URL once it answers."""
+def start_app(timeout: float = 60.0, script: str = "server.py") -> Iterator[str]:
+    """Run ``streamlit run server.py`` (the page and its routes; or another ``script``) headless
+    on a free port; yield its URL once it answers."""
     port = free_port()
     streamlit = Path(sys.executable).with_name("streamlit")
     cmd = [str(streamlit), "run", script, "--server.port", str(port), "--server.address", "127.0.0.1",

@@ -68,14 +68,13 @@ class Key(StrEnum):
     PRELOAD = "plotly_preload"         # the element that starts loading plotly.js (hidden by CSS)
     SENT_IMAGES = "livechart.sent"     # per chart key: the pictures this session's browser has
     # views/paths.py
-    PATHS = "paths"                    # the chart's own fragment
+    PATHS = "paths"                    # playback and the chart: a fragment
+    PANELS = "panels"                  # the chart alone: a fragment inside it
     CHART = "chart"
     PLAY, PLAYING = "play", "playing"
     PLAY_SPEED, PLAY_LOOP = "play_speed", "play_loop"
     UPTO, UPTO_FOR = "upto", "upto_for"
     RERUN_APP = "rerun_app"            # a click moved the start: the sidebar must follow
-    DRAG_POINT = "drag_point"          # where the start marker is being dragged (the chart only)
-    DRAGGED = "dragged"                # the last drag position the chart answers
     PRESENT_KEY = "present_key"        # the last key pressed in presentation mode (its sequence)
     # views/curves.py, views/surface3d.py
     CHART_LOSS, CHART_DISTANCE, CHART_LR = "chart_loss", "chart_distance", "chart_lr"

@@ -62,8 +62,8 @@ def preload() -> None:
 
 def live_chart(fig: Any, key: str, config: dict[str, Any], on_click: Callable[[], None] | None = None,
                notify: str | None = None, on_drawn: Callable[[], None] | None = None,
-               on_drag: Callable[[], None] | None = None, on_release: Callable[[], None] | None = None,
-               dragged: int = 0, fit: bool = False, on_key: Callable[[], None] | None = None) -> None:
+               on_release: Callable[[], None] | None = None, drag: dict[str, str] | None = None,
+               fit: bool = False, on_key: Callable[[], None] | None = None) -> None:
     """Show ``fig`` (a ``go.Figure``, or its plain data ``{"data", "layout"}``; Plotly
     ``config``): scatter, bar and pie traces only (``BASIC_TRACES``).
 
@@ -71,10 +71,12 @@ def live_chart(fig: Any, key: str, config: dict[str, Any], on_click: Callable[[]
     ``{"x": ..., "y": ...}``. With ``notify``, once the browser has drawn this figure it calls
     ``on_drawn`` with ``st.session_state[key]["drawn"] == notify``.
 
-    With ``on_click``, the start marker (the trace named "start") can be dragged: while the
-    button is down ``on_drag`` gets ``[key]["drag"] == {"x", "y", "seq"}``, one at a time (the
-    browser sends the next position once a figure answering ``dragged`` >= seq is drawn), and
-    on release (or an arrow key, on the focused chart) ``on_release`` gets ``[key]["release"]``.
+    With ``on_click``, the start marker (the traces of legendgroup "start") can be dragged: on release
+    (or an arrow key, on the focused chart) ``on_release`` gets ``[key]["release"] == {"x", "y"}``.
+    While the button is down, with ``drag == {"address", "key"}``, the browser asks
+    ``address?key=..&x=..&y=..`` (relative to the app's address; one request at a time, the
+    latest position next) for ``{"data", "annotations"}``: the traces and the layout's
+    annotations from that start, which it draws in place of the figure's (no script reruns).
 
     With ``fit`` the chart is as tall as the window below its top allows (presentation mode:
     nothing to scroll). With ``on_key`` the page's → ← Space Home End keys (outside inputs that
@@ -94,12 +96,11 @@ def live_chart(fig: Any, key: str, config: dict[str, Any], on_click: Callable[[]
                                                         validate=False),
             "images": {h: picture for h, picture in pictures.items() if h not in sent},
             "config": config, "clickable": on_click is not None, "notify": notify,
-            "dragged": dragged, "fit": fit, "keys": on_key is not None}
+            "drag": drag, "fit": fit, "keys": on_key is not None}
     sent.update(pictures)
     _chart(key=key, data=data, on_click_change=on_click or _ignore,
            on_drawn_change=on_drawn or _ignore, on_missing_change=lambda: sent.clear(),
-           on_drag_change=on_drag or _ignore, on_release_change=on_release or _ignore,
-           on_key_change=on_key or _ignore,
+           on_release_change=on_release or _ignore, on_key_change=on_key or _ignore,
            width="stretch")
 
 

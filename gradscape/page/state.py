@@ -134,10 +134,10 @@ def go_to(place: lessons.Place) -> None:
 
 def on_value() -> None:
     """A value changed that decides only the results, not which inputs exist: rerun just them,
-    the chart first when it is shown (it then reruns the rest: ``views.paths.on_drawn``).
+    the chart alone first when it is shown (it then reruns the rest: ``views.paths.on_drawn``).
     When the change renames a copy (``name_copies``) the whole page reruns, sidebar included."""
     if not name_copies():
-        st.rerun(Key.PATHS if views.open_tab() is views.paths.TAB else Key.RESULTS)
+        st.rerun(Key.PANELS if views.open_tab() is views.paths.TAB else Key.RESULTS)
 
 
 def name_copies() -> bool:

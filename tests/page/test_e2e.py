@@ -112,6 +112,8 @@ X_INPUT_IS_NOT = "(v) => document.querySelector('input[aria-label=\"x\"]').value
 
 def test_dragging_the_start_moves_every_path_and_the_release_sets_it(page):
     address = page.url
+    answers = []                              # the app's route answers the drag, no rerun
+    page.on("response", lambda r: answers.append(r.status) if "/gradscape/paths?" in r.url else None)
     x, y = page.evaluate(MARKER)
     box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
     page.mouse.move(x, y)
@@ -121,7 +123,12 @@ def test_dragging_the_start_moves_every_path_and_the_release_sets_it(page):
         page.mouse.move(x + (box["x"] + 0.75 * box["width"] - x) * i / 10,
                         y + (box["y"] + 0.25 * box["height"] - y) * i / 10)
     wait_changed(page, before)                # the paths follow while the button is down
+    xs, ys = trace(page)
+    assert (xs[0], ys[0]) != (-7, 2)          # from the pointer's start: first step by hand
+    assert (xs[1], ys[1]) == pytest.approx((xs[0] * 0.905, ys[0] * -0.9))   # SGD lr 0.95
+    assert answers and set(answers) == {200}
     assert page.locator('input[aria-label="x"]').first.input_value() == "-7"   # not yet set
+    assert page.url == address
     page.mouse.up()
     page.wait_for_function(X_INPUT_IS_NOT, arg="-7")
     page.wait_for_function(CHANGED, arg=["SGD", before])
@@ -132,6 +139,26 @@ def test_dragging_the_start_moves_every_path_and_the_release_sets_it(page):
     for label in ("Momentum", "AdaGrad", "Adam"):                      # every panel's run
         assert trace(page, label)[0][0] == pytest.approx(xs[0], abs=1e-3)
     page.wait_for_function("(a) => window.location.href !== a", arg=address)      # shareable
+
+
+def test_a_finger_drags_the_start_too(app_url, chromium):
+    context = chromium.new_context(viewport={"width": 1440, "height": 1100}, has_touch=True)
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_function(APP_READY, arg=["SGD", 4], timeout=60_000)
+    x, y = page.evaluate(MARKER)
+    touch = context.new_cdp_session(page)         # real touch input: pointer events of type "touch"
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    before = snapshot(page)
+    for i in range(1, 11):
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove",
+                                                "touchPoints": [{"x": x + 12 * i, "y": y - 6 * i}]})
+    wait_changed(page, before)                    # the paths follow the finger
+    assert page.locator('input[aria-label="x"]').first.input_value() == "-7"
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_function(X_INPUT_IS_NOT, arg="-7")
+    assert float(page.locator('input[aria-label="x"]').first.input_value()) > -7
+    context.close()
 
 
 def test_the_arrow_keys_move_the_start(page):

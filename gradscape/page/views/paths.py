@@ -1,29 +1,39 @@
 """Side by side (or overlaid): the contour panels with every trajectory, playback, click to start.
 
-The chart is a live chart (``livechart``: one Plotly div updated in place) in a fragment of its
-own, ``Key.PATHS``: a value change reruns it first (``state.on_value``), and once the browser
-has drawn the new chart it asks for the rest of the results (``on_drawn``). Playback reruns the
-fragment alone, four frames a second at a chosen number of steps per second (so a long run
-moves as smoothly as a short one), once or in a loop.
+The chart is a live chart (``livechart``: one Plotly div updated in place) alone in a fragment,
+``Key.PANELS``: a value change reruns just it first (``state.on_value``; one element: the least
+the browser and the server have to do), and once the browser has drawn the new chart it asks for
+the rest of the results (``on_drawn``). Around it, the fragment ``Key.PATHS`` holds playback,
+which reruns it four frames a second at a chosen number of steps per second (so a long run moves
+as smoothly as a short one), once or in a loop.
+
+While the start marker is dragged no script reruns at all: the chart asks the app's own route
+(``gradscape.page.routes``) for the traces from the pointer's position, of the
+experiment it shows, opened for that under a key (``open_for_drag``, ``dragged``); the release
+sets the start as a click does.
 """
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
+
+import plotly.io as pio
 
 import streamlit as st
 
 from gradscape.cache import memo
-from gradscape.experiment import Config
+from gradscape.experiment import Config, Result, simulate
 from gradscape.figures import trajectory_figure
 from gradscape.figures.trajectory import trajectory_spec
 from gradscape.figures.export import TOOLBAR_CONFIG
 from gradscape.figures.look import presentation
-
-from .. import compute, form, formulas, limits, present, ui
 from gradscape.i18n import N_, _
 
+from .. import compute, form, formulas, limits, present, routes, ui
 from ..context import Context, Tab
 from ..keys import Key
 from ..livechart import live_chart
@@ -32,6 +42,7 @@ ss = st.session_state
 FRAME_SECONDS = 0.25           # playback: a frame every quarter second,
 SPEEDS = (4, 12, 40, 120)      # moving this many steps per second (1, 3, 10 or 30 per frame)
 DEFAULT_SPEED = 12
+OPEN_MAX = 512                 # experiments open for dragging, server-wide (the oldest closes)
 
 
 @memo(64)
@@ -40,7 +51,11 @@ def spec(config: Config, overlay: bool = False, upto: int | None = None,
          critical: bool = False) -> dict[str, Any]:
     """The contour panels of ``config``'s runs as the page draws them (contours as pictures),
     cut at step ``upto``: plain figure data, shared between sessions: do not change it."""
-    result = compute.result(config)
+    return panels_spec(compute.result(config), overlay, upto, critical)
+
+
+def panels_spec(result: Result, overlay: bool, upto: int | None, critical: bool) -> dict[str, Any]:
+    """The contour panels of a result as the page draws them (``spec``, uncached)."""
     return trajectory_spec(result, overlay=overlay, upto=upto, contours="raster",
                            critical=compute.critical_points(result) if critical else ())
 
@@ -59,18 +74,8 @@ def on_click() -> None:
     _start_at(_point("click"))
 
 
-def on_drag() -> None:
-    """The start marker is being dragged: only the chart follows it, as fast as it can (the
-    inputs keep the start until the release)."""
-    point = _point("drag")
-    if point is not None:
-        ss[Key.DRAG_POINT] = point
-        ss[Key.DRAGGED] = int(ss[Key.CHART]["drag"].get("seq") or 0)
-
-
 def on_release() -> None:
     """The start marker was let go (or moved by the keyboard): the start is set, as by a click."""
-    ss.pop(Key.DRAG_POINT, None)
     _start_at(_point("release"))
 
 
@@ -150,42 +155,97 @@ def playback(config: Config) -> int | None:
                              help=_("How fast playback goes: the same speed for a run of any length."))
         st.toggle(_("Loop"), key=Key.PLAY_LOOP, width="content", help=_("Start again at the end."))
         st.slider(_("Step"), 0, max(steps, 1), key=Key.UPTO, disabled=steps == 0, width="stretch")
-    return None if ss[Key.UPTO] >= steps else ss[Key.UPTO]
+    return shown_upto(config)
+
+
+def shown_upto(config: Config) -> int | None:
+    """The step playback stands at for ``config`` (None: the whole run; a new experiment, which
+    ``playback`` has not seen yet, is shown whole)."""
+    upto = ss.get(Key.UPTO)
+    if ss.get(Key.UPTO_FOR) != config or upto is None or upto >= config.steps:
+        return None
+    return int(upto)
 
 
 def chart() -> None:
-    """The contour panels with playback, rerunning alone (see the module's docstring)."""
+    """Playback and the contour panels, rerunning alone (see the module's docstring)."""
+    playback(form.current(ss, ss[Key.LINES])[0])
+    st.fragment(panels, key=Key.PANELS)()
+    if not present.presenting():
+        st.caption(_("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
+                     "focused chart); drag elsewhere to zoom, double-click to go back."))
+
+
+def panels() -> None:
+    """The contour panels at playback's step, rerunning alone (see the module's docstring)."""
     if ss.pop(Key.RERUN_APP, False):
         st.rerun()
     config = form.current(ss, ss[Key.LINES])[0]
-    dragging = Key.DRAG_POINT in ss
-    if dragging:                                 # only this chart follows the pointer
-        config = replace(config, start=ss[Key.DRAG_POINT])
-    upto = playback(config)
+    overlay, critical = bool(ss.get(Key.OVERLAY)), bool(ss.get(Key.CRITICAL_MARKS))
     try:
-        fig = spec(config, overlay=bool(ss.get(Key.OVERLAY)), upto=upto,
-                   critical=bool(ss.get(Key.CRITICAL_MARKS)))
+        fig = spec(config, overlay=overlay, upto=shown_upto(config), critical=critical)
     except limits.Busy as exc:
         ui.busy(exc)
         return
-    # run alone after a change (state.on_value): once the chart is drawn, the rest follows;
-    # not while the start is dragged: the rest follows the release
-    stale = None if dragging or ss.get(Key.RESULTS_FOR) == config else config.to_json()
+    # run alone after a change (state.on_value): once the chart is drawn, the rest follows
+    stale = None if ss.get(Key.RESULTS_FOR) == config else config.to_json()
     presenting = present.presenting()
-    panels, beside = st.columns([3, 1]) if presenting and not ss.get(Key.OVERLAY) else (st.container(), None)
-    with panels:
+    chart_column, beside = st.columns([3, 1]) if presenting and not ss.get(Key.OVERLAY) else (st.container(), None)
+    with chart_column:
         live_chart(presentation(fig) if presenting else fig, key=Key.CHART, config=TOOLBAR_CONFIG,
-                   on_click=on_click, notify=stale, on_drawn=on_drawn, on_drag=on_drag,
-                   on_release=on_release, dragged=ss.get(Key.DRAGGED, 0), fit=presenting,
-                   on_key=on_key if presenting else None)
+                   on_click=on_click, notify=stale, on_drawn=on_drawn, on_release=on_release,
+                   drag={"address": routes.ADDRESS, "key": open_for_drag(config, overlay, critical)},
+                   fit=presenting, on_key=on_key if presenting else None)
     if presenting:
         if beside is not None:
             with beside, st.container(key=Key.PRESENT_RULES):
                 formulas.strip(config, per_row=1)
         return
     formulas.strip(config)
-    st.caption(_("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
-                 "focused chart); drag elsewhere to zoom, double-click to go back."))
+
+
+# --- the drag: answered by a route, outside any script run -------------------------------------
+
+_open: OrderedDict[str, tuple[Config, bool, bool]] = OrderedDict()
+_open_lock = threading.Lock()
+
+
+class Closed(LookupError):
+    """No experiment is open for dragging under this key (never opened, or closed since)."""
+
+
+def open_for_drag(config: Config, overlay: bool, critical: bool) -> str:
+    """Open the experiment the chart shows (``config``, drawn with ``overlay`` and ``critical``
+    marks) to be dragged: the route runs it from any start in its window, and nothing else.
+    Returns its key, a hash of it (the same experiment has the same key in every session)."""
+    key = hashlib.blake2b(f"{config.to_json()}|{overlay}|{critical}".encode(), digest_size=12).hexdigest()
+    with _open_lock:
+        _open[key] = (config, overlay, critical)
+        _open.move_to_end(key)
+        while len(_open) > OPEN_MAX:
+            _open.popitem(last=False)
+    return key
+
+
+def dragged(key: str, x: float, y: float) -> str:
+    """The chart's traces and notes, ``{"data", "annotations"}`` as JSON, for the experiment
+    open under ``key`` started at (x, y) instead: what the chart draws while its start is
+    dragged. Raises `Closed` for an unknown key, ValueError for a start outside the window
+    (or not finite), `limits.Busy` when the server is busy. Nothing is cached: a drag's many
+    starts would push the results other visitors see out of the caches."""
+    with _open_lock:
+        found = _open.get(key)
+    if found is None:
+        raise Closed(_("This chart is no longer open for dragging: reload the page."))
+    config, overlay, critical = found
+    (x0, x1), (y0, y1) = compute.result(config).surface.window
+    if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
+        raise ValueError(_("The start must be inside the window [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}], "
+                           "got ({x:.6g}, {y:.6g}).").format(x0=x0, x1=x1, y0=y0, y1=y1, x=x, y=y))
+    with limits.HEAVY.slot():
+        fig = panels_spec(simulate(replace(config, start=(float(x), float(y)))), overlay, None, critical)
+    return pio.to_json({"data": fig["data"], "annotations": fig["layout"].get("annotations", [])},
+                       validate=False)
 
 
 def draw(context: Context) -> None:

@@ -1,0 +1,115 @@
+"""routes: the trajectories from a dragged start, answered outside any script run.
+
+The route is called as Starlette calls it (a Request in, a Response out); the browser test of
+the drag (test_e2e.py) goes through the served app. The trajectories are compared with the
+core's run from the same start (the core is golden-tested against torch) and, for the first
+step, with a hand calculation.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import numpy as np
+import pytest
+from starlette.requests import Request
+
+from gradscape import presets
+from gradscape.experiment import simulate
+from gradscape.page import limits, routes
+from gradscape.page.views import paths
+
+TEXTBOOK = presets.get("textbook")     # x²/20 + y², window [-10, 10] x [-5, 5]; SGD lr 0.95 first
+
+
+def ask(query: dict | str) -> tuple[int, dict]:
+    """The route's answer to ``GET /gradscape/paths?query``: (status, JSON body)."""
+    text = query if isinstance(query, str) else urlencode(query)
+    request = Request({"type": "http", "method": "GET", "path": "/" + routes.ADDRESS,
+                       "query_string": text.encode(), "headers": []})
+    response = routes.drag_paths(request)
+    return response.status_code, json.loads(response.body)
+
+
+def run_traces(data: list[dict]) -> dict[str, np.ndarray]:
+    """Each run's path in the answer (the traces with a step number per point), by label."""
+    return {t["name"]: np.column_stack([t["x"], t["y"]]) for t in data if "customdata" in t}
+
+
+def test_a_dragged_start_gets_the_core_trajectories_from_there():
+    key = paths.open_for_drag(TEXTBOOK, overlay=False, critical=False)
+    status, answer = ask({"key": key, "x": 3, "y": 1})
+    assert status == 200
+    got = run_traces(answer["data"])
+    expected = simulate(replace(TEXTBOOK, start=(3.0, 1.0)))
+    assert sorted(got) == sorted(run.label for run in expected.runs)
+    for run in expected.runs:
+        np.testing.assert_allclose(got[run.label], run.points, rtol=1e-12, atol=1e-12)
+    # SGD lr 0.95 on x²/20 + y² (gradient (x/10, 2y)), by hand: x·(1 − 0.095), y·(1 − 1.9)
+    assert got["SGD"][1] == pytest.approx((3 * 0.905, -0.9))
+    starts = [t for t in answer["data"] if t["name"] == "start"]
+    assert len(starts) == 4 and all((t["x"], t["y"]) == ([3.0], [1.0]) for t in starts)
+    assert [a["text"] for a in answer["annotations"]] == ["SGD", "Momentum", "AdaGrad", "Adam"]
+
+
+def test_the_overlay_is_answered_as_drawn():
+    key = paths.open_for_drag(TEXTBOOK, overlay=True, critical=False)
+    status, answer = ask({"key": key, "x": -2.5, "y": 4})
+    assert status == 200
+    assert {t["xaxis"] for t in answer["data"]} == {"x"}              # one panel
+    assert run_traces(answer["data"])["Adam"][0] == pytest.approx((-2.5, 4))
+
+
+@pytest.mark.parametrize("query, status, message", [
+    ({"key": "0123", "x": 1, "y": 1}, 404, "no longer open"),
+    ({"x": 1, "y": 1}, 404, "no longer open"),
+    ({"key": "K", "x": "nan", "y": 1}, 400, "x must be a finite number, got 'nan'"),
+    ({"key": "K", "x": 1, "y": "1e999"}, 400, "y must be a finite number"),
+    ({"key": "K", "x": "one", "y": 1}, 400, "x must be a finite number, got 'one'"),
+    ({"key": "K", "y": 1}, 400, "x must be a finite number, got None"),
+    ({"key": "K", "x": 10.5, "y": 0}, 400, "inside the window [-10, 10] × [-5, 5], got (10.5, 0)"),
+    ({"key": "K", "x": 0, "y": -6}, 400, "inside the window"),
+    ("key=K&x=1&y=" + "1" * 300, 400, "too long"),
+])
+def test_a_bad_request_gets_a_4xx_saying_what_is_wrong(query, status, message):
+    key = paths.open_for_drag(TEXTBOOK, overlay=False, critical=False)
+    if isinstance(query, dict):
+        query = {k: key if v == "K" else v for k, v in query.items()}
+    got, answer = ask(query)
+    assert got == status
+    assert message in answer["error"]
+
+
+def test_a_busy_server_says_so(monkeypatch):
+    config = replace(TEXTBOOK, steps=29)                 # not computed yet by another test
+    key = paths.open_for_drag(config, overlay=False, critical=False)
+    taken, done = threading.Barrier(limits.HEAVY.slots + 1), threading.Event()
+
+    def hold() -> None:                                  # another visitor's computation
+        with limits.HEAVY.slot():
+            taken.wait()
+            done.wait()
+
+    holders = [threading.Thread(target=hold) for _ in range(limits.HEAVY.slots)]
+    for thread in holders:
+        thread.start()
+    taken.wait()                                         # every slot is taken
+    monkeypatch.setattr(limits.HEAVY, "wait", 0.0)
+    try:
+        status, answer = ask({"key": key, "x": 1, "y": 1})
+    finally:
+        done.set()
+        for thread in holders:
+            thread.join()
+    assert status == 503 and answer["error"] == limits.BUSY
+
+
+def test_only_the_newest_experiments_stay_open(monkeypatch):
+    monkeypatch.setattr(paths, "OPEN_MAX", 2)
+    first = paths.open_for_drag(replace(TEXTBOOK, steps=5), False, False)
+    paths.open_for_drag(replace(TEXTBOOK, steps=6), False, False)
+    paths.open_for_drag(replace(TEXTBOOK, steps=7), False, False)
+    assert ask({"key": first, "x": 1, "y": 1})[0] == 404
+    assert paths.open_for_drag(TEXTBOOK, False, False) == paths.open_for_drag(TEXTBOOK, False, False)
