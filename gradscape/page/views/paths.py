@@ -113,6 +113,8 @@ def on_key() -> None:
                                                     config.steps, playing)
     if ss[Key.PLAYING] != playing:
         ss[Key.RERUN_APP] = True
+    else:                         # the chart's fragment is inside playback's: the slider moves too
+        st.rerun(Key.PATHS)
 
 
 def on_drawn() -> None:
