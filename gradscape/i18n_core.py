@@ -74,7 +74,31 @@ def core_messages() -> Iterator[tuple[str, str]]:
                     yield f"{cls.__module__.replace('.', '/')}.py", h.help
                 if h.range_text:
                     yield f"{cls.__module__.replace('.', '/')}.py", h.range_text
+    yield from (("optimizers/rules.py", note) for note in sorted(set(rule_notes())))
     del surfaces
+
+
+# Enough options to meet every note the update rules write: momentum plain, dampened and
+# Nesterov (SGD's notes differ), a wrapper's inner optimizer (Lookahead, SAM).
+_RULE_OPTIONS = ({}, {"momentum": 0.9}, {"momentum": 0.9, "dampening": 0.5},
+                 {"momentum": 0.9, "nesterov": True}, {"optimizer": {"name": "SGD", "params": {}}})
+
+
+def rule_notes() -> Iterator[str]:
+    """The notes in words under the update rules (``optimizers.rules``): every optimizer with
+    a written rule, with each of ``_RULE_OPTIONS`` it accepts, in every notation."""
+    import optimizers
+    from optimizers.rules import NOTATIONS, RULES, rule
+
+    for name in RULES:
+        for options in _RULE_OPTIONS:
+            try:
+                optimizer = optimizers.make(name, options)
+            except (ValueError, TypeError):
+                continue                 # an option this optimizer does not take
+            for notation in NOTATIONS:
+                if rule(optimizer, notation).note:
+                    yield rule(optimizer, notation).note
 
 
 @lru_cache(maxsize=None)

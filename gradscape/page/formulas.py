@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gradscape.experiment import Config
-from gradscape.i18n import N_, _
+from gradscape.i18n import N_, _, in_this_language
 from optimizers.rules import NOTATIONS, rule, schedule_rule
 
 from .keys import Key
@@ -28,7 +28,7 @@ def notation_switch() -> str:
     """The notation the rules are written in (``Key.NOTATION``)."""
     ss.setdefault(Key.NOTATION, "torch")
     st.segmented_control(_("Notation"), NOTATIONS, key=Key.NOTATION, width="content",
-                         format_func=lambda n: _(NOTATION_LABELS[n]), help=_(CORRESPONDENCE))
+                         format_func=in_this_language(lambda n: _(NOTATION_LABELS[n])), help=_(CORRESPONDENCE))
     return ss.get(Key.NOTATION) or "torch"
 
 
