@@ -10,7 +10,9 @@ from i18n_text import english_words, visible_text
 
 from gradscape.i18n import translate
 from gradscape.page.form import FORMULA_OPTION
+from gradscape.page import lessons
 from gradscape.page.keys import Key
+from gradscape.page.text import md_escape
 from gradscape.page.lang import initial
 from gradscape.page.views import TABS
 
@@ -37,6 +39,39 @@ def test_the_presets_show_no_english_but_code(lang, preset):
         at.session_state[Key.VIEW] = translate("Data and fit", lang)
         at.run()
         assert english_words(visible_text(at)) == set()
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+@pytest.mark.parametrize("lesson, step", [("saddle", "2"), ("minibatch", "4"), ("schedules", "4")])
+def test_a_lesson_step_shows_no_english_but_code(lang, lesson, step):
+    """The lesson panel's text comes from the lesson's file in the reader's language, its buttons
+    from the catalogue, the step's line labels (a preset's) are translated; so is the answer."""
+    at = start(lang=lang, lesson=lesson, step=step)
+    chosen = lessons.by_id(lesson).steps[int(step) - 1]
+    texts = visible_text(at)
+    assert f"#### {chosen.title.get(lang)}" in texts
+    assert translate("Next", lang) in texts
+    assert english_words(texts) == set()
+    at.button(key=Key.LESSON_RUN).click().run()
+    assert not at.exception, at.exception
+    assert english_words(visible_text(at)) == set()
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+@pytest.mark.parametrize("notation", ["torch", "textbook", "ema"])
+def test_presentation_mode_and_its_rules_show_no_english_but_code(lang, notation):
+    """``present=1``: the one-line header, the rule strip beside the panels, its notation switch,
+    the correspondence of the notations and the rules' notes (the core's, ``i18n_core``)."""
+    at = start(lang=lang, present="1")
+    at.session_state[Key.NOTATION] = notation
+    at.run()
+    assert not at.exception, at.exception
+    texts = visible_text(at)
+    assert translate("Presentation mode", lang) in texts
+    assert english_words(texts) == set()
+    if notation == "textbook":         # SGD with momentum and Adam have a note in this notation
+        note = "The textbook's velocity is v = −η·b, torch's buffer b times −η; α = μ."
+        assert md_escape(translate(note, lang)) in texts
 
 
 def test_a_formula_error_is_told_in_chinese_with_its_column():
