@@ -42,6 +42,23 @@ def test_the_presets_show_no_english_but_code(lang, preset):
 
 
 @pytest.mark.parametrize("lang", CHINESE)
+def test_every_lessons_text_has_no_english_but_code(lang):
+    """Each lesson file's texts in the reader's language (titles, steps, questions, choices,
+    answers): the glossary's terms, not English words (formulas and `code` aside)."""
+    english = {}
+    for lesson in lessons.catalogue():
+        texts = [lesson.title, lesson.summary]
+        for step in lesson.steps:
+            texts += [step.title, step.text]
+            if step.question is not None:
+                texts += [step.question.text, step.question.explain, *step.question.choices]
+        found = english_words([text.get(lang) for text in texts])
+        if found:
+            english[lesson.id] = found
+    assert english == {}
+
+
+@pytest.mark.parametrize("lang", CHINESE)
 @pytest.mark.parametrize("lesson, step", [("saddle", "2"), ("minibatch", "4"), ("schedules", "4")])
 def test_a_lesson_step_shows_no_english_but_code(lang, lesson, step):
     """The lesson panel's text comes from the lesson's file in the reader's language, its buttons
