@@ -124,5 +124,28 @@ def core(message: str) -> str:
     return message
 
 
+# The words inside the update rules' LaTeX (``\text{...}`` in optimizers/rules.py, a symbol's
+# subscript such as \eta_{\text{base}} aside): each is translated where a rule is shown.
+FORMULA_WORDS = (
+    N_("from the last"), N_("pairs"), N_("strong Wolfe"), N_("bias-corrected"), N_("else"),
+    N_("every"), N_("then"), N_("(cosine, first"), N_("after"), N_("steps without improvement"),
+    N_("each scheduler in turn, switching at the milestones"), N_("factor"),
+)
+_TEXT = re.compile(r"(?<![_{])\\text\{([^{}]*)\}")
+
+
+def formula(latex: str) -> str:
+    r"""A rule's LaTeX with the words of its ``\text{...}`` in the session's language (their
+    spaces kept); symbols, numbers and subscripts as they are."""
+    def words(match: re.Match[str]) -> str:
+        text = match.group(1)
+        inner = text.strip()
+        if inner not in FORMULA_WORDS:
+            return match.group(0)
+        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        return "\\text{" + lead + _(inner) + trail + "}"
+    return _TEXT.sub(words, latex)
+
+
 # The Hessian's verdicts on a critical point (surfaces.critical's kinds), shown translated.
 KINDS = (N_("minimum"), N_("maximum"), N_("saddle"), N_("degenerate"))

@@ -219,6 +219,22 @@ def test_torchs_own_error_in_chinese_keeps_the_value():
     assert core("not a message we know") == "not a message we know"
 
 
+def test_the_words_in_the_rules_latex_are_translated():
+    """Every worded \\text{...} of optimizers/rules.py (a subscript such as \\eta_{\\text{base}}
+    aside) is one of ``FORMULA_WORDS`` or code; ``formula`` tells it in the reader's language."""
+    from gradscape.i18n_core import FORMULA_WORDS, formula
+    source = (ROOT / "optimizers/rules.py").read_text(encoding="utf-8")
+    worded = {text.strip() for text in re.findall(r"(?<![_{])\\text\{([^{}]*)\}", source)
+              if re.search("[A-Za-z]{2}", text) and '"' not in text}      # '"': a value, filled in
+    assert worded - set(FORMULA_WORDS) == {r"(exp\_range)", r"max\_iter", "-sum"}     # code, a symbol
+    assert set(FORMULA_WORDS) <= worded
+    latex = r"\max(\gamma \eta_{t-1}, \eta_{\min}) \text{ after } p \text{ steps without improvement}"
+    assert formula(latex) == latex
+    set_language("zh-Hans")
+    assert formula(latex) == r"\max(\gamma \eta_{t-1}, \eta_{\min}) \text{ 在 } p \text{ 步没有改善之后}"
+    assert formula(r"\eta_{\text{base}}") == r"\eta_{\text{base}}"
+
+
 def test_hyperparameter_help_is_translated_and_keywords_stay():
     import optimizers
     adam = optimizers.ALL_OPTIMIZERS["Adam"]

@@ -10,6 +10,7 @@ import streamlit as st
 
 from gradscape.experiment import Config
 from gradscape.i18n import N_, _, in_this_language
+from gradscape.i18n_core import formula
 from optimizers.rules import NOTATIONS, rule, schedule_rule
 
 from .keys import Key
@@ -54,10 +55,10 @@ def one(line, notation: str) -> None:
                                                                     name=optimizer.name))
         return
     st.markdown(md_escape(line.label))
-    st.latex(written.latex())
+    st.latex(formula(written.latex()))
     if scheduler is not None:
         try:
-            st.latex(r"\eta \to \eta_t:\ " + schedule_rule(scheduler).latex())
+            st.latex(r"\eta \to \eta_t:\ " + formula(schedule_rule(scheduler).latex()))
         except KeyError:
             pass
     if written.note:

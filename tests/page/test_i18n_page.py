@@ -75,11 +75,13 @@ def test_a_lesson_step_shows_no_english_but_code(lang, lesson, step):
 
 
 @pytest.mark.parametrize("lang", CHINESE)
-@pytest.mark.parametrize("notation", ["torch", "textbook", "ema"])
-def test_presentation_mode_and_its_rules_show_no_english_but_code(lang, notation):
+@pytest.mark.parametrize("preset, notation", [("textbook", "torch"), ("textbook", "textbook"),
+                                              ("textbook", "ema"), ("warmup", "torch")])
+def test_presentation_mode_and_its_rules_show_no_english_but_code(lang, preset, notation):
     """``present=1``: the one-line header, the rule strip beside the panels, its notation switch,
-    the correspondence of the notations and the rules' notes (the core's, ``i18n_core``)."""
-    at = start(lang=lang, present="1")
+    the correspondence of the notations, the rules' notes and the words in their LaTeX (the
+    core's, ``i18n_core``)."""
+    at = start(lang=lang, preset=preset, present="1")
     at.session_state[Key.NOTATION] = notation
     at.run()
     assert not at.exception, at.exception
@@ -89,6 +91,9 @@ def test_presentation_mode_and_its_rules_show_no_english_but_code(lang, notation
     if notation == "textbook":         # SGD with momentum and Adam have a note in this notation
         note = "The textbook's velocity is v = −η·b, torch's buffer b times −η; α = μ."
         assert md_escape(translate(note, lang)) in texts
+    if preset == "warmup":             # SequentialLR's rule says in words how it switches
+        words = translate("each scheduler in turn, switching at the milestones", lang)
+        assert any(words in text for text in texts if text)
 
 
 def test_a_formula_error_is_told_in_chinese_with_its_column():
