@@ -84,7 +84,8 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "momentum_bump": {
         "name": N_("Momentum over a bump"),
-        "title": N_("Two valleys, (x² − 1)² + x/2 + y²: momentum rolls over the bump into the deeper one"),
+        "title": N_("Two valleys, (x² − 1)² + x/2 + y²: momentum rolls over the bump into the "
+                    "deeper one"),
         # from (2, 1) with lr 0.01: SGD stops in the right valley (x ≈ 0.93); momentum 0.9 rolls
         # over the bump into the deeper left one (x ≈ −1.06); 0.95 rolls over and back again
         "config": {"surface": {"expr": "(x^2 - 1)^2 + 0.5*x + y^2", "window": [[-2, 2.5], [-1.5, 1.5]]},

@@ -29,7 +29,8 @@ def notation_switch() -> str:
     """The notation the rules are written in (``Key.NOTATION``)."""
     ss.setdefault(Key.NOTATION, "torch")
     st.segmented_control(_("Notation"), NOTATIONS, key=Key.NOTATION, width="content",
-                         format_func=in_this_language(lambda n: _(NOTATION_LABELS[n])), help=_(CORRESPONDENCE))
+                         format_func=in_this_language(lambda n: _(NOTATION_LABELS[n])),
+                         help=_(CORRESPONDENCE))
     return ss.get(Key.NOTATION) or "torch"
 
 

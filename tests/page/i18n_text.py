@@ -117,8 +117,9 @@ WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9_]+")    # L
 
 def english_words(texts: list[str]) -> set[str]:
     """The English words of ``texts``: runs of two or more Latin letters that are not code
-    names (``CODE``), after dropping HTML tags and entities, Plotly's %{...} fields, LaTeX ($$ blocks $$
-    and $inline$ formulas but the words of their \\text{...}; commands), URLs and `code spans`."""
+    names (``CODE``), after dropping HTML tags and entities, Plotly's %{...} fields, LaTeX ($$
+    blocks $$ and $inline$ formulas, all but the words of their \\text{...}), URLs and
+    `code spans`."""
     found = set()
     for text in texts:
         text = re.sub(r"\\([^\w\s]|_)", r"\1", str(text or ""))         # Markdown's escapes
