@@ -74,7 +74,31 @@ def core_messages() -> Iterator[tuple[str, str]]:
                     yield f"{cls.__module__.replace('.', '/')}.py", h.help
                 if h.range_text:
                     yield f"{cls.__module__.replace('.', '/')}.py", h.range_text
+    yield from (("optimizers/rules.py", note) for note in sorted(set(rule_notes())))
     del surfaces
+
+
+# Enough options to meet every note the update rules write: momentum plain, dampened and
+# Nesterov (SGD's notes differ), a wrapper's inner optimizer (Lookahead, SAM).
+_RULE_OPTIONS = ({}, {"momentum": 0.9}, {"momentum": 0.9, "dampening": 0.5},
+                 {"momentum": 0.9, "nesterov": True}, {"optimizer": {"name": "SGD", "params": {}}})
+
+
+def rule_notes() -> Iterator[str]:
+    """The notes in words under the update rules (``optimizers.rules``): every optimizer with
+    a written rule, with each of ``_RULE_OPTIONS`` it accepts, in every notation."""
+    import optimizers
+    from optimizers.rules import NOTATIONS, RULES, rule
+
+    for name in RULES:
+        for options in _RULE_OPTIONS:
+            try:
+                optimizer = optimizers.make(name, options)
+            except (ValueError, TypeError):
+                continue                 # an option this optimizer does not take
+            for notation in NOTATIONS:
+                if rule(optimizer, notation).note:
+                    yield rule(optimizer, notation).note
 
 
 @lru_cache(maxsize=None)
@@ -98,6 +122,29 @@ def core(message: str) -> str:
                 fields["problem"] = core(fields["problem"])
             return _(template).format(**fields)
     return message
+
+
+# The words inside the update rules' LaTeX (``\text{...}`` in optimizers/rules.py, a symbol's
+# subscript such as \eta_{\text{base}} aside): each is translated where a rule is shown.
+FORMULA_WORDS = (
+    N_("from the last"), N_("pairs"), N_("strong Wolfe"), N_("bias-corrected"), N_("else"),
+    N_("every"), N_("then"), N_("(cosine, first"), N_("after"), N_("steps without improvement"),
+    N_("each scheduler in turn, switching at the milestones"), N_("factor"),
+)
+_TEXT = re.compile(r"(?<![_{])\\text\{([^{}]*)\}")
+
+
+def formula(latex: str) -> str:
+    r"""A rule's LaTeX with the words of its ``\text{...}`` in the session's language (their
+    spaces kept); symbols, numbers and subscripts as they are."""
+    def words(match: re.Match[str]) -> str:
+        text = match.group(1)
+        inner = text.strip()
+        if inner not in FORMULA_WORDS:
+            return match.group(0)
+        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        return "\\text{" + lead + _(inner) + trail + "}"
+    return _TEXT.sub(words, latex)
 
 
 # The Hessian's verdicts on a critical point (surfaces.critical's kinds), shown translated.

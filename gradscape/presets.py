@@ -1,6 +1,7 @@
 """Named experiments: the seeds' demonstrations, ready to open in the app or render from the CLI."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from gradscape.experiment import Config, load
@@ -61,8 +62,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("SGD", N_("lr 0.26: too large"), lr=0.26)]},
     },
     "seed_learning_rates": {
-        "name": "y = 4x²: the seed's five learning rates",
-        "title": "y = 4x² from x = 2 (seed 002): learning rates 0.01, 0.1, 0.125, 0.2, 0.3",
+        "name": N_("y = 4x²: the seed's five learning rates"),
+        "title": N_("y = 4x² from x = 2 (seed 002): learning rates 0.01, 0.1, 0.125, 0.2, 0.3"),
         # the seed's own experiment: gradient 8x, so one step maps x to (1 − 8·lr)·x: 0.92 (slow),
         # 0.2, 0 (the minimum in one step), −0.6 (across and back), −1.4 (away, ever farther)
         "config": {"surface": {"expr": "4*x^2", "window": [[-3, 3], [-1, 1]]},
@@ -74,16 +75,17 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("SGD", "lr 0.3", lr=0.3)]},
     },
     "saddle_axis": {
-        "name": "Saddle x² − y², on its ridge",
-        "title": "The saddle x² − y² from (-1.8, 0): the gradient never points off the x axis",
+        "name": N_("Saddle x² − y², on its ridge"),
+        "title": N_("The saddle x² − y² from (-1.8, 0): the gradient never points off the x axis"),
         "config": {"surface": "saddle", "start": [-1.8, 0.0], "steps": 60, "optimizers": [
             _opt("SGD", "SGD", lr=0.05),
             _opt("SGD", "Momentum", lr=0.05, momentum=0.9),
             _opt("Adam", "Adam", lr=0.1)]},
     },
     "momentum_bump": {
-        "name": "Momentum over a bump",
-        "title": "Two valleys, (x² − 1)² + x/2 + y²: momentum rolls over the bump into the deeper one",
+        "name": N_("Momentum over a bump"),
+        "title": N_("Two valleys, (x² − 1)² + x/2 + y²: momentum rolls over the bump into the "
+                    "deeper one"),
         # from (2, 1) with lr 0.01: SGD stops in the right valley (x ≈ 0.93); momentum 0.9 rolls
         # over the bump into the deeper left one (x ≈ −1.06); 0.95 rolls over and back again
         "config": {"surface": {"expr": "(x^2 - 1)^2 + 0.5*x + y^2", "window": [[-2, 2.5], [-1.5, 1.5]]},
@@ -94,16 +96,16 @@ PRESETS: dict[str, dict[str, Any]] = {
             _opt("SGD", "momentum 0.95", lr=0.01, momentum=0.95)]},
     },
     "warmup": {
-        "name": "Warm-up",
-        "title": "Warm-up on x⁴ + y⁴: a large lr survives the steep start when it starts small",
+        "name": N_("Warm-up"),
+        "title": N_("Warm-up on x⁴ + y⁴: a large lr survives the steep start when it starts small"),
         # curvature 12x²: at x = 3.5 lr 0.05 overshoots ever farther (lr·f'' ≈ 7 > 2); ramped up
         # from 0.005 over 20 steps it lets x shrink first, then goes 10x faster than lr 0.005
         "config": {"surface": {"expr": "x^4 + y^4", "window": [[-4, 4], [-4, 4]]},
                    "start": [3.5, 2.5], "steps": 100, "optimizers": [
             _opt("SGD", "lr 0.005", lr=0.005),
-            _opt("SGD", "warm-up to 0.05", {"name": "LinearLR",
-                                            "params": {"start_factor": 0.1, "total_iters": 20}}, lr=0.05),
-            _opt("SGD", "warm-up, cosine", {"name": "SequentialLR", "params": {
+            _opt("SGD", N_("warm-up to 0.05"), {"name": "LinearLR",
+                                                "params": {"start_factor": 0.1, "total_iters": 20}}, lr=0.05),
+            _opt("SGD", N_("warm-up, cosine"), {"name": "SequentialLR", "params": {
                 "schedulers": [{"name": "LinearLR", "params": {"start_factor": 0.1, "total_iters": 20}},
                                {"name": "CosineAnnealingLR", "params": {"T_max": 80}}],
                 "milestones": [20]}}, lr=0.05)]},
@@ -163,8 +165,13 @@ def get(name: str) -> Config:
     """The preset's validated Config; ValueError for an unknown name."""
     if name not in PRESETS:
         raise ValueError(f"unknown preset '{name}'; known: {', '.join(PRESETS)}")
-    config = PRESETS[name]["config"]      # its line labels in the reader's language
-    return load({**config, "optimizers": [{**line, "label": _(line["label"])} for line in config["optimizers"]]})
+    return labelled(load(PRESETS[name]["config"]))
+
+
+def labelled(config: Config) -> Config:
+    """``config`` with its line labels in the reader's language ("constant" -> "常数"); a label
+    the catalogue does not hold ("Adam", "lr 0.1") stays as it is. For presets and lesson steps."""
+    return replace(config, lines=tuple(replace(line, label=_(line.label)) for line in config.lines))
 
 
 def title(name: str) -> str:

@@ -153,7 +153,50 @@ def test_a_presets_title_and_labels_follow_the_language():
     assert [line.label for line in presets.get("textbook").lines] == ["SGD", "Momentum", "AdaGrad", "Adam"]
 
 
+def test_a_lesson_steps_labels_and_its_links_warning_follow_the_language():
+    from gradscape.page import lessons
+    from gradscape.page.url import decode_url
+    first = lessons.Place("minibatch", 0)           # its line: the preset's "batch GD (50 rows)"
+    assert [line.label for line in lessons.step_of(first).config.lines] == ["batch GD (50 rows)"]
+    set_language("zh-Hans")
+    assert [line.label for line in lessons.step_of(first).config.lines] == [_("batch GD (50 rows)")]
+    assert HAN.search(_("batch GD (50 rows)"))
+    warning = decode_url({"lesson": "saddle", "step": "99"}).warning
+    assert HAN.search(warning) and "saddle" in warning and "99" in warning
+    assert HAN.search(decode_url({"lesson": "nosuchlesson"}).warning)
+
+
 # --- the core's messages --------------------------------------------------------------------
+
+def _notes_in_the_source() -> set[str]:
+    """Every note optimizers/rules.py writes, read from its text: Rule's third argument, a
+    ``note=`` keyword, a ``note = ...`` assignment (each string in them)."""
+    import ast
+    tree = ast.parse((ROOT / "optimizers/rules.py").read_text(encoding="utf-8"))
+    spots = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Rule" and len(node.args) > 2:
+            spots.append(node.args[2])
+        if isinstance(node, ast.Call):
+            spots += [k.value for k in node.keywords if k.arg == "note"]
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "note" for t in node.targets):
+            spots.append(node.value)
+
+    def texts(node):                    # its string constants, a condition's ("torch") aside
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
+            yield node.value
+        elif not isinstance(node, ast.Compare):
+            for child in ast.iter_child_nodes(node):
+                yield from texts(child)
+    return {text for spot in spots for text in texts(spot)}
+
+
+def test_every_note_of_the_update_rules_is_collected_and_translated():
+    from gradscape.i18n_core import rule_notes
+    assert set(rule_notes()) == _notes_in_the_source()
+    for lang in CHINESE:
+        assert all(HAN.search(translate(note, lang)) for note in rule_notes())
+
 
 def test_a_formula_error_keeps_its_column_in_chinese():
     from surfaces.expr import FormulaError, parse
@@ -174,6 +217,22 @@ def test_torchs_own_error_in_chinese_keeps_the_value():
     set_language("zh-Hans")
     assert core(str(caught.value)) == "无效的学习率：-1.0"
     assert core("not a message we know") == "not a message we know"
+
+
+def test_the_words_in_the_rules_latex_are_translated():
+    """Every worded \\text{...} of optimizers/rules.py (a subscript such as \\eta_{\\text{base}}
+    aside) is one of ``FORMULA_WORDS`` or code; ``formula`` tells it in the reader's language."""
+    from gradscape.i18n_core import FORMULA_WORDS, formula
+    source = (ROOT / "optimizers/rules.py").read_text(encoding="utf-8")
+    worded = {text.strip() for text in re.findall(r"(?<![_{])\\text\{([^{}]*)\}", source)
+              if re.search("[A-Za-z]{2}", text) and '"' not in text}      # '"': a value, filled in
+    assert worded - set(FORMULA_WORDS) == {r"(exp\_range)", r"max\_iter", "-sum"}     # code, a symbol
+    assert set(FORMULA_WORDS) <= worded
+    latex = r"\max(\gamma \eta_{t-1}, \eta_{\min}) \text{ after } p \text{ steps without improvement}"
+    assert formula(latex) == latex
+    set_language("zh-Hans")
+    assert formula(latex) == r"\max(\gamma \eta_{t-1}, \eta_{\min}) \text{ 在 } p \text{ 步没有改善之后}"
+    assert formula(r"\eta_{\text{base}}") == r"\eta_{\text{base}}"
 
 
 def test_hyperparameter_help_is_translated_and_keywords_stay():

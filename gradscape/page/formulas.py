@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from gradscape.experiment import Config
-from gradscape.i18n import N_, _
+from gradscape.i18n import N_, _, in_this_language
+from gradscape.i18n_core import formula
 from optimizers.rules import NOTATIONS, rule, schedule_rule
 
 from .keys import Key
@@ -28,7 +29,8 @@ def notation_switch() -> str:
     """The notation the rules are written in (``Key.NOTATION``)."""
     ss.setdefault(Key.NOTATION, "torch")
     st.segmented_control(_("Notation"), NOTATIONS, key=Key.NOTATION, width="content",
-                         format_func=lambda n: _(NOTATION_LABELS[n]), help=_(CORRESPONDENCE))
+                         format_func=in_this_language(lambda n: _(NOTATION_LABELS[n])),
+                         help=_(CORRESPONDENCE))
     return ss.get(Key.NOTATION) or "torch"
 
 
@@ -54,10 +56,10 @@ def one(line, notation: str) -> None:
                                                                     name=optimizer.name))
         return
     st.markdown(md_escape(line.label))
-    st.latex(written.latex())
+    st.latex(formula(written.latex()))
     if scheduler is not None:
         try:
-            st.latex(r"\eta \to \eta_t:\ " + schedule_rule(scheduler).latex())
+            st.latex(r"\eta \to \eta_t:\ " + formula(schedule_rule(scheduler).latex()))
         except KeyError:
             pass
     if written.note:

@@ -128,7 +128,7 @@ def _question(question: lessons.Question | None, lang: str) -> None:
     """The question and its choices; the run button; the answer once the run is over."""
     done = answered()
     if question is not None:
-        lines = [f"**{_('Predict')}:** {question.text.get(lang)}"]
+        lines = [_("**Predict:** {question}").format(question=question.text.get(lang))]
         for i, choice in enumerate(question.choices):
             line = f"**{LETTERS[i]}.** {choice.get(lang)}"
             lines.append(f":green[{line} :material/check_circle:]" if done and i == question.answer else line)

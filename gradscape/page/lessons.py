@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from gradscape import presets
 from gradscape.experiment import Config, ConfigError, load
-from gradscape.i18n import LANGUAGES
+from gradscape.i18n import LANGUAGES, _
 
 from . import url
 from .settings import View
@@ -100,7 +100,7 @@ def _stamp(folder: Path) -> tuple[tuple[str, int], ...]:
 def _load_all(folder: Path, stamp: tuple[tuple[str, int], ...]) -> tuple[tuple[Lesson, ...], tuple[str, ...]]:
     good: dict[str, tuple[str, Lesson]] = {}
     bad = []
-    for name, _ in stamp:
+    for name, _mtime in stamp:
         try:
             lesson = load_file(folder / name)
         except LessonError as exc:
@@ -110,7 +110,7 @@ def _load_all(folder: Path, stamp: tuple[tuple[str, int], ...]) -> tuple[tuple[L
             bad.append(f"lessons/{name}: the id '{lesson.id}' is taken by {good[lesson.id][0]}")
             continue
         good[lesson.id] = (name, lesson)
-    return tuple(lesson for _, lesson in good.values()), tuple(bad)
+    return tuple(lesson for _name, lesson in good.values()), tuple(bad)
 
 
 def by_id(lesson_id: str) -> Lesson | None:
@@ -256,12 +256,12 @@ def find(lesson: str, step: str | None) -> tuple[Place | None, str | None]:
     if chosen is None and lesson.isdigit() and 1 <= int(lesson) <= len(lessons):
         chosen = lessons[int(lesson) - 1]
     if chosen is None:
-        return None, f"there is no lesson '{lesson[:40]}'"
+        return None, _("there is no lesson '{lesson}'").format(lesson=lesson[:40])
     if step is None:
         return Place(chosen.id, 0), None
     if not step.isdigit() or not 1 <= int(step) <= len(chosen.steps):
-        return Place(chosen.id, 0), (f"lesson '{chosen.id}' has steps 1 to {len(chosen.steps)}, "
-                                     f"not '{step[:20]}'")
+        return Place(chosen.id, 0), _("lesson '{lesson}' has steps 1 to {n}, not '{step}'").format(
+            lesson=chosen.id, n=len(chosen.steps), step=step[:20])
     return Place(chosen.id, int(step) - 1), None
 
 
@@ -283,7 +283,9 @@ def neighbour(place: Place, delta: int) -> Place | None:
 
 
 def step_of(place: Place) -> Step:
-    """The step a place names (it came from ``find`` or the page: it exists)."""
+    """The step a place names (it came from ``find`` or the page: it exists), its line labels
+    in the reader's language as a preset's are (``presets.labelled``)."""
     lesson = by_id(place.lesson)
     assert lesson is not None, place
-    return lesson.steps[place.step]
+    step = lesson.steps[place.step]
+    return replace(step, config=presets.labelled(step.config))

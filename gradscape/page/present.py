@@ -55,7 +55,7 @@ def toggle() -> None:
                    help=_("For a projector: the sidebar folded away, large type, the panels filling "
                           "the screen; on the panels → ← step one update, Space plays and pauses, "
                           "Home and End go to the first and the last step. Bookmark the address: "
-                          "it ends in present=1."))
+                          "it ends in `present=1`."))
     if on != ss.get(Key.PRESENT_SHOWN, False):
         st.rerun()
 

@@ -113,7 +113,8 @@ def _lesson(params: Mapping[str, Any]) -> Decoded:
         found = lessons.step_of(place)
         decoded = Decoded(found.config, found.view)
     if warning is not None:
-        warning = f"This link could not be used as it was ({warning}); showing the lesson's first step."
+        warning = _("This link could not be used as it was ({reason}); showing the lesson's first "
+                    "step.").format(reason=warning)
     return replace(decoded, lesson=place, warning=warning)
 
 

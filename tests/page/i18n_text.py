@@ -28,7 +28,13 @@ CODE = {
     "Rosenbrock", "Himmelblau", "Beale", "Booth", "Matyas", "Rastrigin", "Ackley", "Goldstein", "Price",
     "Lévi", "McCormick", "Styblinski", "Tang", "Easom", "Eggholder", "Hölder", "Newton", "Schulz",
     "Saitō", "L2", "drop_last", "CC0", "True", "False", "None", "sum", "tanh", "MP4",
+    "PageDown", "PageUp", "Home", "End",          # keys as their caps print them (lessons, presentation)
+    "Wolfe", "exp_range",                         # a line search's name, CyclicLR's mode
 }
+# LaTeX ($$ blocks $$ and $inline$): only the words of its \text{...} are read, a symbol's
+# subscript (\eta_{\text{base}}) aside; the rest is symbols.
+MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
+MATH_TEXT = re.compile(r"(?<![_{])\\text\{([^{}]*)\}")
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -111,12 +117,14 @@ WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ0-9_]+")    # L
 
 def english_words(texts: list[str]) -> set[str]:
     """The English words of ``texts``: runs of two or more Latin letters that are not code
-    names (``CODE``), after dropping HTML tags, Plotly's %{...} fields, LaTeX commands, URLs and
+    names (``CODE``), after dropping HTML tags and entities, Plotly's %{...} fields, LaTeX ($$
+    blocks $$ and $inline$ formulas, all but the words of their \\text{...}), URLs and
     `code spans`."""
     found = set()
     for text in texts:
         text = re.sub(r"\\([^\w\s]|_)", r"\1", str(text or ""))         # Markdown's escapes
-        text = re.sub(r"\$\$.*?\$\$|%\{[^}]*\}|<[^>]+>|\\[A-Za-z]+|`[^`]*`|https?://\S+|[\w./-]+\.py\b|:material/[a-z_]+:", " ", text, flags=re.S)
+        text = MATH.sub(lambda math: " " + " ".join(MATH_TEXT.findall(math.group(0))) + " ", text)
+        text = re.sub(r"%\{[^}]*\}|<[^>]+>|&\w+;|\\[A-Za-z]+|`[^`]*`|https?://\S+|[\w./-]+\.py\b|:material/[a-z_]+:", " ", text, flags=re.S)
         text = re.sub(r"\b[\w.]+\([^)]*\)", " ", text)          # a call, e.g. torch.optim.AdamW(…)
         for word in WORD.findall(text):
             if word not in CODE and word.lower() not in CODE:

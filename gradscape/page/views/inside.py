@@ -12,6 +12,7 @@ from gradscape.cache import memo
 from gradscape.experiment import Config
 from gradscape.figures.inside import inside_figure
 from gradscape.i18n import N_, _
+from gradscape.i18n_core import formula
 from optimizers.rules import filled_form, rule, worked
 from optimizers.stepwise import Trace, trace
 
@@ -183,7 +184,7 @@ def _by_hand(tr: Trace, step: int, optimizer: Any) -> None:
     st.markdown(_("**Step {k} by hand**").format(k=step))
     left, right = st.columns(2)
     with left:
-        st.latex(at_step(rule(optimizer).latex()))
+        st.latex(at_step(formula(rule(optimizer).latex())))
     with right:
         st.latex(worked_latex(w))
     filled = w.filled(filled_form(optimizer))
