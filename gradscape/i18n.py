@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import gettext
 import io
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 NAMES = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}   # each in its own language
@@ -77,12 +78,20 @@ def in_this_language(fn: Callable[..., str]) -> Callable[..., str]:
     lang = _current.get()
 
     def call(*args: Any, **kwargs: Any) -> str:
-        token = _current.set(lang)
-        try:
+        with speaking(lang):
             return fn(*args, **kwargs)
-        finally:
-            _current.reset(token)
     return call
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Within it, the language is ``lang``: for work that no session's run holds (a route's
+    request, a format_func called later)."""
+    token = _current.set(lang if lang in LANGUAGES else "en")
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def N_(message: str) -> str:

@@ -113,3 +113,18 @@ def test_only_the_newest_experiments_stay_open(monkeypatch):
     paths.open_for_drag(replace(TEXTBOOK, steps=7), False, False)
     assert ask({"key": first, "x": 1, "y": 1})[0] == 404
     assert paths.open_for_drag(TEXTBOOK, False, False) == paths.open_for_drag(TEXTBOOK, False, False)
+
+
+def test_a_drag_answers_in_the_language_of_the_page_that_opened_it():
+    """The route runs outside any session: the traces' names come in the language the page had
+    when it opened the experiment, not in English (a drag in Chinese stays Chinese)."""
+    from gradscape.i18n import speaking, translate
+    with speaking("zh-Hans"):
+        key = paths.open_for_drag(TEXTBOOK, overlay=False, critical=False)
+    assert key != paths.open_for_drag(TEXTBOOK, overlay=False, critical=False)   # English: its own
+    status, answer = ask({"key": key, "x": 3, "y": 1})
+    assert status == 200
+    start = translate("start", "zh-Hans")
+    assert start != "start" and sum(t["name"] == start for t in answer["data"]) == 4
+    status, answer = ask({"key": key, "x": 99, "y": 1})
+    assert status == 400 and "窗口" in answer["error"]

@@ -31,7 +31,7 @@ from gradscape.figures import trajectory_figure
 from gradscape.figures.trajectory import trajectory_spec
 from gradscape.figures.export import TOOLBAR_CONFIG
 from gradscape.figures.look import presentation
-from gradscape.i18n import N_, _
+from gradscape.i18n import N_, _, language, speaking
 
 from .. import compute, form, formulas, limits, present, routes, ui
 from ..context import Context, Tab
@@ -208,7 +208,7 @@ def panels() -> None:
 
 # --- the drag: answered by a route, outside any script run -------------------------------------
 
-_open: OrderedDict[str, tuple[Config, bool, bool]] = OrderedDict()
+_open: OrderedDict[str, tuple[Config, bool, bool, str]] = OrderedDict()
 _open_lock = threading.Lock()
 
 
@@ -219,10 +219,13 @@ class Closed(LookupError):
 def open_for_drag(config: Config, overlay: bool, critical: bool) -> str:
     """Open the experiment the chart shows (``config``, drawn with ``overlay`` and ``critical``
     marks) to be dragged: the route runs it from any start in its window, and nothing else.
-    Returns its key, a hash of it (the same experiment has the same key in every session)."""
-    key = hashlib.blake2b(f"{config.to_json()}|{overlay}|{critical}".encode(), digest_size=12).hexdigest()
+    The traces' names and hover text are in the page's language. Returns its key, a hash of it
+    (the same experiment in the same language has the same key in every session)."""
+    lang = language()
+    key = hashlib.blake2b(f"{config.to_json()}|{overlay}|{critical}|{lang}".encode(),
+                          digest_size=12).hexdigest()
     with _open_lock:
-        _open[key] = (config, overlay, critical)
+        _open[key] = (config, overlay, critical, lang)
         _open.move_to_end(key)
         while len(_open) > OPEN_MAX:
             _open.popitem(last=False)
@@ -239,13 +242,14 @@ def dragged(key: str, x: float, y: float) -> str:
         found = _open.get(key)
     if found is None:
         raise Closed(_("This chart is no longer open for dragging: reload the page."))
-    config, overlay, critical = found
-    (x0, x1), (y0, y1) = compute.result(config).surface.window
-    if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
-        raise ValueError(_("The start must be inside the window [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}], "
-                           "got ({x:.6g}, {y:.6g}).").format(x0=x0, x1=x1, y0=y0, y1=y1, x=x, y=y))
-    with limits.HEAVY.slot():
-        fig = panels_spec(simulate(replace(config, start=(float(x), float(y)))), overlay, None, critical)
+    config, overlay, critical, lang = found
+    with speaking(lang):
+        (x0, x1), (y0, y1) = compute.result(config).surface.window
+        if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
+            raise ValueError(_("The start must be inside the window [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}], "
+                               "got ({x:.6g}, {y:.6g}).").format(x0=x0, x1=x1, y0=y0, y1=y1, x=x, y=y))
+        with limits.HEAVY.slot():
+            fig = panels_spec(simulate(replace(config, start=(float(x), float(y)))), overlay, None, critical)
     return pio.to_json({"data": fig["data"], "annotations": fig["layout"].get("annotations", [])},
                        validate=False)
 
