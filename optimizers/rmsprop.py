@@ -49,13 +49,14 @@ class RMSprop(Optimizer):
     def step(self, state: RMSpropState, theta: Array, grad: Array, lr: Any,
              *, hessian: Any = None) -> tuple[Array, RMSpropState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
-        alpha, eps, wd, mu = (c.col(self.alpha), c.col(self.eps), c.col(self.weight_decay),
-                              c.col(self.momentum))
+        p = self.params         # read once: a dict look-up, not __getattr__, on every update
+        alpha, eps, wd, mu = (c.col(p["alpha"]), c.col(p["eps"]), c.col(p["weight_decay"]),
+                              c.col(p["momentum"]))
         lr = c.col(lr)
-        with np.errstate(all="ignore"):
-            g = c.l2(c.ascent(grad, self.maximize), theta, wd)
+        with c.quiet():
+            g = c.l2(c.ascent(grad, p["maximize"]), theta, wd)
             v = state.square_avg * alpha + ((1 - alpha) * g) * g
-            if self.centered:
+            if p["centered"]:
                 g_avg = c.lerp(state.grad_avg, g, 1 - alpha)
                 d = np.sqrt(v + (-g_avg) * g_avg) + eps
             else:
