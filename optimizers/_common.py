@@ -5,21 +5,11 @@ Steps turn it into a column of shape (N, 1) so it broadcasts against θ of shape
 """
 from __future__ import annotations
 
-import contextlib
 from typing import Any, Callable
 
 import numpy as np
 
 Array = np.ndarray
-
-
-_IGNORED = {"divide": "ignore", "over": "ignore", "under": "ignore", "invalid": "ignore"}
-
-
-def quiet() -> Any:
-    """``np.errstate(all="ignore")`` for a step's arithmetic (a diverging run overflows), or
-    nothing when already inside one (the runner's loop): entering one costs µs per update."""
-    return contextlib.nullcontext() if np.geterr() == _IGNORED else np.errstate(all="ignore")
 
 
 def col(value: Any) -> Any:

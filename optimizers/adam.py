@@ -65,7 +65,7 @@ class Adam(Optimizer):
         p = self.params         # read once: a dict look-up, not __getattr__, on every update
         (b1, b2), amsgrad = map(c.col, p["betas"]), p["amsgrad"]
         eps, wd, lr, t = c.col(p["eps"]), c.col(p["weight_decay"]), c.col(lr), state.step + 1
-        with c.quiet():
+        with np.errstate(all="ignore"):
             g = c.ascent(grad, p["maximize"])
             if self._decoupled():
                 theta = c.decoupled(theta, lr, wd)

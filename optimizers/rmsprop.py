@@ -53,7 +53,7 @@ class RMSprop(Optimizer):
         alpha, eps, wd, mu = (c.col(p["alpha"]), c.col(p["eps"]), c.col(p["weight_decay"]),
                               c.col(p["momentum"]))
         lr = c.col(lr)
-        with c.quiet():
+        with np.errstate(all="ignore"):
             g = c.l2(c.ascent(grad, p["maximize"]), theta, wd)
             v = state.square_avg * alpha + ((1 - alpha) * g) * g
             if p["centered"]:
@@ -61,16 +61,15 @@ class RMSprop(Optimizer):
                 d = np.sqrt(v + (-g_avg) * g_avg) + eps
             else:
                 g_avg, d = state.grad_avg, np.sqrt(v) + eps
-            buf = state.momentum_buffer * mu + g / d
-            with_momentum = theta + (-lr) * buf
-            plain = theta + (-lr * g) / d
-            if isinstance(mu, np.ndarray):
-                theta, buf = (np.where(mu > 0, with_momentum, plain),
+            if isinstance(mu, np.ndarray):      # a sweep: both updates, chosen run by run
+                buf = state.momentum_buffer * mu + g / d
+                theta, buf = (np.where(mu > 0, theta + (-lr) * buf, theta + (-lr * g) / d),
                               np.where(mu > 0, buf, state.momentum_buffer))
             elif mu > 0:
-                theta = with_momentum
-            else:
-                theta, buf = plain, state.momentum_buffer
+                buf = state.momentum_buffer * mu + g / d
+                theta = theta + (-lr) * buf
+            else:                               # no momentum: only the plain update, buffer kept
+                theta, buf = theta + (-lr * g) / d, state.momentum_buffer
             return theta, RMSpropState(state.step + 1, v, g_avg, buf)
 
     def explain(self, before: RMSpropState, after: RMSpropState, lr: Any) -> dict[str, Array]:

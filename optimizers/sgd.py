@@ -54,7 +54,7 @@ class SGD(Optimizer):
         p = self.params         # read once: a dict look-up, not __getattr__, on every update
         mu, tau, wd = c.col(p["momentum"]), c.col(p["dampening"]), c.col(p["weight_decay"])
         lr, t = c.col(lr), state.step + 1
-        with c.quiet():
+        with np.errstate(all="ignore"):
             g = c.l2(c.ascent(grad, p["maximize"]), theta, wd)
             buf = g if t == 1 else state.momentum_buffer * mu + (1 - tau) * g
             d = g + mu * buf if p["nesterov"] else buf
