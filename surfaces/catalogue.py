@@ -37,7 +37,7 @@ def _broadcasting(fn):
 
     @functools.wraps(fn)
     def wrapper(x, y):
-        if not _same_floats(x, y):    # the runner's θ columns are; skipping costs µs per step
+        if not _same_floats(x, y):    # the runner's θ columns: no conversion, no broadcast
             x, y = _broadcast(x, y)
         with np.errstate(over="ignore", invalid="ignore"):
             out = fn(x, y)
