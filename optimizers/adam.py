@@ -62,10 +62,11 @@ class Adam(Optimizer):
     def step(self, state: AdamState, theta: Array, grad: Array, lr: Any, *,
              hessian: Any = None) -> tuple[Array, AdamState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
-        b1, b2 = (c.col(b) for b in self.betas)
-        eps, wd, lr, t = c.col(self.eps), c.col(self.weight_decay), c.col(lr), state.step + 1
+        p = self.params         # read once: a dict look-up, not __getattr__, on every update
+        (b1, b2), amsgrad = map(c.col, p["betas"]), p["amsgrad"]
+        eps, wd, lr, t = c.col(p["eps"]), c.col(p["weight_decay"]), c.col(lr), state.step + 1
         with np.errstate(all="ignore"):
-            g = c.ascent(grad, self.maximize)
+            g = c.ascent(grad, p["maximize"])
             if self._decoupled():
                 theta = c.decoupled(theta, lr, wd)
             else:
@@ -74,8 +75,8 @@ class Adam(Optimizer):
             v = state.exp_avg_sq * b2 + ((1 - b2) * g) * g
             step_size = lr / (1 - c.power(b1, t))
             bc2_sqrt = (1 - c.power(b2, t)) ** 0.5
-            v_max = np.maximum(state.max_exp_avg_sq, v) if self.amsgrad else state.max_exp_avg_sq
-            denom = np.sqrt(v_max if self.amsgrad else v) / bc2_sqrt + eps
+            v_max = np.maximum(state.max_exp_avg_sq, v) if amsgrad else state.max_exp_avg_sq
+            denom = np.sqrt(v_max if amsgrad else v) / bc2_sqrt + eps
             return theta + (-step_size * m) / denom, AdamState(t, m, v, v_max)
 
     def explain(self, before: AdamState, after: AdamState, lr: Any) -> dict[str, Array]:

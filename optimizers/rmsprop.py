@@ -49,27 +49,27 @@ class RMSprop(Optimizer):
     def step(self, state: RMSpropState, theta: Array, grad: Array, lr: Any,
              *, hessian: Any = None) -> tuple[Array, RMSpropState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
-        alpha, eps, wd, mu = (c.col(self.alpha), c.col(self.eps), c.col(self.weight_decay),
-                              c.col(self.momentum))
+        p = self.params         # read once: a dict look-up, not __getattr__, on every update
+        alpha, eps, wd, mu = (c.col(p["alpha"]), c.col(p["eps"]), c.col(p["weight_decay"]),
+                              c.col(p["momentum"]))
         lr = c.col(lr)
         with np.errstate(all="ignore"):
-            g = c.l2(c.ascent(grad, self.maximize), theta, wd)
+            g = c.l2(c.ascent(grad, p["maximize"]), theta, wd)
             v = state.square_avg * alpha + ((1 - alpha) * g) * g
-            if self.centered:
+            if p["centered"]:
                 g_avg = c.lerp(state.grad_avg, g, 1 - alpha)
                 d = np.sqrt(v + (-g_avg) * g_avg) + eps
             else:
                 g_avg, d = state.grad_avg, np.sqrt(v) + eps
-            buf = state.momentum_buffer * mu + g / d
-            with_momentum = theta + (-lr) * buf
-            plain = theta + (-lr * g) / d
-            if isinstance(mu, np.ndarray):
-                theta, buf = (np.where(mu > 0, with_momentum, plain),
+            if isinstance(mu, np.ndarray):      # a sweep: both updates, chosen run by run
+                buf = state.momentum_buffer * mu + g / d
+                theta, buf = (np.where(mu > 0, theta + (-lr) * buf, theta + (-lr * g) / d),
                               np.where(mu > 0, buf, state.momentum_buffer))
             elif mu > 0:
-                theta = with_momentum
-            else:
-                theta, buf = plain, state.momentum_buffer
+                buf = state.momentum_buffer * mu + g / d
+                theta = theta + (-lr) * buf
+            else:                               # no momentum: only the plain update, buffer kept
+                theta, buf = theta + (-lr * g) / d, state.momentum_buffer
             return theta, RMSpropState(state.step + 1, v, g_avg, buf)
 
     def explain(self, before: RMSpropState, after: RMSpropState, lr: Any) -> dict[str, Array]:

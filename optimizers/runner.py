@@ -24,6 +24,7 @@ point's, which no update uses, is the full gradient).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -152,6 +153,7 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
     previous = theta                 # where each run stood before this step (a stopped run waits there)
     diverged_at = np.full(n, -1)
     dead = np.zeros(n, dtype=bool)
+    stopped = False                  # any(dead), kept as a bool: asking the array costs µs per step
     if paths:
         points, loss = np.empty((n, steps + 1, 2)), np.empty((n, steps + 1))
         grad, lr_used = np.empty((n, steps + 1, 2)), np.empty((n, steps))
@@ -171,12 +173,13 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
             g = np.empty((2, n))
             g[0], g[1] = stepping.grad(x, y)
             g = g.T                                   # (N, 2) in Fortran order, like θ
-            if not np.isfinite(f.sum() + g.sum() + theta.sum()):   # rare: look run by run
+            if not math.isfinite(f.sum() + g.sum() + theta.sum()):   # rare: look run by run
                 bad = ~(np.isfinite(f) & np.isfinite(g).all(axis=1) & np.isfinite(theta).all(axis=1))
                 newly = bad & ~dead
                 if newly.any():
                     diverged_at[newly] = t
                     dead |= newly
+                    stopped = True
                     # A stopped run waits at its last finite point with a zero gradient.
                     theta[newly] = previous[newly]
                     if dead.all():
@@ -193,8 +196,8 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
             hessian = (tuple(np.broadcast_to(h, x.shape) for h in stepping.hessian(x, y))
                        if needs_hessian else None)
             previous = theta
-            theta = _step_lines(groups, states, previous, g, hessian, t, dead, noise_std,
-                                lr_used if paths else None, stepping)
+            theta = _step_lines(groups, states, previous, g, hessian, t,
+                                dead if stopped else None, noise_std, stepping)
             _step_schedules(groups, plateaus, f, t)
             if paths and momentum is not None:
                 for line in groups:
@@ -202,6 +205,8 @@ def run_many(surface: Any, lines: Sequence[tuple[Optimizer, Scheduler | None]], 
                         momentum[line.rows, t] = line.momentum[t]
 
     if paths:
+        for line in groups:    # each update's lr (those from a run's divergence on are blanked)
+            lr_used[line.rows] = line.lrs.T
         return _paths(groups, diverged_at, points, loss, grad, lr_used, momentum)
     return _finals(surface, groups, theta, diverged_at, converged)
 
@@ -274,33 +279,34 @@ def closure(surface: Any, noise: Array | None) -> Closure:
 
 
 def _step_lines(groups: list[_Line], states: list, previous: Array, g: Array,
-                hessian: tuple[Array, Array, Array] | None, t: int, dead: Array, noise_std: float,
-                lr_used: Array | None, surface: Any = None) -> Array:
+                hessian: tuple[Array, Array, Array] | None, t: int, dead: Array | None,
+                noise_std: float, surface: Any = None) -> Array:
     """Update t of every line from θ = ``previous`` with gradient ``g`` (+ each line's noise).
 
-    Replaces ``states[i]`` in place and records each run's lr in ``lr_used[:, t]`` (if given);
-    returns the new θ, where stopped (``dead``) runs stay at ``previous``.
+    Replaces ``states[i]`` in place; returns the new θ, where stopped (``dead``; None while no
+    run has stopped) runs stay at ``previous``.
     """
-    moved = []
+    if len(groups) > 1:     # each line's new θ goes into its rows, in Fortran order like θ's
+        theta = np.empty(previous.shape, order="F")
     for i, line in enumerate(groups):
         r = line.rows
         lr = float(line.lrs[t, 0]) if line.uniform else line.lrs[t][:, None]
-        if lr_used is not None:
-            lr_used[r, t] = line.lrs[t]
         gr, noise = g[r], None
         if line.rng is not None:
             noise = noise_std * line.rng.standard_normal(gr.shape)
             gr = gr + noise
-            gr[dead[r]] = 0.0
+            if dead is not None:
+                gr[dead[r]] = 0.0
         h = tuple(c[r] for c in hessian) if line.optimizer.needs_hessian else None
         optimizer = line.optimizer if line.momentum is None else cycled(
             line.optimizer, line.momentum[t, 0] if line.uniform else line.momentum[t])
         more = {"closure": closure(surface, noise)} if optimizer.needs_closure else {}
         theta_r, states[i] = optimizer.step(states[i], previous[r], gr, lr, hessian=h, **more)
-        moved.append(theta_r)
-    # one line (a grid of starts, a sweep): its new θ as it is, no copy
-    theta = moved[0] if len(moved) == 1 else np.concatenate(moved)
-    if dead.any():
+        if len(groups) > 1:
+            theta[r] = theta_r
+        else:   # one line (a grid of starts, a sweep): its new θ as it is, no copy
+            theta = theta_r
+    if dead is not None:
         theta[dead] = previous[dead]
     return theta
 

@@ -51,12 +51,13 @@ class SGD(Optimizer):
     def step(self, state: SGDState, theta: Array, grad: Array, lr: Any, *,
              hessian: Any = None) -> tuple[Array, SGDState]:
         """One update; returns the new θ and state. ``lr`` is a float or an (N, 1) column."""
-        mu, tau, wd = c.col(self.momentum), c.col(self.dampening), c.col(self.weight_decay)
+        p = self.params         # read once: a dict look-up, not __getattr__, on every update
+        mu, tau, wd = c.col(p["momentum"]), c.col(p["dampening"]), c.col(p["weight_decay"])
         lr, t = c.col(lr), state.step + 1
         with np.errstate(all="ignore"):
-            g = c.l2(c.ascent(grad, self.maximize), theta, wd)
+            g = c.l2(c.ascent(grad, p["maximize"]), theta, wd)
             buf = g if t == 1 else state.momentum_buffer * mu + (1 - tau) * g
-            d = g + mu * buf if self.nesterov else buf
+            d = g + mu * buf if p["nesterov"] else buf
             d = np.where(mu != 0, d, g) if isinstance(mu, np.ndarray) else (d if mu != 0 else g)
             return theta + (-lr) * d, SGDState(t, buf)
 

@@ -33,6 +33,8 @@ def main() -> None:
     args = parser.parse_args()
     formula = {"expr": FORMULA, "window": [[-3, 3], [-3, 3]]}
     cases = [("textbook preset (4 lines x 30 steps)", presets.get("textbook")),
+             # what a dragged start recomputes per pointer position: the core's per-step Python
+             ("rosenbrock preset (4 lines x 500 steps)", presets.get("rosenbrock")),
              (f"rosenbrock, {LINES} Adam x {STEPS}", load(config("rosenbrock", {"name": "Adam", "params": {"lr": 0.01}}))),
              (f"{len(FORMULA)}-char formula, {LINES} Adam x {STEPS}", load(config(formula, {"name": "Adam", "params": {"lr": 0.01}}))),
              (f"{len(FORMULA)}-char formula, {LINES} Newton x {STEPS}", load(config(formula, {"name": "Newton"})))]

@@ -37,14 +37,8 @@ def _broadcasting(fn):
 
     @functools.wraps(fn)
     def wrapper(x, y):
-        x = np.asarray(x, dtype=float)
-        y = np.asarray(y, dtype=float)
-        try:
-            x, y = np.broadcast_arrays(x, y)
-        except ValueError:
-            raise ValueError(
-                f"x and y cannot be broadcast together: shapes {x.shape} and {y.shape}"
-            ) from None
+        if not _same_floats(x, y):    # the runner's θ columns: no conversion, no broadcast
+            x, y = _broadcast(x, y)
         with np.errstate(over="ignore", invalid="ignore"):
             out = fn(x, y)
         if isinstance(out, tuple):
@@ -52,6 +46,24 @@ def _broadcasting(fn):
         return _full(out, x.shape)
 
     return wrapper
+
+
+def _same_floats(x, y):
+    """True when ``x`` and ``y`` are already float64 arrays of one shape (nothing to convert)."""
+    return (type(x) is np.ndarray and type(y) is np.ndarray and x.dtype == np.float64
+            and y.dtype == np.float64 and x.shape == y.shape)
+
+
+def _broadcast(x, y):
+    """``x`` and ``y`` as float64 arrays broadcast together, or a ValueError naming the shapes."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    try:
+        return np.broadcast_arrays(x, y)
+    except ValueError:
+        raise ValueError(
+            f"x and y cannot be broadcast together: shapes {x.shape} and {y.shape}"
+        ) from None
 
 
 def _full(c, shape):
