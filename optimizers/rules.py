@@ -640,13 +640,19 @@ def _w_rmsprop(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
-def _w_adam(opt, before, after, theta, grad, lr, theta_after, k):
+def _adam_rows(opt, k, lr, theta, grad) -> _Rows:
+    """The rows every Adam-like step starts with: k, lr, θ, g, then β₁, β₂ and ε."""
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
     b1, b2 = (_first(b) for b in _p(opt, "betas"))
     r.add("beta1", r"\beta_1", b1, vector=False)
     r.add("beta2", r"\beta_2", b2, vector=False)
     r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+    return r
+
+
+def _w_adam(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _adam_rows(opt, k, lr, theta, grad)
     r.add("m0", r"m_{k-1}", before.exp_avg)
     r.add("v0", r"v_{k-1}", before.exp_avg_sq)
     r.add("m", r"m_k", after.exp_avg)
@@ -659,12 +665,7 @@ def _w_adam(opt, before, after, theta, grad, lr, theta_after, k):
 
 
 def _w_adamax(opt, before, after, theta, grad, lr, theta_after, k):
-    r = _Rows()
-    _common(r, opt, k, lr, theta, grad)
-    b1, b2 = (_first(b) for b in _p(opt, "betas"))
-    r.add("beta1", r"\beta_1", b1, vector=False)
-    r.add("beta2", r"\beta_2", b2, vector=False)
-    r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+    r = _adam_rows(opt, k, lr, theta, grad)
     r.add("m0", r"m_{k-1}", before.exp_avg)
     r.add("u0", r"u_{k-1}", before.exp_inf)
     r.add("m", r"m_k", after.exp_avg)
