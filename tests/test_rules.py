@@ -115,6 +115,8 @@ CASES = [
     ("RMSprop", {"lr": 0.05}), ("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}),
     ("Adam", {"lr": 0.3}), ("Adam", {"lr": 0.1, "amsgrad": True, "weight_decay": 0.1}),
     ("AdamW", {"lr": 0.1}), ("Adamax", {"lr": 0.2}), ("Adadelta", {"lr": 1.0}),
+    ("NAdam", {"lr": 0.2}), ("NAdam", {"lr": 0.1, "weight_decay": 0.1, "decoupled_weight_decay": True,
+                                       "momentum_decay": 0.05}),
     ("Textbook.SGD", {"lr": 0.95}), ("Textbook.Momentum", {"lr": 0.1}),
     ("Textbook.Nesterov", {"lr": 0.1}), ("Textbook.AdaGrad", {"lr": 1.5}),
     ("Textbook.RMSprop", {"lr": 0.1}), ("Textbook.Adam", {"lr": 0.3}),
@@ -185,6 +187,14 @@ def by_hand(name, p, w):
             m = b1 * get("m0") + (1 - b1) * g
             u = max(b2 * get("u0"), abs(g) + eps)
             out.append(th - lr / (1 - b1 ** k) * m / u)
+        elif name == "NAdam":
+            b1, b2, eps, psi = (f(w.value(key)) for key in ("beta1", "beta2", "eps", "psi"))
+            mu, mu_next = (b1 * (1 - 0.5 * 0.96 ** (t * psi)) for t in (k, k + 1))
+            prod = f(w.value("P0")) * mu
+            m = b1 * get("m0") + (1 - b1) * g
+            v = b2 * get("v0") + (1 - b2) * g * g
+            step = (1 - mu) * g / (1 - prod) + mu_next * m / (1 - prod * mu_next)
+            out.append(th - lr * step / (math.sqrt(v / (1 - b2 ** k)) + eps))
         elif name == "Adadelta":
             rho, eps = f(w.value("rho")), f(w.value("eps"))
             v = rho * get("v0") + (1 - rho) * g * g
