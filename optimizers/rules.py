@@ -686,6 +686,20 @@ def _w_nadam(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _w_radam(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _adam_rows(opt, k, lr, theta, grad)
+    b2 = _first(_p(opt, "betas")[1])
+    rho_inf = 2 / (1 - b2) - 1
+    r.add("rho_inf", r"\rho_\infty", rho_inf, vector=False)
+    r.add("rho", r"\rho_k", rho_inf - 2 * k * b2 ** k / (1 - b2 ** k), vector=False)
+    r.add("m0", r"m_{k-1}", before.exp_avg)
+    r.add("v0", r"v_{k-1}", before.exp_avg_sq)
+    r.add("m", r"m_k", after.exp_avg)
+    r.add("v", r"v_k", after.exp_avg_sq)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
 def _w_adadelta(opt, before, after, theta, grad, lr, theta_after, k):
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
@@ -728,6 +742,7 @@ def _w_book(opt, before, after, theta, grad, lr, theta_after, k):
 WORKED: dict[str, Callable[..., Worked]] = {
     "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
     "Adamax": _w_adamax, "Adadelta": _w_adadelta, "NAdam": _w_nadam,
+    "RAdam": _w_radam,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }

@@ -117,6 +117,7 @@ CASES = [
     ("AdamW", {"lr": 0.1}), ("Adamax", {"lr": 0.2}), ("Adadelta", {"lr": 1.0}),
     ("NAdam", {"lr": 0.2}), ("NAdam", {"lr": 0.1, "weight_decay": 0.1, "decoupled_weight_decay": True,
                                        "momentum_decay": 0.05}),
+    ("RAdam", {"lr": 0.2}), ("RAdam", {"lr": 0.1, "weight_decay": 0.1, "betas": (0.8, 0.99)}),
     ("Textbook.SGD", {"lr": 0.95}), ("Textbook.Momentum", {"lr": 0.1}),
     ("Textbook.Nesterov", {"lr": 0.1}), ("Textbook.AdaGrad", {"lr": 1.5}),
     ("Textbook.RMSprop", {"lr": 0.1}), ("Textbook.Adam", {"lr": 0.3}),
@@ -195,6 +196,17 @@ def by_hand(name, p, w):
             v = b2 * get("v0") + (1 - b2) * g * g
             step = (1 - mu) * g / (1 - prod) + mu_next * m / (1 - prod * mu_next)
             out.append(th - lr * step / (math.sqrt(v / (1 - b2 ** k)) + eps))
+        elif name == "RAdam":
+            b1, b2, eps = f(w.value("beta1")), f(w.value("beta2")), f(w.value("eps"))
+            m = b1 * get("m0") + (1 - b1) * g
+            v = b2 * get("v0") + (1 - b2) * g * g
+            rho_inf = 2 / (1 - b2) - 1
+            rho = rho_inf - 2 * k * b2 ** k / (1 - b2 ** k)
+            factor = 1.0
+            if rho > 5:
+                r = math.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+                factor = r * math.sqrt(1 - b2 ** k) / (math.sqrt(v) + eps)
+            out.append(th - lr * m / (1 - b1 ** k) * factor)
         elif name == "Adadelta":
             rho, eps = f(w.value("rho")), f(w.value("eps"))
             v = rho * get("v0") + (1 - rho) * g * g
@@ -232,9 +244,22 @@ def agree(computed: float, shown: str, scale: float) -> bool:
 @pytest.mark.parametrize("name, params", CASES + OTHERS, ids=lambda v: str(v))
 @pytest.mark.parametrize("k", [1, 3])
 def test_a_worked_step_redone_by_hand_gives_the_shown_point(name, params, k):
+    redone_by_hand(name, params, k)
+
+
+LATE = [("RAdam", {"lr": 0.2}, 8), ("RAdam", {"lr": 0.1, "weight_decay": 0.1, "betas": (0.8, 0.99)}, 7)]
+
+
+@pytest.mark.parametrize("name, params, k", LATE, ids=lambda v: str(v))
+def test_a_late_worked_step_redone_by_hand(name, params, k):
+    """Steps the first three do not reach: RAdam's rectified branch (ρ_k > 5)."""
+    redone_by_hand(name, params, k)
+
+
+def redone_by_hand(name, params, k):
     opt = built(name, params)
     surface = ELLIPTIC
-    tr = trace(surface, opt, (-7.0, 2.0), 4)
+    tr = trace(surface, opt, (-7.0, 2.0), max(4, k))
     assert len(tr.update) >= k
     w = worked(opt, tr.states[k - 1], tr.states[k], tr.points[k - 1], tr.seen[k - 1], float(tr.lr[k - 1]),
                tr.points[k], k)
