@@ -700,6 +700,20 @@ def _w_radam(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _w_rprop(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    (lo, hi), (smin, smax) = _p(opt, "etas"), _p(opt, "step_sizes")
+    for name, symbol, value in (("eta_minus", r"\eta_-", lo), ("eta_plus", r"\eta_+", hi),
+                                ("smin", r"s_{\min}", smin), ("smax", r"s_{\max}", smax)):
+        r.add(name, symbol, _first(value), vector=False)
+    r.add("prev", r"g_{k-1}", before.prev)
+    r.add("s0", r"s_{k-1}", np.zeros_like(before.step_size) + lr if k == 1 else before.step_size)
+    r.add("s", r"s_k", after.step_size)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
 def _w_adadelta(opt, before, after, theta, grad, lr, theta_after, k):
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
@@ -742,7 +756,7 @@ def _w_book(opt, before, after, theta, grad, lr, theta_after, k):
 WORKED: dict[str, Callable[..., Worked]] = {
     "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
     "Adamax": _w_adamax, "Adadelta": _w_adadelta, "NAdam": _w_nadam,
-    "RAdam": _w_radam,
+    "RAdam": _w_radam, "Rprop": _w_rprop,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }

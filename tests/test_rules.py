@@ -118,6 +118,7 @@ CASES = [
     ("NAdam", {"lr": 0.2}), ("NAdam", {"lr": 0.1, "weight_decay": 0.1, "decoupled_weight_decay": True,
                                        "momentum_decay": 0.05}),
     ("RAdam", {"lr": 0.2}), ("RAdam", {"lr": 0.1, "weight_decay": 0.1, "betas": (0.8, 0.99)}),
+    ("Rprop", {"lr": 1.5}), ("Rprop", {"lr": 0.3, "etas": (0.3, 1.5), "step_sizes": (0.1, 0.4)}),
     ("Textbook.SGD", {"lr": 0.95}), ("Textbook.Momentum", {"lr": 0.1}),
     ("Textbook.Nesterov", {"lr": 0.1}), ("Textbook.AdaGrad", {"lr": 1.5}),
     ("Textbook.RMSprop", {"lr": 0.1}), ("Textbook.Adam", {"lr": 0.3}),
@@ -207,6 +208,16 @@ def by_hand(name, p, w):
                 r = math.sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
                 factor = r * math.sqrt(1 - b2 ** k) / (math.sqrt(v) + eps)
             out.append(th - lr * m / (1 - b1 ** k) * factor)
+        elif name == "Rprop":
+            s0, prev = get("s0"), get("prev")
+            if g * prev > 0:
+                s = min(f(w.value("eta_plus")) * s0, f(w.value("smax")))
+            elif g * prev < 0:
+                s, g = max(f(w.value("eta_minus")) * s0, f(w.value("smin"))), 0.0
+            else:
+                s = s0
+            out.append(th - s * ((g > 0) - (g < 0)))
+            assert agree(s, w.value("s")[i], s)
         elif name == "Adadelta":
             rho, eps = f(w.value("rho")), f(w.value("eps"))
             v = rho * get("v0") + (1 - rho) * g * g
