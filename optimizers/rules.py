@@ -714,6 +714,21 @@ def _w_rprop(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _w_asgd(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    r.add("lambd", r"\lambda_d", _first(_p(opt, "lambd")), vector=False)
+    r.add("alpha", r"\alpha", _first(_p(opt, "alpha")), vector=False)
+    r.add("t0", r"t_0", _first(_p(opt, "t0")), vector=False)
+    first = k == 1
+    r.add("eta", r"\eta_k", lr if first else _first(before.eta), vector=False)
+    r.add("mu", r"\mu_k", 1.0 if first else _first(before.mu), vector=False)
+    r.add("ax0", r"\bar\theta_{k-1}", before.ax)
+    r.add("theta", r"\theta_k", theta_after)
+    r.add("ax", r"\bar\theta_k", after.ax)
+    return r.done()
+
+
 def _w_adadelta(opt, before, after, theta, grad, lr, theta_after, k):
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
@@ -756,7 +771,7 @@ def _w_book(opt, before, after, theta, grad, lr, theta_after, k):
 WORKED: dict[str, Callable[..., Worked]] = {
     "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
     "Adamax": _w_adamax, "Adadelta": _w_adadelta, "NAdam": _w_nadam,
-    "RAdam": _w_radam, "Rprop": _w_rprop,
+    "RAdam": _w_radam, "Rprop": _w_rprop, "ASGD": _w_asgd,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }

@@ -119,6 +119,7 @@ CASES = [
                                        "momentum_decay": 0.05}),
     ("RAdam", {"lr": 0.2}), ("RAdam", {"lr": 0.1, "weight_decay": 0.1, "betas": (0.8, 0.99)}),
     ("Rprop", {"lr": 1.5}), ("Rprop", {"lr": 0.3, "etas": (0.3, 1.5), "step_sizes": (0.1, 0.4)}),
+    ("ASGD", {"lr": 0.2}), ("ASGD", {"lr": 0.3, "lambd": 0.5, "alpha": 0.5, "t0": 0.0, "weight_decay": 0.1}),
     ("Textbook.SGD", {"lr": 0.95}), ("Textbook.Momentum", {"lr": 0.1}),
     ("Textbook.Nesterov", {"lr": 0.1}), ("Textbook.AdaGrad", {"lr": 1.5}),
     ("Textbook.RMSprop", {"lr": 0.1}), ("Textbook.Adam", {"lr": 0.3}),
@@ -218,6 +219,14 @@ def by_hand(name, p, w):
                 s = s0
             out.append(th - s * ((g > 0) - (g < 0)))
             assert agree(s, w.value("s")[i], s)
+        elif name == "ASGD":
+            ld, a, t0 = f(w.value("lambd")), f(w.value("alpha")), f(w.value("t0"))
+            eta = lr if k == 1 else lr / (1 + ld * lr * (k - 1)) ** a     # η_k (a constant η)
+            mu = 1.0 if k == 1 else 1 / max(1.0, k - 1 - t0)
+            assert agree(eta, w.value("eta"), eta) and agree(mu, w.value("mu"), mu)
+            out.append(th * (1 - ld * eta) - eta * g)
+            ax = get("ax0") + mu * (out[-1] - get("ax0"))
+            assert agree(ax, w.value("ax")[i], max(abs(ax), abs(get("ax0"))))
         elif name == "Adadelta":
             rho, eps = f(w.value("rho")), f(w.value("eps"))
             v = rho * get("v0") + (1 - rho) * g * g
