@@ -274,14 +274,15 @@ def _asgd(opt: Any, notation: str) -> Rule:
 def _adafactor(opt: Any, notation: str) -> Rule:
     g, values = _gradient(opt, decoupled=True)
     e1, e2 = _p(opt, "eps")
-    return Rule((r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta_t \lambda)", *g,
-                 r"\beta_{2,t} &= 1 - t^{c}, \quad \eta_t = \min(\eta, 1/\sqrt{t})",
-                 r"v_t &= \beta_{2,t} v_{t-1} + (1 - \beta_{2,t}) (g_t^2 + \epsilon_1)",
-                 r"u_t &= g_t / \sqrt{v_t}, \quad "
-                 r"\theta_t = \theta_{t-1} - \eta_t \max(\epsilon_2, \mathrm{RMS}(\theta_{t-1})) \frac{u_t}"
-                 r"{\max(1, \mathrm{RMS}(u_t)/d)}"),
-                (*values, (r"\lambda", _p(opt, "weight_decay")), (r"c", _p(opt, "beta2_decay")),
-                 (r"\epsilon_1", e1), (r"\epsilon_2", e2), (r"d", _p(opt, "d")), *_lr(opt)),
+    wd = _p(opt, "weight_decay")
+    decay, dv = (r"(1 - \eta \lambda)", [(r"\lambda", wd)]) if _nonzero(wd) else ("", [])
+    return Rule((*g, r"\beta_{2,t} &= 1 - t^{c}, \quad \rho_t = \min(\eta, 1/\sqrt{t})",
+                 r"\alpha_t &= \rho_t \max(\epsilon_2, \mathrm{RMS}(\theta_{t-1}))",
+                 r"v_t &= \beta_{2,t} v_{t-1} + (1 - \beta_{2,t}) g_t^2",
+                 r"u_t &= g_t / \sqrt{\max(v_t, \epsilon_1^2)}",
+                 rf"\theta_t &= \theta_{{t-1}}{decay} - \alpha_t \frac{{u_t}}{{\max(1, \mathrm{{RMS}}(u_t)/d)}}"),
+                (*values, *dv, (r"c", _p(opt, "beta2_decay")), (r"\epsilon_1", e1), (r"\epsilon_2", e2),
+                 (r"d", _p(opt, "d")), *_lr(opt)),
                 "A vector (not a matrix) keeps one second moment per coordinate: no factoring.")
 
 
@@ -729,6 +730,19 @@ def _w_asgd(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _w_adafactor(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    e1, e2 = (_first(e) for e in _p(opt, "eps"))
+    for name, symbol, value in (("c", "c", _p(opt, "beta2_decay")), ("eps1", r"\epsilon_1", e1),
+                                ("eps2", r"\epsilon_2", e2), ("d", "d", _p(opt, "d"))):
+        r.add(name, symbol, _first(value), vector=False)
+    r.add("v0", r"v_{k-1}", before.variance)
+    r.add("v", r"v_k", after.variance)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
 def _w_adadelta(opt, before, after, theta, grad, lr, theta_after, k):
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
@@ -772,6 +786,7 @@ WORKED: dict[str, Callable[..., Worked]] = {
     "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
     "Adamax": _w_adamax, "Adadelta": _w_adadelta, "NAdam": _w_nadam,
     "RAdam": _w_radam, "Rprop": _w_rprop, "ASGD": _w_asgd,
+    "Adafactor": _w_adafactor,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }

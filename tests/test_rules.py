@@ -120,6 +120,7 @@ CASES = [
     ("RAdam", {"lr": 0.2}), ("RAdam", {"lr": 0.1, "weight_decay": 0.1, "betas": (0.8, 0.99)}),
     ("Rprop", {"lr": 1.5}), ("Rprop", {"lr": 0.3, "etas": (0.3, 1.5), "step_sizes": (0.1, 0.4)}),
     ("ASGD", {"lr": 0.2}), ("ASGD", {"lr": 0.3, "lambd": 0.5, "alpha": 0.5, "t0": 0.0, "weight_decay": 0.1}),
+    ("Adafactor", {"lr": 0.05}), ("Adafactor", {"lr": 0.8, "weight_decay": 0.1, "d": 1.5, "eps": (1.0, 1e-3)}),
     ("Textbook.SGD", {"lr": 0.95}), ("Textbook.Momentum", {"lr": 0.1}),
     ("Textbook.Nesterov", {"lr": 0.1}), ("Textbook.AdaGrad", {"lr": 1.5}),
     ("Textbook.RMSprop", {"lr": 0.1}), ("Textbook.Adam", {"lr": 0.3}),
@@ -227,6 +228,10 @@ def by_hand(name, p, w):
             out.append(th * (1 - ld * eta) - eta * g)
             ax = get("ax0") + mu * (out[-1] - get("ax0"))
             assert agree(ax, w.value("ax")[i], max(abs(ax), abs(get("ax0"))))
+        elif name == "Adafactor":
+            # both coordinates at once: RMS(θ_{k−1}) and RMS(u_k) mix them
+            if i == 0:
+                out += adafactor_by_hand(w, k, lr, wd, theta0, [-x for x in grad] if p.get("maximize") else grad)
         elif name == "Adadelta":
             rho, eps = f(w.value("rho")), f(w.value("eps"))
             v = rho * get("v0") + (1 - rho) * g * g
@@ -252,6 +257,18 @@ def by_hand(name, p, w):
             v = get("v0") + (1 - b2) * (g * g - get("v0"))
             out.append(th - lr_t * m / (math.sqrt(v) + 1e-7))
     return out
+
+
+def adafactor_by_hand(w, k, lr, wd, theta0, g):
+    """Adafactor's θ_k, whose step size and clipping take the RMS over both coordinates."""
+    c, e1, e2, d = (f(w.value(key)) for key in ("c", "eps1", "eps2", "d"))
+    beta = 1 - k ** c
+    rho = min(lr, 1 / math.sqrt(k))
+    alpha = rho * max(e2, math.sqrt((theta0[0] ** 2 + theta0[1] ** 2) / 2))
+    v = [beta * f(v0) + (1 - beta) * gi * gi for v0, gi in zip(w.value("v0"), g)]
+    u = [gi / math.sqrt(max(vi, e1 * e1)) for gi, vi in zip(g, v)]
+    clip = max(1.0, math.sqrt((u[0] ** 2 + u[1] ** 2) / 2) / d)
+    return [th * (1 - lr * wd) - alpha * ui / clip for th, ui in zip(theta0, u)]
 
 
 def agree(computed: float, shown: str, scale: float) -> bool:
