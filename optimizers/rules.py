@@ -310,7 +310,9 @@ def _lbfgs(opt: Any, notation: str) -> Rule:
 
 
 def _newton(opt: Any, notation: str) -> Rule:
-    return Rule((r"\theta_t &= \theta_{t-1} - \eta (H(\theta_{t-1}) + \lambda I)^{-1} \nabla f(\theta_{t-1})",),
+    return Rule((r"\theta_t &= \theta_{t-1} - \eta \begin{cases} (H + \lambda I)^{-1} \nabla f(\theta_{t-1})"
+                 r" & \det(H + \lambda I) \ne 0 \\ \nabla f(\theta_{t-1}) & \text{else} \end{cases},"
+                 r" \quad H = \nabla^2 f(\theta_{t-1})",),
                 ((r"\lambda", _p(opt, "damping")), *_lr(opt)))
 
 
@@ -743,6 +745,18 @@ def _w_adafactor(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _w_newton(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    r.add("damping", r"\lambda", _first(_p(opt, "damping")), vector=False)
+    inverse = r"[(\nabla^2 f(\theta_{k-1}) + \lambda I)^{-1}]_{"
+    p = np.asarray(after.preconditioner, dtype=float).reshape(-1)
+    for i, entry in enumerate(("xx", "xy", "yy")):
+        r.add("p" + entry, inverse + entry + "}", p[i], vector=False)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
 def _w_adadelta(opt, before, after, theta, grad, lr, theta_after, k):
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
@@ -786,7 +800,7 @@ WORKED: dict[str, Callable[..., Worked]] = {
     "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
     "Adamax": _w_adamax, "Adadelta": _w_adadelta, "NAdam": _w_nadam,
     "RAdam": _w_radam, "Rprop": _w_rprop, "ASGD": _w_asgd,
-    "Adafactor": _w_adafactor,
+    "Adafactor": _w_adafactor, "Newton": _w_newton,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }

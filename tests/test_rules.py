@@ -120,6 +120,7 @@ CASES = [
     ("RAdam", {"lr": 0.2}), ("RAdam", {"lr": 0.1, "weight_decay": 0.1, "betas": (0.8, 0.99)}),
     ("Rprop", {"lr": 1.5}), ("Rprop", {"lr": 0.3, "etas": (0.3, 1.5), "step_sizes": (0.1, 0.4)}),
     ("ASGD", {"lr": 0.2}), ("ASGD", {"lr": 0.3, "lambd": 0.5, "alpha": 0.5, "t0": 0.0, "weight_decay": 0.1}),
+    ("Newton", {"lr": 0.5}), ("Newton", {"lr": 0.8, "damping": 0.5}),
     ("Adafactor", {"lr": 0.05}), ("Adafactor", {"lr": 0.8, "weight_decay": 0.1, "d": 1.5, "eps": (1.0, 1e-3)}),
     ("Textbook.SGD", {"lr": 0.95}), ("Textbook.Momentum", {"lr": 0.1}),
     ("Textbook.Nesterov", {"lr": 0.1}), ("Textbook.AdaGrad", {"lr": 1.5}),
@@ -232,6 +233,11 @@ def by_hand(name, p, w):
             # both coordinates at once: RMS(θ_{k−1}) and RMS(u_k) mix them
             if i == 0:
                 out += adafactor_by_hand(w, k, lr, wd, theta0, [-x for x in grad] if p.get("maximize") else grad)
+        elif name == "Newton":                            # row i of (H + λI)⁻¹ times g
+            row = [f(w.value("pxx")), f(w.value("pxy"))] if i == 0 else [f(w.value("pxy")), f(w.value("pyy"))]
+            out.append(th - lr * (row[0] * grad[0] + row[1] * grad[1]))
+            hessian = (0.1, 2.0)[i] + p.get("damping", 0.0)       # ELLIPTIC's ∇²f = diag(0.1, 2)
+            assert agree(1 / hessian, w.value(("pxx", "pyy")[i]), 1 / hessian) and f(w.value("pxy")) == 0
         elif name == "Adadelta":
             rho, eps = f(w.value("rho")), f(w.value("eps"))
             v = rho * get("v0") + (1 - rho) * g * g
