@@ -46,4 +46,7 @@ def test_inside_a_step_shows_the_step_by_hand():
 def test_rules_read_at_step_k_and_numbers_in_latex():
     assert at_step(r"\theta_t &= \theta_{t-1} - \eta b_t") == r"\theta_k &= \theta_{k-1} - \eta b_k"
     assert at_step(r"m_t / (1 - \beta_1^t)") == r"m_k / (1 - \beta_1^k)"
+    assert at_step(r"\frac{\eta}{1 - \beta_1^t} \frac{m_t}{u_t}") == r"\frac{\eta}{1 - \beta_1^k} \frac{m_k}{u_k}"
+    assert at_step(r"0.96^{t \psi}, \prod_{i \le t+1}, \max(1, t - t_0), \text{else}") == \
+        r"0.96^{k \psi}, \prod_{i \le k+1}, \max(1, k - t_0), \text{else}"
     assert tex("1e-08") == r"1 \times 10^{-8}" and tex("-0.25") == "-0.25"

@@ -152,11 +152,9 @@ def _numbers(tr: Trace, step: int, name: str) -> None:
 
 
 def at_step(latex: str) -> str:
-    """A rule written for step t, written for step k: θ_t → θ_k, b_{t-1} → b_{k-1}, β^t → β^k."""
-    latex = re.sub(r"_\{t([-+]1)\}", r"_{k\1}", latex)
-    latex = re.sub(r"_\{t\}|_t(?![a-zA-Z])", "_k", latex)
-    latex = re.sub(r"\^\{?t\}?(?![a-zA-Z])", "^k", latex)
-    return latex.replace("(t - 1)", "(k - 1)")
+    """A rule written for step t, written for step k: θ_t → θ_k, b_{t-1} → b_{k-1}, β^t → β^k,
+    0.96^{tψ} → 0.96^{kψ}: every t standing alone (not in a word or a command, nor t_0)."""
+    return re.sub(r"(?<![a-zA-Z\\])t(?![a-zA-Z]|_0)", "k", latex)
 
 
 def tex(number: str) -> str:
