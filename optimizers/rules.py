@@ -317,12 +317,14 @@ def _newton(opt: Any, notation: str) -> Rule:
 
 def _lion(opt: Any, notation: str) -> Rule:
     wd = _p(opt, "weight_decay")
-    decay = [r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta \lambda)"] if _nonzero(wd) else []
+    over = r" / \eta_0" if _p(opt, "decoupled_weight_decay") else ""
+    decay = [rf"\theta_{{t-1}} &\leftarrow \theta_{{t-1}}(1 - \eta \lambda{over})"] if _nonzero(wd) else []
+    values = ([(r"\lambda", wd)] if _nonzero(wd) else []) + ([(r"\eta_0", _p(opt, "lr"))] if over and _nonzero(wd) else [])
     return Rule((*decay, r"g_t &= \nabla f(\theta_{t-1})",
                  r"c_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
                  r"\theta_t &= \theta_{t-1} - \eta \operatorname{sign}(c_t)",
                  r"m_t &= \beta_2 m_{t-1} + (1 - \beta_2) g_t"),
-                (*([(r"\lambda", wd)] if _nonzero(wd) else []), *_betas(opt), *_lr(opt)))
+                (*values, *_betas(opt), *_lr(opt)))
 
 
 def _schedule_free(opt: Any, notation: str) -> Rule:
@@ -342,20 +344,51 @@ def _schedule_free(opt: Any, notation: str) -> Rule:
 
 def _adan(opt: Any, notation: str) -> Rule:
     b1, b2, b3 = _p(opt, "betas")
-    return Rule((r"g_t &= \nabla f(\theta_{t-1})", r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
-                 r"d_t &= \beta_2 d_{t-1} + (1 - \beta_2)(g_t - g_{t-1})",
+    wd, clip = _p(opt, "weight_decay"), _p(opt, "max_grad_norm")
+    sign = "-" if _p(opt, "maximize") else ""
+    g = rf"g_t &= {sign}\nabla f(\theta_{{t-1}})"
+    if _nonzero(clip):
+        g = (rf"g_t &= {sign}\gamma_t \nabla f(\theta_{{t-1}}), \quad \gamma_t = \min\!\big(1, "
+             r"\tfrac{G}{\lVert \nabla f(\theta_{t-1}) \rVert + \epsilon}\big)")
+    first = r"g_0 = -g_1" if _p(opt, "maximize") else r"g_0 = g_1"
+    decouple = _p(opt, "weight_decouple")
+    before = [r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta \lambda)"] if _nonzero(wd) and decouple else []
+    after = [r"\theta_t &\leftarrow \theta_t / (1 + \eta \lambda)"] if _nonzero(wd) and not decouple else []
+    values = ([(r"\lambda", wd)] if _nonzero(wd) else []) + ([(r"G", clip)] if _nonzero(clip) else [])
+    return Rule((*before, g, r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+                 rf"d_t &= \beta_2 d_{{t-1}} + (1 - \beta_2)(g_t - g_{{t-1}}) \quad ({first})",
                  r"n_t &= \beta_3 n_{t-1} + (1 - \beta_3)(g_t + \beta_2 (g_t - g_{t-1}))^2",
-                 r"\theta_t &= \theta_{t-1} - \eta \frac{\hat m_t + \beta_2 \hat d_t}{\sqrt{\hat n_t} + \epsilon}"
-                 r" \quad (\hat{\ }: \text{bias-corrected})"),
-                ((r"\beta_1", b1), (r"\beta_2", b2), (r"\beta_3", b3), (r"\epsilon", _p(opt, "eps")),
+                 r"\theta_t &= \theta_{t-1} - \eta \frac{m_t / (1 - \beta_1^t) + \beta_2 d_t / (1 - \beta_2^t)}"
+                 r"{\sqrt{n_t / (1 - \beta_3^t)} + \epsilon}", *after),
+                (*values, (r"\beta_1", b1), (r"\beta_2", b2), (r"\beta_3", b3), (r"\epsilon", _p(opt, "eps")),
                  *_lr(opt)))
 
 
 def _adabelief(opt: Any, notation: str) -> Rule:
-    return Rule((r"g_t &= \nabla f(\theta_{t-1})", r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
-                 r"s_t &= \beta_2 s_{t-1} + (1 - \beta_2)(g_t - m_t)^2 + \epsilon",
-                 r"\theta_t &= \theta_{t-1} - \eta \frac{m_t / (1 - \beta_1^t)}{\sqrt{s_t / (1 - \beta_2^t)} + \epsilon}"),
-                (*_betas(opt), (r"\epsilon", _p(opt, "eps")), *_lr(opt)),
+    decouple = _p(opt, "weight_decouple")
+    g, values = _gradient(opt, decouple)
+    wd = _p(opt, "weight_decay")
+    decay = []
+    if decouple and _nonzero(wd):
+        decay = [r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \lambda)" if _p(opt, "fixed_decay") else
+                 r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta \lambda)"]
+        values = [(r"\lambda", wd)]
+    lines = [*decay, *g, r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+             r"s_t &= \beta_2 s_{t-1} + (1 - \beta_2)(g_t - m_t)^2 + \epsilon"]
+    s = "s_t"
+    if _p(opt, "ams_bound"):
+        lines.append(r"s^{\max}_t &= \max(s^{\max}_{t-1}, s_t)")
+        s = r"s^{\max}_t"
+    if _p(opt, "rectify"):
+        lines.append(r"\theta_t &= \theta_{t-1} - \eta \frac{m_t}{1 - \beta_1^t} \cdot \begin{cases} r_t"
+                     rf" / (\sqrt{{{s}}} + \epsilon) & \rho_t \ge \rho_{{\min}} \\ 1 & \text{{else}} \end{{cases}}")
+        lines += [r"\rho_t &= \rho_\infty - 2t \beta_2^t / (1 - \beta_2^t), \quad \rho_\infty = 2/(1 - \beta_2) - 1",
+                  r"r_t &= \sqrt{\tfrac{(1 - \beta_2^t)(\rho_t - 4)(\rho_t - 2)\rho_\infty}"
+                  r"{(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}}"]
+        values.append((r"\rho_{\min}", _p(opt, "n_sma_threshold")))
+    else:
+        lines.append(rf"\theta_t &= \theta_{{t-1}} - \eta \frac{{m_t / (1 - \beta_1^t)}}{{\sqrt{{{s} / (1 - \beta_2^t)}} + \epsilon}}")
+    return Rule(tuple(lines), (*values, *_betas(opt), (r"\epsilon", _p(opt, "eps")), *_lr(opt)),
                 "Adam with the variance of g around m (the 'belief') in place of g².")
 
 
@@ -713,9 +746,63 @@ def _w_book(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _scalar(r: _Rows, opt: Any, name: str, symbol: str, param: str | None = None) -> None:
+    r.add(name, symbol, _first(_p(opt, param or name)), vector=False)
+
+
+def _w_lion(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    if _p(opt, "decoupled_weight_decay") and "wd" in r.keys:
+        _scalar(r, opt, "lr0", r"\eta_0", "lr")
+    b1, b2 = (_first(b) for b in _p(opt, "betas"))
+    r.add("beta1", r"\beta_1", b1, vector=False)
+    r.add("beta2", r"\beta_2", b2, vector=False)
+    r.add("m0", r"m_{k-1}", before.exp_avg)
+    r.add("m", r"m_k", after.exp_avg)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_adabelief(opt, before, after, theta, grad, lr, theta_after, k):
+    if _p(opt, "rectify"):
+        return _unwritten(theta, grad, theta_after, k)
+    r = _adam_rows(opt, k, lr, theta, grad)
+    r.add("m0", r"m_{k-1}", before.exp_avg)
+    r.add("s0", r"s_{k-1}", before.exp_avg_var)
+    if _p(opt, "ams_bound"):
+        r.add("smax0", r"s^{\max}_{k-1}", before.max_exp_avg_var)
+    r.add("m", r"m_k", after.exp_avg)
+    r.add("s", r"s_k", after.exp_avg_var)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_adan(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    for i, b in enumerate(_p(opt, "betas")):
+        r.add(f"beta{i + 1}", rf"\beta_{i + 1}", _first(b), vector=False)
+    _scalar(r, opt, "eps", r"\epsilon")
+    clip = opt._clip(np.asarray(grad, dtype=float).reshape(1, -1))
+    if _nonzero(_p(opt, "max_grad_norm")):
+        r.add("clip", r"\gamma_k", _first(clip), vector=False)
+    gprev = np.asarray(grad, dtype=float).reshape(1, -1) * clip if k == 1 else -before.previous_grad
+    r.add("gprev", r"g_{k-1}", gprev)
+    r.add("m0", r"m_{k-1}", before.exp_avg)
+    r.add("d0", r"d_{k-1}", before.exp_avg_diff)
+    r.add("n0", r"n_{k-1}", before.exp_avg_sq)
+    r.add("m", r"m_k", after.exp_avg)
+    r.add("d", r"d_k", after.exp_avg_diff)
+    r.add("n", r"n_k", after.exp_avg_sq)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
 WORKED: dict[str, Callable[..., Worked]] = {
     "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
-    "Adamax": _w_adamax, "Adadelta": _w_adadelta,
+    "Adamax": _w_adamax, "Adadelta": _w_adadelta, "Lion": _w_lion, "AdaBelief": _w_adabelief,
+    "Adan": _w_adan,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }
@@ -728,6 +815,11 @@ def worked(optimizer: Any, before: Any, after: Any, theta: Any, grad: Any, lr: f
     and the point ``theta_after`` it reached (one run: arrays of shape (2,) or (1, 2))."""
     if optimizer.name in WORKED:
         return WORKED[optimizer.name](optimizer, before, after, theta, grad, float(lr), theta_after, k)
+    return _unwritten(theta, grad, theta_after, k)
+
+
+def _unwritten(theta: Any, grad: Any, theta_after: Any, k: int) -> Worked:
+    """θ_{k−1}, Δθ_k and θ_k: the step whose arithmetic is not written out."""
     r = _Rows()
     r.add("k", "k", k, vector=False)
     r.add("theta0", r"\theta_{k-1}", theta)

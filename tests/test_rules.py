@@ -118,7 +118,13 @@ CASES = [
     ("Textbook.SGD", {"lr": 0.95}), ("Textbook.Momentum", {"lr": 0.1}),
     ("Textbook.Nesterov", {"lr": 0.1}), ("Textbook.AdaGrad", {"lr": 1.5}),
     ("Textbook.RMSprop", {"lr": 0.1}), ("Textbook.Adam", {"lr": 0.3}),
+    ("Lion", {"lr": 0.1}), ("Lion", {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("AdaBelief", {"lr": 0.3}), ("AdaBelief", {"lr": 0.1, "weight_decay": 0.1, "ams_bound": True}),
+    ("AdaBelief", {"lr": 0.1, "weight_decay": 0.1, "weight_decouple": False, "maximize": True}),
+    ("Adan", {"lr": 0.3}), ("Adan", {"lr": 0.1, "weight_decay": 0.1, "max_grad_norm": 1.0}),
+    ("Adan", {"lr": 0.1, "weight_decay": 0.1, "weight_decouple": True, "maximize": True}),
 ]
+OWN_DECAY = {"Lion", "AdaBelief", "Adan"}     # their branch applies λ (and the sign) itself
 WRITTEN = {name for name, _ in CASES}
 OTHERS = [(name, {}) for name in optimizers.ALL_OPTIMIZERS if name not in WRITTEN]
 
@@ -141,7 +147,7 @@ def by_hand(name, p, w):
         get = lambda key: f(w.value(key)[i])              # noqa: E731
         g = (-gr if p.get("maximize") else gr)
         decoupled = name == "AdamW" or p.get("decoupled_weight_decay")
-        if name.startswith("Textbook."):
+        if name.startswith("Textbook.") or name in OWN_DECAY:
             g = gr
         elif decoupled:
             th = th * (1 - lr * wd)
@@ -209,6 +215,35 @@ def by_hand(name, p, w):
             m = get("m0") + (1 - b1) * (g - get("m0"))
             v = get("v0") + (1 - b2) * (g * g - get("v0"))
             out.append(th - lr_t * m / (math.sqrt(v) + 1e-7))
+        elif name == "Lion":
+            lam = wd / f(w.value("lr0")) if "lr0" in w.keys else wd
+            b1, b2 = f(w.value("beta1")), f(w.value("beta2"))
+            c = b1 * get("m0") + (1 - b1) * g
+            out.append(th * (1 - lr * lam) - lr * (c > 0) + lr * (c < 0))
+        elif name == "AdaBelief":
+            g = -g if p.get("maximize") else g
+            if p.get("weight_decouple", True):
+                th = th * (1 - (1 if p.get("fixed_decay") else lr) * wd)
+            else:
+                g = g + wd * th
+            b1, b2, eps = f(w.value("beta1")), f(w.value("beta2")), f(w.value("eps"))
+            m = b1 * get("m0") + (1 - b1) * g
+            s = b2 * get("s0") + (1 - b2) * (g - m) ** 2 + eps
+            if p.get("ams_bound"):
+                s = max(get("smax0"), s)
+            out.append(th - lr * (m / (1 - b1 ** k)) / (math.sqrt(s / (1 - b2 ** k)) + eps))
+        elif name == "Adan":
+            g = (-g if p.get("maximize") else g) * (f(w.value("clip")) if "clip" in w.keys else 1.0)
+            gprev = get("gprev") if k > 1 else (-g if p.get("maximize") else g)      # g_0 = ∓g_1
+            b1, b2, b3 = (f(w.value(f"beta{j}")) for j in (1, 2, 3))
+            eps = f(w.value("eps"))
+            if p.get("weight_decouple"):
+                th = th * (1 - lr * wd)
+            m = b1 * get("m0") + (1 - b1) * g
+            d = b2 * get("d0") + (1 - b2) * (g - gprev)
+            n = b3 * get("n0") + (1 - b3) * (g + b2 * (g - gprev)) ** 2
+            th = th - lr * (m / (1 - b1 ** k) + b2 * d / (1 - b2 ** k)) / (math.sqrt(n / (1 - b3 ** k)) + eps)
+            out.append(th if p.get("weight_decouple") else th / (1 + lr * wd))
     return out
 
 
