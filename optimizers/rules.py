@@ -330,15 +330,21 @@ def _lion(opt: Any, notation: str) -> Rule:
 def _schedule_free(opt: Any, notation: str) -> Rule:
     adam = opt.name == "AdamWScheduleFree"
     beta = r"\beta_1" if adam else r"\beta"
-    lines = [rf"y_t &= (1 - {beta}) z_{{t-1}} + {beta} x_{{t-1}}", r"g_t &= \nabla f(y_t)"]
+    wd, warmup = _p(opt, "weight_decay"), _p(opt, "warmup_steps")
+    lines = [r"\eta_t &= \eta \min(1, t / w)"] if warmup else []
+    lines += [rf"y_t &= (1 - {beta}) z_{{t-1}} + {beta} x_{{t-1}}", r"g_t &= \nabla f(y_t)"]
+    eta = r"\eta_t" if warmup else r"\eta"
+    decay = r" + \lambda y_t" if _nonzero(wd) else ""
     if adam:
         lines += [r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2",
-                  r"z_t &= z_{t-1} - \eta_t \frac{g_t}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}"]
+                  rf"z_t &= z_{{t-1}} - {eta} \Big(\frac{{g_t}}{{\sqrt{{v_t / (1 - \beta_2^t)}} + \epsilon}}{decay}\Big)"]
     else:
-        lines.append(r"z_t &= z_{t-1} - \eta_t g_t")
-    lines.append(r"x_t &= (1 - c_t) x_{t-1} + c_t z_t, \quad c_t = \eta_t^2 / \textstyle\sum_{i \le t} \eta_i^2")
+        lines.append(rf"z_t &= z_{{t-1}} - {eta} (g_t{decay})")
+    lines.append(r"x_t &= (1 - c_t) x_{t-1} + c_t z_t, \quad c_t = w_t / \textstyle\sum_{i \le t} w_i, \ "
+                 rf"w_t = t^r (\max_{{i \le t}} {eta.replace('_t', '_i')})^p")
     values = [*_betas(opt), (r"\epsilon", _p(opt, "eps"))] if adam else [(beta, _p(opt, "momentum"))]
-    return Rule(tuple(lines), (*values, *_lr(opt)),
+    values += ([(r"\lambda", wd)] if _nonzero(wd) else []) + ([(r"w", warmup)] if warmup else [])
+    return Rule(tuple(lines), (*values, (r"r", _p(opt, "r")), (r"p", _p(opt, "weight_lr_power")), *_lr(opt)),
                 "The path drawn is y, where the gradient is taken; x is the average used for evaluation.")
 
 
@@ -619,10 +625,10 @@ def _first(value: Any) -> float:
     return float(np.asarray(value, dtype=float).reshape(-1)[0])
 
 
-def _common(r: _Rows, opt: Any, k: int, lr: float, theta: Any, grad: Any, decoupled: bool = False) -> None:
+def _common(r: _Rows, opt: Any, k: int, lr: float, theta: Any, grad: Any, point: str = r"\theta_{k-1}") -> None:
     r.add("k", "k", k, vector=False)
     r.add("lr", r"\eta", lr, vector=False)
-    r.add("theta0", r"\theta_{k-1}", theta)
+    r.add("theta0", point, theta)
     r.add("grad", r"\nabla f(\theta_{k-1})", grad)
     wd = _first(_p(opt, "weight_decay", 0.0))
     if wd:
@@ -799,10 +805,34 @@ def _w_adan(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _w_schedule_free(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad, r"\theta_{k-1} = y_k")
+    lr_k, ckp1, _, _ = opt._schedule(before, lr)
+    if opt.warmup_steps:
+        r.add("lr_k", r"\eta_k", _first(lr_k), vector=False)
+    if opt.name == "AdamWScheduleFree":
+        b1, b2 = (_first(b) for b in _p(opt, "betas"))
+        r.add("beta1", r"\beta_1", b1, vector=False)
+        r.add("beta2", r"\beta_2", b2, vector=False)
+        _scalar(r, opt, "eps", r"\epsilon")
+        r.add("v0", r"v_{k-1}", before.exp_avg_sq)
+        r.add("v", r"v_k", after.exp_avg_sq)
+    else:
+        _scalar(r, opt, "beta1", r"\beta", "momentum")
+    r.add("c", r"c_k", _first(ckp1), vector=False)
+    r.add("z0", r"z_{k-1}", before.z)
+    r.add("x0", r"x_{k-1}", before.x)
+    r.add("z", r"z_k", after.z)
+    r.add("x", r"x_k", after.x)
+    r.add("theta", r"\theta_k = y_{k+1}", theta_after)
+    return r.done()
+
+
 WORKED: dict[str, Callable[..., Worked]] = {
     "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
     "Adamax": _w_adamax, "Adadelta": _w_adadelta, "Lion": _w_lion, "AdaBelief": _w_adabelief,
-    "Adan": _w_adan,
+    "Adan": _w_adan, "SGDScheduleFree": _w_schedule_free, "AdamWScheduleFree": _w_schedule_free,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }

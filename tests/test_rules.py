@@ -123,8 +123,11 @@ CASES = [
     ("AdaBelief", {"lr": 0.1, "weight_decay": 0.1, "weight_decouple": False, "maximize": True}),
     ("Adan", {"lr": 0.3}), ("Adan", {"lr": 0.1, "weight_decay": 0.1, "max_grad_norm": 1.0}),
     ("Adan", {"lr": 0.1, "weight_decay": 0.1, "weight_decouple": True, "maximize": True}),
+    ("SGDScheduleFree", {"lr": 0.5}), ("SGDScheduleFree", {"lr": 0.2, "weight_decay": 0.1, "warmup_steps": 2}),
+    ("AdamWScheduleFree", {"lr": 0.3}),
+    ("AdamWScheduleFree", {"lr": 0.2, "weight_decay": 0.1, "warmup_steps": 2, "r": 1.0}),
 ]
-OWN_DECAY = {"Lion", "AdaBelief", "Adan"}     # their branch applies λ (and the sign) itself
+OWN_DECAY = {"Lion", "AdaBelief", "Adan", "SGDScheduleFree", "AdamWScheduleFree"}     # their branch applies λ (and the sign) itself
 WRITTEN = {name for name, _ in CASES}
 OTHERS = [(name, {}) for name in optimizers.ALL_OPTIMIZERS if name not in WRITTEN]
 
@@ -244,6 +247,16 @@ def by_hand(name, p, w):
             n = b3 * get("n0") + (1 - b3) * (g + b2 * (g - gprev)) ** 2
             th = th - lr * (m / (1 - b1 ** k) + b2 * d / (1 - b2 ** k)) / (math.sqrt(n / (1 - b3 ** k)) + eps)
             out.append(th if p.get("weight_decouple") else th / (1 + lr * wd))
+        elif name.endswith("ScheduleFree"):
+            lr_k = f(w.value("lr_k")) if "lr_k" in w.keys else lr
+            beta, c = f(w.value("beta1")), f(w.value("c"))
+            if name.startswith("AdamW"):
+                b2, eps = f(w.value("beta2")), f(w.value("eps"))
+                v = b2 * get("v0") + (1 - b2) * g * g
+                g = g / (math.sqrt(v / (1 - b2 ** k)) + eps)
+            z = get("z0") - lr_k * (g + wd * th)
+            x = (1 - c) * get("x0") + c * z
+            out.append((1 - beta) * z + beta * x)
     return out
 
 
