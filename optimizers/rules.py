@@ -399,12 +399,28 @@ def _adabelief(opt: Any, notation: str) -> Rule:
 
 
 def _prodigy(opt: Any, notation: str) -> Rule:
-    return Rule((r"g_t &= \nabla f(\theta_{t-1})", r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) d_t g_t",
-                 r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) d_t^2 g_t^2",
-                 r"\theta_t &= \theta_{t-1} - \eta d_t \frac{m_t}{\sqrt{v_t} + d_t \epsilon}",
-                 r"d_{t+1} &= \max\!\big(d_t, \tfrac{\langle g, \theta_0 - \theta\rangle\text{-sum}}"
-                 r"{\lVert g\text{-sum} \rVert_1}\big) \quad (d_0 = d_{\text{init}})"),
-                (*_betas(opt), (r"d_{\text{init}}", _p(opt, "d0")), (r"\epsilon", _p(opt, "eps")), *_lr(opt)),
+    g, values = _gradient(opt, decoupled=True)
+    wd, eps, kappa = _p(opt, "weight_decay"), _p(opt, "eps"), _p(opt, "d_coef")
+    decay = []
+    if _p(opt, "weight_decouple") and _nonzero(wd):
+        decay = [r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \lambda)" if _p(opt, "fixed_decay") else
+                 r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta'_t \lambda)"]
+        values = [(r"\lambda", wd)]
+    bias = r" \sqrt{1 - \beta_2^t} / (1 - \beta_1^t)" if _p(opt, "bias_correction") else ""
+    into_s = r"d_{t-1}" if _p(opt, "safeguard_warmup") else r"\eta'_t"
+    step = (r"\theta_t &= \theta_{t-1} - \eta'_t \operatorname{atan2}(m_t, \sqrt{v_t})" if eps is None else
+            r"\theta_t &= \theta_{t-1} - \eta'_t \frac{m_t}{\sqrt{v_t} + d_t \epsilon}")
+    coef = r"\kappa " if _nonzero(np.asarray(kappa, dtype=float) - 1) else ""
+    b3 = _p(opt, "beta3")
+    return Rule((*decay, *g, rf"\eta'_t &= \eta d_{{t-1}}{bias} \quad (d_0 = d_{{\text{{init}}}})",
+                 r"r_t &= \beta_3 r_{t-1} + \tfrac{d_{t-1}}{d_0} \eta'_t \langle g_t, \theta_0 - \theta_{t-1} \rangle",
+                 rf"s_t &= \beta_3 s_{{t-1}} + \tfrac{{d_{{t-1}}}}{{d_0}} {into_s} g_t",
+                 r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) d_{t-1} g_t",
+                 r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) d_{t-1}^2 g_t^2",
+                 rf"d_t &= \max\!\big(d_{{t-1}}, {coef}r_t / \lVert s_t \rVert_1\big)", step),
+                (*values, *_betas(opt), (r"\beta_3", math.sqrt(_first(_p(opt, "betas")[1])) if b3 is None else b3),
+                 (r"d_{\text{init}}", _p(opt, "d0")), *([(r"\kappa", kappa)] if coef else []),
+                 *([] if eps is None else [(r"\epsilon", eps)]), *_lr(opt)),
                 "d estimates the distance to the solution: the step size it learns.")
 
 
@@ -829,10 +845,33 @@ def _w_schedule_free(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _w_prodigy(opt, before, after, theta, grad, lr, theta_after, k):
+    if math.isfinite(_first(_p(opt, "growth_rate"))):
+        return _unwritten(theta, grad, theta_after, k)
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    b1, b2 = (_first(b) for b in _p(opt, "betas"))
+    b3 = math.sqrt(b2) if _p(opt, "beta3") is None else _first(_p(opt, "beta3"))
+    for name, symbol, value in (("beta1", r"\beta_1", b1), ("beta2", r"\beta_2", b2), ("beta3", r"\beta_3", b3),
+                                ("dinit", r"d_0", _first(_p(opt, "d0"))),
+                                ("kappa", r"\kappa", _first(_p(opt, "d_coef")))):
+        r.add(name, symbol, value, vector=False)
+    if _p(opt, "eps") is not None:
+        _scalar(r, opt, "eps", r"\epsilon")
+    r.add("diff", r"\theta_0 - \theta_{k-1}", np.asarray(before.p0, dtype=float) - np.asarray(theta, dtype=float))
+    for state, tail, end in ((before, "0", "_{k-1}"), (after, "", "_k")):
+        for name, field_ in (("r", "d_numerator"), ("s", "s"), ("m", "exp_avg"), ("v", "exp_avg_sq"), ("d", "d")):
+            value, scalar = getattr(state, field_), name in "rd"
+            r.add(name + tail, name + end, _first(value) if scalar else value, vector=not scalar)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
 WORKED: dict[str, Callable[..., Worked]] = {
     "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
     "Adamax": _w_adamax, "Adadelta": _w_adadelta, "Lion": _w_lion, "AdaBelief": _w_adabelief,
     "Adan": _w_adan, "SGDScheduleFree": _w_schedule_free, "AdamWScheduleFree": _w_schedule_free,
+    "Prodigy": _w_prodigy,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }

@@ -126,8 +126,11 @@ CASES = [
     ("SGDScheduleFree", {"lr": 0.5}), ("SGDScheduleFree", {"lr": 0.2, "weight_decay": 0.1, "warmup_steps": 2}),
     ("AdamWScheduleFree", {"lr": 0.3}),
     ("AdamWScheduleFree", {"lr": 0.2, "weight_decay": 0.1, "warmup_steps": 2, "r": 1.0}),
+    ("Prodigy", {"d0": 0.1}), ("Prodigy", {"d0": 0.05, "eps": None, "maximize": True}),
+    ("Prodigy", {"lr": 0.5, "d0": 0.05, "d_coef": 2.0, "weight_decay": 0.1, "bias_correction": True,
+                 "safeguard_warmup": True}),
 ]
-OWN_DECAY = {"Lion", "AdaBelief", "Adan", "SGDScheduleFree", "AdamWScheduleFree"}     # their branch applies λ (and the sign) itself
+OWN_DECAY = {"Lion", "AdaBelief", "Adan", "SGDScheduleFree", "AdamWScheduleFree", "Prodigy"}     # their branch applies λ (and the sign) itself
 WRITTEN = {name for name, _ in CASES}
 OTHERS = [(name, {}) for name in optimizers.ALL_OPTIMIZERS if name not in WRITTEN]
 
@@ -145,6 +148,8 @@ def by_hand(name, p, w):
     theta0, grad = [f(s) for s in w.value("theta0")], [f(s) for s in w.value("grad")]
     wd = f(w.value("wd")) if "wd" in w.keys else 0.0
     out = []
+    if name == "Prodigy":
+        return prodigy_by_hand(p, w, k, lr, wd, theta0, grad)
     for i in range(2):
         th, gr = theta0[i], grad[i]
         get = lambda key: f(w.value(key)[i])              # noqa: E731
@@ -257,6 +262,27 @@ def by_hand(name, p, w):
             z = get("z0") - lr_k * (g + wd * th)
             x = (1 - c) * get("x0") + c * z
             out.append((1 - beta) * z + beta * x)
+    return out
+
+
+def prodigy_by_hand(p, w, k, lr, wd, theta0, grad):
+    """Prodigy's written rule: r and d are scalars over both coordinates (the dot, ‖s‖₁)."""
+    val = lambda key: f(w.value(key))                     # noqa: E731
+    vec = lambda key: [f(s) for s in w.value(key)]        # noqa: E731
+    b1, b2, b3, d, d0 = val("beta1"), val("beta2"), val("beta3"), val("d0"), val("dinit")
+    g = [-x for x in grad] if p.get("maximize") else grad
+    eta = lr * d * (math.sqrt(1 - b2 ** k) / (1 - b1 ** k) if p.get("bias_correction") else 1.0)
+    r = b3 * val("r0") + d / d0 * eta * sum(gi * di for gi, di in zip(g, vec("diff")))
+    into = d if p.get("safeguard_warmup") else eta
+    s = [b3 * si + d / d0 * into * gi for si, gi in zip(vec("s0"), g)]
+    m = [b1 * mi + (1 - b1) * d * gi for mi, gi in zip(vec("m0"), g)]
+    v = [b2 * vi + (1 - b2) * d * d * gi * gi for vi, gi in zip(vec("v0"), g)]
+    d_new = max(d, val("kappa") * r / sum(abs(si) for si in s))
+    out = []
+    for th, mi, vi in zip(theta0, m, v):
+        th = th * (1 - (1 if p.get("fixed_decay") else eta) * wd)
+        step = math.atan2(mi, math.sqrt(vi)) if "eps" not in w.keys else mi / (math.sqrt(vi) + d_new * val("eps"))
+        out.append(th - eta * step)
     return out
 
 
