@@ -426,8 +426,8 @@ def _prodigy(opt: Any, notation: str) -> Rule:
 
 def _lookahead(opt: Any, notation: str) -> Rule:
     inner = rule(_p(opt, "optimizer"), notation)
-    return Rule((*inner.lines, r"\text{every } k: \ \phi &\leftarrow \phi + \alpha (\theta - \phi),"
-                 r" \quad \theta \leftarrow \phi"),
+    return Rule((*inner.lines, r"\text{every } k: \ \phi_t &= \phi_{t-1} + \alpha (\theta_t - \phi_{t-1}),"
+                 r" \quad \theta_t \leftarrow \phi_t"),
                 (*inner.values, (r"k", _p(opt, "k")), (r"\alpha", _p(opt, "alpha"))),
                 "The inner optimizer's rule moves the fast weights θ; every k steps they are pulled "
                 "back toward the slow weights φ.")
@@ -435,10 +435,14 @@ def _lookahead(opt: Any, notation: str) -> Rule:
 
 def _sam(opt: Any, notation: str) -> Rule:
     inner = rule(_p(opt, "optimizer"), notation)
-    first = (r"\hat\theta_{t-1} &= \theta_{t-1} + \rho \frac{\nabla f(\theta_{t-1})}{\lVert \nabla f(\theta_{t-1})"
-             r" \rVert + \epsilon}")
+    if _p(opt, "adaptive"):
+        first = (r"\hat\theta_{t-1} &= \theta_{t-1} + \rho \frac{\theta_{t-1}^2 \nabla f(\theta_{t-1})}"
+                 r"{\lVert |\theta_{t-1}| \nabla f(\theta_{t-1}) \rVert + \epsilon_\rho}")
+    else:
+        first = (r"\hat\theta_{t-1} &= \theta_{t-1} + \rho \frac{\nabla f(\theta_{t-1})}{\lVert \nabla f(\theta_{t-1})"
+                 r" \rVert + \epsilon_\rho}")
     lines = [line.replace(r"\nabla f(\theta_{t-1})", r"\nabla f(\hat\theta_{t-1})") for line in inner.lines]
-    return Rule((first, *lines), ((r"\rho", _p(opt, "rho")), (r"\epsilon", _p(opt, "perturb_eps")), *inner.values),
+    return Rule((first, *lines), ((r"\rho", _p(opt, "rho")), (r"\epsilon_\rho", _p(opt, "perturb_eps")), *inner.values),
                 "The inner optimizer's rule, with the gradient taken at the perturbed point θ̂.")
 
 
@@ -867,11 +871,56 @@ def _w_prodigy(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _rows_of(w: Worked, rename: dict[str, tuple[str, str]], at: str = "",
+             insert: Callable[[_Rows], None] = lambda r: None) -> _Rows:
+    """A worked step's rows to add to: ``rename`` maps a key to its (new key, new symbol);
+    ``insert`` adds rows after the row ``at``."""
+    r = _Rows()
+    for key, symbol in w.keys.items():
+        value = w.value(key)
+        new, symbol = rename.get(key, (key, symbol))
+        r.keys[new] = symbol
+        r.rows.append((symbol, value))
+        if key == at:
+            insert(r)
+    return r
+
+
+def _w_lookahead(opt, before, after, theta, grad, lr, theta_after, k):
+    inner = opt.optimizer
+    if inner.name not in WORKED:
+        return _unwritten(theta, grad, theta_after, k)
+    if after.step % opt.k:
+        return WORKED[inner.name](inner, before.inner, after.inner, theta, grad, lr, theta_after, k)
+    fast, _ = inner.step(before.inner, np.reshape(theta, (1, -1)), np.reshape(grad, (1, -1)), lr)
+    w = WORKED[inner.name](inner, before.inner, after.inner, theta, grad, lr, fast, k)
+    r = _rows_of(w, {"theta": ("fast", r"\tilde\theta_k")})
+    if r"\alpha" not in r.keys.values():
+        _scalar(r, opt, "pull", r"\alpha", "alpha")
+    r.add("phi0", r"\phi_{k-1}", before.slow)
+    r.add("theta", r"\theta_k = \phi_k", theta_after)
+    return r.done()
+
+
+def _w_sam(opt, before, after, theta, grad, lr, theta_after, k):
+    inner = opt.optimizer
+    if inner.name not in WORKED:
+        return _unwritten(theta, grad, theta_after, k)
+    w = WORKED[inner.name](inner, before.inner, after.inner, theta, after.perturbed_grad, lr, theta_after, k)
+
+    def perturbed(r: _Rows) -> None:
+        r.add("grad_theta", r"\nabla f(\theta_{k-1})", grad)
+        _scalar(r, opt, "rho", r"\rho")
+        _scalar(r, opt, "perturb_eps", r"\epsilon_\rho")
+        r.add("perturbed", r"\hat\theta_{k-1}", after.perturbed)
+    return _rows_of(w, {"grad": ("grad", r"\nabla f(\hat\theta_{k-1})")}, "theta0", perturbed).done()
+
+
 WORKED: dict[str, Callable[..., Worked]] = {
     "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
     "Adamax": _w_adamax, "Adadelta": _w_adadelta, "Lion": _w_lion, "AdaBelief": _w_adabelief,
     "Adan": _w_adan, "SGDScheduleFree": _w_schedule_free, "AdamWScheduleFree": _w_schedule_free,
-    "Prodigy": _w_prodigy,
+    "Prodigy": _w_prodigy, "Lookahead": _w_lookahead, "SAM": _w_sam,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }

@@ -129,6 +129,10 @@ CASES = [
     ("Prodigy", {"d0": 0.1}), ("Prodigy", {"d0": 0.05, "eps": None, "maximize": True}),
     ("Prodigy", {"lr": 0.5, "d0": 0.05, "d_coef": 2.0, "weight_decay": 0.1, "bias_correction": True,
                  "safeguard_warmup": True}),
+    ("Lookahead", {"k": 3, "optimizer": {"name": "Adam", "params": {"lr": 0.3}}}),
+    ("Lookahead", {"k": 1, "alpha": 0.3, "optimizer": {"name": "RMSprop", "params": {"lr": 0.05, "momentum": 0.5}}}),
+    ("SAM", {"rho": 0.1, "optimizer": {"name": "SGD", "params": {"lr": 0.1, "momentum": 0.9}}}),
+    ("SAM", {"rho": 0.2, "adaptive": True, "optimizer": {"name": "Adam", "params": {"lr": 0.3}}}),
 ]
 OWN_DECAY = {"Lion", "AdaBelief", "Adan", "SGDScheduleFree", "AdamWScheduleFree", "Prodigy"}     # their branch applies λ (and the sign) itself
 WRITTEN = {name for name, _ in CASES}
@@ -144,6 +148,13 @@ def by_hand(name, p, w):
     coordinate with plain floats; also the state it implies (to check the shown one)."""
     if not w.written:                                     # θ_k = θ_{k−1} + Δθ_k
         return [f(a) + f(b) for a, b in zip(w.value("theta0"), w.value("delta"))]
+    if name in ("Lookahead", "SAM"):                      # the inner rule (at θ̂ for SAM), then the pull
+        inner = p["optimizer"]
+        fast = by_hand(inner["name"], inner.get("params", {}), w)
+        if name == "SAM" or "phi0" not in w.keys:
+            return fast
+        alpha = f(w.value("pull")) if "pull" in w.keys else p.get("alpha", 0.5)
+        return [f(phi) + alpha * (x - f(phi)) for phi, x in zip(w.value("phi0"), fast)]
     k, lr = int(w.value("k")), f(w.value("lr"))
     theta0, grad = [f(s) for s in w.value("theta0")], [f(s) for s in w.value("grad")]
     wd = f(w.value("wd")) if "wd" in w.keys else 0.0
@@ -307,6 +318,13 @@ def test_a_worked_step_redone_by_hand_gives_the_shown_point(name, params, k):
     np.testing.assert_allclose(shown, tr.points[k], rtol=10.0 ** (1 - DIGITS))   # shown is the run's point
     computed = by_hand(name, params, w)
     theta0 = [float(s) for s in w.value("theta0")]
+    if name == "SAM":                                     # θ̂ by hand too, from the shown g at θ
+        g, rho = [float(s) for s in w.value("grad_theta")], float(w.value("rho"))
+        scale = [t * t for t in theta0] if params.get("adaptive") else [1.0, 1.0]
+        norm = math.hypot(*[gi * abs(t) if params.get("adaptive") else gi for gi, t in zip(g, theta0)])
+        for i in range(2):
+            hat = theta0[i] + rho * scale[i] * g[i] / (norm + float(w.value("perturb_eps")))
+            assert agree(hat, w.value("perturbed")[i], abs(theta0[i])), (name, k, i, hat)
     for i in range(2):
         assert agree(computed[i], w.value("theta")[i], max(abs(theta0[i]), abs(shown[i]))), \
             (name, k, i, computed[i], w.value("theta")[i])
