@@ -15,7 +15,8 @@ against the optimizers). The Adam family is an average in torch already.
 ``worked(optimizer, before, theta, grad, lr, after, theta_after)`` is one update with its
 numbers: every quantity of the rule at step k as strings of ``DIGITS`` significant digits, so
 that a student can redo the step by hand. Where the arithmetic is not written out (LBFGS's
-line search, the wrappers, the beyond-torch methods), the step is the update Δθ it made.
+line search, NAdam, RAdam, Rprop, ASGD, Adafactor, Muon, Newton, AdaBelief's rectify, Prodigy
+with a finite growth_rate, a wrapper around one of these), the step is the update Δθ it made.
 
 Nothing here imports streamlit or plotly; the words (``note``) are English, translated where
 shown.
@@ -319,7 +320,7 @@ def _lion(opt: Any, notation: str) -> Rule:
     wd = _p(opt, "weight_decay")
     over = r" / \eta_0" if _p(opt, "decoupled_weight_decay") else ""
     decay = [rf"\theta_{{t-1}} &\leftarrow \theta_{{t-1}}(1 - \eta \lambda{over})"] if _nonzero(wd) else []
-    values = ([(r"\lambda", wd)] if _nonzero(wd) else []) + ([(r"\eta_0", _p(opt, "lr"))] if over and _nonzero(wd) else [])
+    values = [(r"\lambda", wd)] + ([(r"\eta_0", _p(opt, "lr"))] if over else []) if _nonzero(wd) else []
     return Rule((*decay, r"g_t &= \nabla f(\theta_{t-1})",
                  r"c_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
                  r"\theta_t &= \theta_{t-1} - \eta \operatorname{sign}(c_t)",
@@ -337,7 +338,8 @@ def _schedule_free(opt: Any, notation: str) -> Rule:
     decay = r" + \lambda y_t" if _nonzero(wd) else ""
     if adam:
         lines += [r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2",
-                  rf"z_t &= z_{{t-1}} - {eta} \Big(\frac{{g_t}}{{\sqrt{{v_t / (1 - \beta_2^t)}} + \epsilon}}{decay}\Big)"]
+                  rf"z_t &= z_{{t-1}} - {eta} \Big(\frac{{g_t}}{{\sqrt{{v_t / (1 - \beta_2^t)}} + \epsilon}}"
+                  rf"{decay}\Big)"]
     else:
         lines.append(rf"z_t &= z_{{t-1}} - {eta} (g_t{decay})")
     lines.append(r"x_t &= (1 - c_t) x_{t-1} + c_t z_t, \quad c_t = w_t / \textstyle\sum_{i \le t} w_i, \ "
@@ -393,7 +395,8 @@ def _adabelief(opt: Any, notation: str) -> Rule:
                   r"{(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}}"]
         values.append((r"\rho_{\min}", _p(opt, "n_sma_threshold")))
     else:
-        lines.append(rf"\theta_t &= \theta_{{t-1}} - \eta \frac{{m_t / (1 - \beta_1^t)}}{{\sqrt{{{s} / (1 - \beta_2^t)}} + \epsilon}}")
+        lines.append(rf"\theta_t &= \theta_{{t-1}} - \eta \frac{{m_t / (1 - \beta_1^t)}}"
+                     rf"{{\sqrt{{{s} / (1 - \beta_2^t)}} + \epsilon}}")
     return Rule(tuple(lines), (*values, *_betas(opt), (r"\epsilon", _p(opt, "eps")), *_lr(opt)),
                 "Adam with the variance of g around m (the 'belief') in place of g².")
 
