@@ -127,7 +127,7 @@ def core(message: str) -> str:
 # The words inside the update rules' LaTeX (``\text{...}`` in optimizers/rules.py, a symbol's
 # subscript such as \eta_{\text{base}} aside): each is translated where a rule is shown.
 FORMULA_WORDS = (
-    N_("from the last"), N_("pairs"), N_("strong Wolfe"), N_("bias-corrected"), N_("else"),
+    N_("from the last"), N_("pairs"), N_("strong Wolfe"), N_("else"),
     N_("every"), N_("then"), N_("(cosine, first"), N_("after"), N_("steps without improvement"),
     N_("each scheduler in turn, switching at the milestones"), N_("factor"),
 )

@@ -15,7 +15,8 @@ against the optimizers). The Adam family is an average in torch already.
 ``worked(optimizer, before, theta, grad, lr, after, theta_after)`` is one update with its
 numbers: every quantity of the rule at step k as strings of ``DIGITS`` significant digits, so
 that a student can redo the step by hand. Where the arithmetic is not written out (LBFGS's
-line search, the wrappers, the beyond-torch methods), the step is the update Δθ it made.
+line search, NAdam, RAdam, Rprop, ASGD, Adafactor, Muon, Newton, AdaBelief's rectify, Prodigy
+with a finite growth_rate, a wrapper around one of these), the step is the update Δθ it made.
 
 Nothing here imports streamlit or plotly; the words (``note``) are English, translated where
 shown.
@@ -320,62 +321,119 @@ def _newton(opt: Any, notation: str) -> Rule:
 
 def _lion(opt: Any, notation: str) -> Rule:
     wd = _p(opt, "weight_decay")
-    decay = [r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta \lambda)"] if _nonzero(wd) else []
+    over = r" / \eta_0" if _p(opt, "decoupled_weight_decay") else ""
+    decay = [rf"\theta_{{t-1}} &\leftarrow \theta_{{t-1}}(1 - \eta \lambda{over})"] if _nonzero(wd) else []
+    values = [(r"\lambda", wd)] + ([(r"\eta_0", _p(opt, "lr"))] if over else []) if _nonzero(wd) else []
     return Rule((*decay, r"g_t &= \nabla f(\theta_{t-1})",
                  r"c_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
                  r"\theta_t &= \theta_{t-1} - \eta \operatorname{sign}(c_t)",
                  r"m_t &= \beta_2 m_{t-1} + (1 - \beta_2) g_t"),
-                (*([(r"\lambda", wd)] if _nonzero(wd) else []), *_betas(opt), *_lr(opt)))
+                (*values, *_betas(opt), *_lr(opt)))
 
 
 def _schedule_free(opt: Any, notation: str) -> Rule:
     adam = opt.name == "AdamWScheduleFree"
     beta = r"\beta_1" if adam else r"\beta"
-    lines = [rf"y_t &= (1 - {beta}) z_{{t-1}} + {beta} x_{{t-1}}", r"g_t &= \nabla f(y_t)"]
+    wd, warmup = _p(opt, "weight_decay"), _p(opt, "warmup_steps")
+    lines = [r"\eta_t &= \eta \min(1, t / w)"] if warmup else []
+    lines += [rf"y_t &= (1 - {beta}) z_{{t-1}} + {beta} x_{{t-1}}", r"g_t &= \nabla f(y_t)"]
+    eta = r"\eta_t" if warmup else r"\eta"
+    decay = r" + \lambda y_t" if _nonzero(wd) else ""
     if adam:
         lines += [r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2",
-                  r"z_t &= z_{t-1} - \eta_t \frac{g_t}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}"]
+                  rf"z_t &= z_{{t-1}} - {eta} \Big(\frac{{g_t}}{{\sqrt{{v_t / (1 - \beta_2^t)}} + \epsilon}}"
+                  rf"{decay}\Big)"]
     else:
-        lines.append(r"z_t &= z_{t-1} - \eta_t g_t")
-    lines.append(r"x_t &= (1 - c_t) x_{t-1} + c_t z_t, \quad c_t = \eta_t^2 / \textstyle\sum_{i \le t} \eta_i^2")
+        lines.append(rf"z_t &= z_{{t-1}} - {eta} (g_t{decay})")
+    lines.append(r"x_t &= (1 - c_t) x_{t-1} + c_t z_t, \quad c_t = w_t / \textstyle\sum_{i \le t} w_i, \ "
+                 rf"w_t = t^r (\max_{{i \le t}} {eta.replace('_t', '_i')})^p")
     values = [*_betas(opt), (r"\epsilon", _p(opt, "eps"))] if adam else [(beta, _p(opt, "momentum"))]
-    return Rule(tuple(lines), (*values, *_lr(opt)),
+    values += ([(r"\lambda", wd)] if _nonzero(wd) else []) + ([(r"w", warmup)] if warmup else [])
+    return Rule(tuple(lines), (*values, (r"r", _p(opt, "r")), (r"p", _p(opt, "weight_lr_power")), *_lr(opt)),
                 "The path drawn is y, where the gradient is taken; x is the average used for evaluation.")
 
 
 def _adan(opt: Any, notation: str) -> Rule:
     b1, b2, b3 = _p(opt, "betas")
-    return Rule((r"g_t &= \nabla f(\theta_{t-1})", r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
-                 r"d_t &= \beta_2 d_{t-1} + (1 - \beta_2)(g_t - g_{t-1})",
+    wd, clip = _p(opt, "weight_decay"), _p(opt, "max_grad_norm")
+    sign = "-" if _p(opt, "maximize") else ""
+    g = rf"g_t &= {sign}\nabla f(\theta_{{t-1}})"
+    if _nonzero(clip):
+        g = (rf"g_t &= {sign}\gamma_t \nabla f(\theta_{{t-1}}), \quad \gamma_t = \min\!\big(1, "
+             r"\tfrac{G}{\lVert \nabla f(\theta_{t-1}) \rVert + \epsilon}\big)")
+    first = r"g_0 = -g_1" if _p(opt, "maximize") else r"g_0 = g_1"
+    decouple = _p(opt, "weight_decouple")
+    before = [r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta \lambda)"] if _nonzero(wd) and decouple else []
+    after = [r"\theta_t &\leftarrow \theta_t / (1 + \eta \lambda)"] if _nonzero(wd) and not decouple else []
+    values = ([(r"\lambda", wd)] if _nonzero(wd) else []) + ([(r"G", clip)] if _nonzero(clip) else [])
+    return Rule((*before, g, r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+                 rf"d_t &= \beta_2 d_{{t-1}} + (1 - \beta_2)(g_t - g_{{t-1}}) \quad ({first})",
                  r"n_t &= \beta_3 n_{t-1} + (1 - \beta_3)(g_t + \beta_2 (g_t - g_{t-1}))^2",
-                 r"\theta_t &= \theta_{t-1} - \eta \frac{\hat m_t + \beta_2 \hat d_t}{\sqrt{\hat n_t} + \epsilon}"
-                 r" \quad (\hat{\ }: \text{bias-corrected})"),
-                ((r"\beta_1", b1), (r"\beta_2", b2), (r"\beta_3", b3), (r"\epsilon", _p(opt, "eps")),
+                 r"\theta_t &= \theta_{t-1} - \eta \frac{m_t / (1 - \beta_1^t) + \beta_2 d_t / (1 - \beta_2^t)}"
+                 r"{\sqrt{n_t / (1 - \beta_3^t)} + \epsilon}", *after),
+                (*values, (r"\beta_1", b1), (r"\beta_2", b2), (r"\beta_3", b3), (r"\epsilon", _p(opt, "eps")),
                  *_lr(opt)))
 
 
 def _adabelief(opt: Any, notation: str) -> Rule:
-    return Rule((r"g_t &= \nabla f(\theta_{t-1})", r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
-                 r"s_t &= \beta_2 s_{t-1} + (1 - \beta_2)(g_t - m_t)^2 + \epsilon",
-                 r"\theta_t &= \theta_{t-1} - \eta \frac{m_t / (1 - \beta_1^t)}{\sqrt{s_t / (1 - \beta_2^t)} + \epsilon}"),
-                (*_betas(opt), (r"\epsilon", _p(opt, "eps")), *_lr(opt)),
+    decouple = _p(opt, "weight_decouple")
+    g, values = _gradient(opt, decouple)
+    wd = _p(opt, "weight_decay")
+    decay = []
+    if decouple and _nonzero(wd):
+        decay = [r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \lambda)" if _p(opt, "fixed_decay") else
+                 r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta \lambda)"]
+        values = [(r"\lambda", wd)]
+    lines = [*decay, *g, r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t",
+             r"s_t &= \beta_2 s_{t-1} + (1 - \beta_2)(g_t - m_t)^2 + \epsilon"]
+    s = "s_t"
+    if _p(opt, "ams_bound"):
+        lines.append(r"s^{\max}_t &= \max(s^{\max}_{t-1}, s_t)")
+        s = r"s^{\max}_t"
+    if _p(opt, "rectify"):
+        lines.append(r"\theta_t &= \theta_{t-1} - \eta \frac{m_t}{1 - \beta_1^t} \cdot \begin{cases} r_t"
+                     rf" / (\sqrt{{{s}}} + \epsilon) & \rho_t \ge \rho_{{\min}} \\ 1 & \text{{else}} \end{{cases}}")
+        lines += [r"\rho_t &= \rho_\infty - 2t \beta_2^t / (1 - \beta_2^t), \quad \rho_\infty = 2/(1 - \beta_2) - 1",
+                  r"r_t &= \sqrt{\tfrac{(1 - \beta_2^t)(\rho_t - 4)(\rho_t - 2)\rho_\infty}"
+                  r"{(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}}"]
+        values.append((r"\rho_{\min}", _p(opt, "n_sma_threshold")))
+    else:
+        lines.append(rf"\theta_t &= \theta_{{t-1}} - \eta \frac{{m_t / (1 - \beta_1^t)}}"
+                     rf"{{\sqrt{{{s} / (1 - \beta_2^t)}} + \epsilon}}")
+    return Rule(tuple(lines), (*values, *_betas(opt), (r"\epsilon", _p(opt, "eps")), *_lr(opt)),
                 "Adam with the variance of g around m (the 'belief') in place of g².")
 
 
 def _prodigy(opt: Any, notation: str) -> Rule:
-    return Rule((r"g_t &= \nabla f(\theta_{t-1})", r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) d_t g_t",
-                 r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) d_t^2 g_t^2",
-                 r"\theta_t &= \theta_{t-1} - \eta d_t \frac{m_t}{\sqrt{v_t} + d_t \epsilon}",
-                 r"d_{t+1} &= \max\!\big(d_t, \tfrac{\langle g, \theta_0 - \theta\rangle\text{-sum}}"
-                 r"{\lVert g\text{-sum} \rVert_1}\big) \quad (d_0 = d_{\text{init}})"),
-                (*_betas(opt), (r"d_{\text{init}}", _p(opt, "d0")), (r"\epsilon", _p(opt, "eps")), *_lr(opt)),
+    g, values = _gradient(opt, decoupled=True)
+    wd, eps, kappa = _p(opt, "weight_decay"), _p(opt, "eps"), _p(opt, "d_coef")
+    decay = []
+    if _p(opt, "weight_decouple") and _nonzero(wd):
+        decay = [r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \lambda)" if _p(opt, "fixed_decay") else
+                 r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta'_t \lambda)"]
+        values = [(r"\lambda", wd)]
+    bias = r" \sqrt{1 - \beta_2^t} / (1 - \beta_1^t)" if _p(opt, "bias_correction") else ""
+    into_s = r"d_{t-1}" if _p(opt, "safeguard_warmup") else r"\eta'_t"
+    step = (r"\theta_t &= \theta_{t-1} - \eta'_t \operatorname{atan2}(m_t, \sqrt{v_t})" if eps is None else
+            r"\theta_t &= \theta_{t-1} - \eta'_t \frac{m_t}{\sqrt{v_t} + d_t \epsilon}")
+    coef = r"\kappa " if _nonzero(np.asarray(kappa, dtype=float) - 1) else ""
+    b3 = _p(opt, "beta3")
+    return Rule((*decay, *g, rf"\eta'_t &= \eta d_{{t-1}}{bias} \quad (d_0 = d_{{\text{{init}}}})",
+                 r"r_t &= \beta_3 r_{t-1} + \tfrac{d_{t-1}}{d_0} \eta'_t \langle g_t, \theta_0 - \theta_{t-1} \rangle",
+                 rf"s_t &= \beta_3 s_{{t-1}} + \tfrac{{d_{{t-1}}}}{{d_0}} {into_s} g_t",
+                 r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) d_{t-1} g_t",
+                 r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) d_{t-1}^2 g_t^2",
+                 rf"d_t &= \max\!\big(d_{{t-1}}, {coef}r_t / \lVert s_t \rVert_1\big)", step),
+                (*values, *_betas(opt), (r"\beta_3", math.sqrt(_first(_p(opt, "betas")[1])) if b3 is None else b3),
+                 (r"d_{\text{init}}", _p(opt, "d0")), *([(r"\kappa", kappa)] if coef else []),
+                 *([] if eps is None else [(r"\epsilon", eps)]), *_lr(opt)),
                 "d estimates the distance to the solution: the step size it learns.")
 
 
 def _lookahead(opt: Any, notation: str) -> Rule:
     inner = rule(_p(opt, "optimizer"), notation)
-    return Rule((*inner.lines, r"\text{every } k: \ \phi &\leftarrow \phi + \alpha (\theta - \phi),"
-                 r" \quad \theta \leftarrow \phi"),
+    return Rule((*inner.lines, r"\text{every } k: \ \phi_t &= \phi_{t-1} + \alpha (\theta_t - \phi_{t-1}),"
+                 r" \quad \theta_t \leftarrow \phi_t"),
                 (*inner.values, (r"k", _p(opt, "k")), (r"\alpha", _p(opt, "alpha"))),
                 "The inner optimizer's rule moves the fast weights θ; every k steps they are pulled "
                 "back toward the slow weights φ.")
@@ -383,10 +441,14 @@ def _lookahead(opt: Any, notation: str) -> Rule:
 
 def _sam(opt: Any, notation: str) -> Rule:
     inner = rule(_p(opt, "optimizer"), notation)
-    first = (r"\hat\theta_{t-1} &= \theta_{t-1} + \rho \frac{\nabla f(\theta_{t-1})}{\lVert \nabla f(\theta_{t-1})"
-             r" \rVert + \epsilon}")
+    if _p(opt, "adaptive"):
+        first = (r"\hat\theta_{t-1} &= \theta_{t-1} + \rho \frac{\theta_{t-1}^2 \nabla f(\theta_{t-1})}"
+                 r"{\lVert |\theta_{t-1}| \nabla f(\theta_{t-1}) \rVert + \epsilon_\rho}")
+    else:
+        first = (r"\hat\theta_{t-1} &= \theta_{t-1} + \rho \frac{\nabla f(\theta_{t-1})}{\lVert \nabla f(\theta_{t-1})"
+                 r" \rVert + \epsilon_\rho}")
     lines = [line.replace(r"\nabla f(\theta_{t-1})", r"\nabla f(\hat\theta_{t-1})") for line in inner.lines]
-    return Rule((first, *lines), ((r"\rho", _p(opt, "rho")), (r"\epsilon", _p(opt, "perturb_eps")), *inner.values),
+    return Rule((first, *lines), ((r"\rho", _p(opt, "rho")), (r"\epsilon_\rho", _p(opt, "perturb_eps")), *inner.values),
                 "The inner optimizer's rule, with the gradient taken at the perturbed point θ̂.")
 
 
@@ -589,10 +651,10 @@ def _first(value: Any) -> float:
     return float(np.asarray(value, dtype=float).reshape(-1)[0])
 
 
-def _common(r: _Rows, opt: Any, k: int, lr: float, theta: Any, grad: Any, decoupled: bool = False) -> None:
+def _common(r: _Rows, opt: Any, k: int, lr: float, theta: Any, grad: Any, point: str = r"\theta_{k-1}") -> None:
     r.add("k", "k", k, vector=False)
     r.add("lr", r"\eta", lr, vector=False)
-    r.add("theta0", r"\theta_{k-1}", theta)
+    r.add("theta0", point, theta)
     r.add("grad", r"\nabla f(\theta_{k-1})", grad)
     wd = _first(_p(opt, "weight_decay", 0.0))
     if wd:
@@ -796,11 +858,157 @@ def _w_book(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _scalar(r: _Rows, opt: Any, name: str, symbol: str, param: str | None = None) -> None:
+    r.add(name, symbol, _first(_p(opt, param or name)), vector=False)
+
+
+def _w_lion(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    if _p(opt, "decoupled_weight_decay") and "wd" in r.keys:
+        _scalar(r, opt, "lr0", r"\eta_0", "lr")
+    b1, b2 = (_first(b) for b in _p(opt, "betas"))
+    r.add("beta1", r"\beta_1", b1, vector=False)
+    r.add("beta2", r"\beta_2", b2, vector=False)
+    r.add("m0", r"m_{k-1}", before.exp_avg)
+    r.add("m", r"m_k", after.exp_avg)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_adabelief(opt, before, after, theta, grad, lr, theta_after, k):
+    if _p(opt, "rectify"):
+        return _unwritten(theta, grad, theta_after, k)
+    r = _adam_rows(opt, k, lr, theta, grad)
+    r.add("m0", r"m_{k-1}", before.exp_avg)
+    r.add("s0", r"s_{k-1}", before.exp_avg_var)
+    if _p(opt, "ams_bound"):
+        r.add("smax0", r"s^{\max}_{k-1}", before.max_exp_avg_var)
+    r.add("m", r"m_k", after.exp_avg)
+    r.add("s", r"s_k", after.exp_avg_var)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_adan(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    for i, b in enumerate(_p(opt, "betas")):
+        r.add(f"beta{i + 1}", rf"\beta_{i + 1}", _first(b), vector=False)
+    _scalar(r, opt, "eps", r"\epsilon")
+    clip = opt._clip(np.asarray(grad, dtype=float).reshape(1, -1))
+    if _nonzero(_p(opt, "max_grad_norm")):
+        r.add("clip", r"\gamma_k", _first(clip), vector=False)
+    gprev = np.asarray(grad, dtype=float).reshape(1, -1) * clip if k == 1 else -before.previous_grad
+    r.add("gprev", r"g_{k-1}", gprev)
+    r.add("m0", r"m_{k-1}", before.exp_avg)
+    r.add("d0", r"d_{k-1}", before.exp_avg_diff)
+    r.add("n0", r"n_{k-1}", before.exp_avg_sq)
+    r.add("m", r"m_k", after.exp_avg)
+    r.add("d", r"d_k", after.exp_avg_diff)
+    r.add("n", r"n_k", after.exp_avg_sq)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _w_schedule_free(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad, r"\theta_{k-1} = y_k")
+    lr_k, ckp1, _, _ = opt._schedule(before, lr)
+    if opt.warmup_steps:
+        r.add("lr_k", r"\eta_k", _first(lr_k), vector=False)
+    if opt.name == "AdamWScheduleFree":
+        b1, b2 = (_first(b) for b in _p(opt, "betas"))
+        r.add("beta1", r"\beta_1", b1, vector=False)
+        r.add("beta2", r"\beta_2", b2, vector=False)
+        _scalar(r, opt, "eps", r"\epsilon")
+        r.add("v0", r"v_{k-1}", before.exp_avg_sq)
+        r.add("v", r"v_k", after.exp_avg_sq)
+    else:
+        _scalar(r, opt, "beta1", r"\beta", "momentum")
+    r.add("c", r"c_k", _first(ckp1), vector=False)
+    r.add("z0", r"z_{k-1}", before.z)
+    r.add("x0", r"x_{k-1}", before.x)
+    r.add("z", r"z_k", after.z)
+    r.add("x", r"x_k", after.x)
+    r.add("theta", r"\theta_k = y_{k+1}", theta_after)
+    return r.done()
+
+
+def _w_prodigy(opt, before, after, theta, grad, lr, theta_after, k):
+    if math.isfinite(_first(_p(opt, "growth_rate"))):
+        return _unwritten(theta, grad, theta_after, k)
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    b1, b2 = (_first(b) for b in _p(opt, "betas"))
+    b3 = math.sqrt(b2) if _p(opt, "beta3") is None else _first(_p(opt, "beta3"))
+    for name, symbol, value in (("beta1", r"\beta_1", b1), ("beta2", r"\beta_2", b2), ("beta3", r"\beta_3", b3),
+                                ("dinit", r"d_0", _first(_p(opt, "d0"))),
+                                ("kappa", r"\kappa", _first(_p(opt, "d_coef")))):
+        r.add(name, symbol, value, vector=False)
+    if _p(opt, "eps") is not None:
+        _scalar(r, opt, "eps", r"\epsilon")
+    r.add("diff", r"\theta_0 - \theta_{k-1}", np.asarray(before.p0, dtype=float) - np.asarray(theta, dtype=float))
+    for state, tail, end in ((before, "0", "_{k-1}"), (after, "", "_k")):
+        for name, field_ in (("r", "d_numerator"), ("s", "s"), ("m", "exp_avg"), ("v", "exp_avg_sq"), ("d", "d")):
+            value, scalar = getattr(state, field_), name in "rd"
+            r.add(name + tail, name + end, _first(value) if scalar else value, vector=not scalar)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
+def _rows_of(w: Worked, rename: dict[str, tuple[str, str]], at: str = "",
+             insert: Callable[[_Rows], None] = lambda r: None) -> _Rows:
+    """A worked step's rows to add to: ``rename`` maps a key to its (new key, new symbol);
+    ``insert`` adds rows after the row ``at``."""
+    r = _Rows()
+    for key, symbol in w.keys.items():
+        value = w.value(key)
+        new, symbol = rename.get(key, (key, symbol))
+        r.keys[new] = symbol
+        r.rows.append((symbol, value))
+        if key == at:
+            insert(r)
+    return r
+
+
+def _w_lookahead(opt, before, after, theta, grad, lr, theta_after, k):
+    inner = opt.optimizer
+    if inner.name not in WORKED:
+        return _unwritten(theta, grad, theta_after, k)
+    if after.step % opt.k:
+        return WORKED[inner.name](inner, before.inner, after.inner, theta, grad, lr, theta_after, k)
+    fast, _ = inner.step(before.inner, np.reshape(theta, (1, -1)), np.reshape(grad, (1, -1)), lr)
+    w = WORKED[inner.name](inner, before.inner, after.inner, theta, grad, lr, fast, k)
+    r = _rows_of(w, {"theta": ("fast", r"\tilde\theta_k")})
+    if r"\alpha" not in r.keys.values():
+        _scalar(r, opt, "pull", r"\alpha", "alpha")
+    r.add("phi0", r"\phi_{k-1}", before.slow)
+    r.add("theta", r"\theta_k = \phi_k", theta_after)
+    return r.done()
+
+
+def _w_sam(opt, before, after, theta, grad, lr, theta_after, k):
+    inner = opt.optimizer
+    if inner.name not in WORKED:
+        return _unwritten(theta, grad, theta_after, k)
+    w = WORKED[inner.name](inner, before.inner, after.inner, theta, after.perturbed_grad, lr, theta_after, k)
+
+    def perturbed(r: _Rows) -> None:
+        r.add("grad_theta", r"\nabla f(\theta_{k-1})", grad)
+        _scalar(r, opt, "rho", r"\rho")
+        _scalar(r, opt, "perturb_eps", r"\epsilon_\rho")
+        r.add("perturbed", r"\hat\theta_{k-1}", after.perturbed)
+    return _rows_of(w, {"grad": ("grad", r"\nabla f(\hat\theta_{k-1})")}, "theta0", perturbed).done()
+
+
 WORKED: dict[str, Callable[..., Worked]] = {
     "SGD": _w_sgd, "Adagrad": _w_adagrad, "RMSprop": _w_rmsprop, "Adam": _w_adam, "AdamW": _w_adam,
     "Adamax": _w_adamax, "Adadelta": _w_adadelta, "NAdam": _w_nadam,
     "RAdam": _w_radam, "Rprop": _w_rprop, "ASGD": _w_asgd,
-    "Adafactor": _w_adafactor, "Newton": _w_newton,
+    "Adafactor": _w_adafactor, "Newton": _w_newton, "Lion": _w_lion, "AdaBelief": _w_adabelief,
+    "Adan": _w_adan, "SGDScheduleFree": _w_schedule_free, "AdamWScheduleFree": _w_schedule_free,
+    "Prodigy": _w_prodigy, "Lookahead": _w_lookahead, "SAM": _w_sam,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }
@@ -813,6 +1021,11 @@ def worked(optimizer: Any, before: Any, after: Any, theta: Any, grad: Any, lr: f
     and the point ``theta_after`` it reached (one run: arrays of shape (2,) or (1, 2))."""
     if optimizer.name in WORKED:
         return WORKED[optimizer.name](optimizer, before, after, theta, grad, float(lr), theta_after, k)
+    return _unwritten(theta, grad, theta_after, k)
+
+
+def _unwritten(theta: Any, grad: Any, theta_after: Any, k: int) -> Worked:
+    """θ_{k−1}, Δθ_k and θ_k: the step whose arithmetic is not written out."""
     r = _Rows()
     r.add("k", "k", k, vector=False)
     r.add("theta0", r"\theta_{k-1}", theta)

@@ -125,7 +125,24 @@ CASES = [
     ("Textbook.SGD", {"lr": 0.95}), ("Textbook.Momentum", {"lr": 0.1}),
     ("Textbook.Nesterov", {"lr": 0.1}), ("Textbook.AdaGrad", {"lr": 1.5}),
     ("Textbook.RMSprop", {"lr": 0.1}), ("Textbook.Adam", {"lr": 0.3}),
+    ("Lion", {"lr": 0.1}), ("Lion", {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("AdaBelief", {"lr": 0.3}), ("AdaBelief", {"lr": 0.1, "weight_decay": 0.1, "ams_bound": True}),
+    ("AdaBelief", {"lr": 0.1, "weight_decay": 0.1, "weight_decouple": False, "maximize": True}),
+    ("Adan", {"lr": 0.3}), ("Adan", {"lr": 0.1, "weight_decay": 0.1, "max_grad_norm": 1.0}),
+    ("Adan", {"lr": 0.1, "weight_decay": 0.1, "weight_decouple": True, "maximize": True}),
+    ("SGDScheduleFree", {"lr": 0.5}), ("SGDScheduleFree", {"lr": 0.2, "weight_decay": 0.1, "warmup_steps": 2}),
+    ("AdamWScheduleFree", {"lr": 0.3}),
+    ("AdamWScheduleFree", {"lr": 0.2, "weight_decay": 0.1, "warmup_steps": 2, "r": 1.0}),
+    ("Prodigy", {"d0": 0.1}), ("Prodigy", {"d0": 0.05, "eps": None, "maximize": True}),
+    ("Prodigy", {"lr": 0.5, "d0": 0.05, "d_coef": 2.0, "weight_decay": 0.1, "bias_correction": True,
+                 "safeguard_warmup": True}),
+    ("Lookahead", {"k": 3, "optimizer": {"name": "Adam", "params": {"lr": 0.3}}}),
+    ("Lookahead", {"k": 1, "alpha": 0.3, "optimizer": {"name": "RMSprop", "params": {"lr": 0.05, "momentum": 0.5}}}),
+    ("SAM", {"rho": 0.1, "optimizer": {"name": "SGD", "params": {"lr": 0.1, "momentum": 0.9}}}),
+    ("SAM", {"rho": 0.2, "adaptive": True, "optimizer": {"name": "Adam", "params": {"lr": 0.3}}}),
 ]
+# their branch applies λ (and the sign) itself
+OWN_DECAY = {"Lion", "AdaBelief", "Adan", "SGDScheduleFree", "AdamWScheduleFree", "Prodigy"}
 WRITTEN = {name for name, _ in CASES}
 OTHERS = [(name, {}) for name in optimizers.ALL_OPTIMIZERS if name not in WRITTEN]
 
@@ -139,16 +156,25 @@ def by_hand(name, p, w):
     coordinate with plain floats; also the state it implies (to check the shown one)."""
     if not w.written:                                     # θ_k = θ_{k−1} + Δθ_k
         return [f(a) + f(b) for a, b in zip(w.value("theta0"), w.value("delta"))]
+    if name in ("Lookahead", "SAM"):                      # the inner rule (at θ̂ for SAM), then the pull
+        inner = p["optimizer"]
+        fast = by_hand(inner["name"], inner.get("params", {}), w)
+        if name == "SAM" or "phi0" not in w.keys:
+            return fast
+        alpha = f(w.value("pull")) if "pull" in w.keys else p.get("alpha", 0.5)
+        return [f(phi) + alpha * (x - f(phi)) for phi, x in zip(w.value("phi0"), fast)]
     k, lr = int(w.value("k")), f(w.value("lr"))
     theta0, grad = [f(s) for s in w.value("theta0")], [f(s) for s in w.value("grad")]
     wd = f(w.value("wd")) if "wd" in w.keys else 0.0
     out = []
+    if name == "Prodigy":
+        return prodigy_by_hand(p, w, k, lr, wd, theta0, grad)
     for i in range(2):
         th, gr = theta0[i], grad[i]
         get = lambda key: f(w.value(key)[i])              # noqa: E731
         g = (-gr if p.get("maximize") else gr)
         decoupled = name == "AdamW" or p.get("decoupled_weight_decay")
-        if name.startswith("Textbook."):
+        if name.startswith("Textbook.") or name in OWN_DECAY:
             g = gr
         elif decoupled:
             th = th * (1 - lr * wd)
@@ -262,6 +288,66 @@ def by_hand(name, p, w):
             m = get("m0") + (1 - b1) * (g - get("m0"))
             v = get("v0") + (1 - b2) * (g * g - get("v0"))
             out.append(th - lr_t * m / (math.sqrt(v) + 1e-7))
+        elif name == "Lion":
+            lam = wd / f(w.value("lr0")) if "lr0" in w.keys else wd
+            b1, b2 = f(w.value("beta1")), f(w.value("beta2"))
+            c = b1 * get("m0") + (1 - b1) * g
+            out.append(th * (1 - lr * lam) - lr * (c > 0) + lr * (c < 0))
+        elif name == "AdaBelief":
+            g = -g if p.get("maximize") else g
+            if p.get("weight_decouple", True):
+                th = th * (1 - (1 if p.get("fixed_decay") else lr) * wd)
+            else:
+                g = g + wd * th
+            b1, b2, eps = f(w.value("beta1")), f(w.value("beta2")), f(w.value("eps"))
+            m = b1 * get("m0") + (1 - b1) * g
+            s = b2 * get("s0") + (1 - b2) * (g - m) ** 2 + eps
+            if p.get("ams_bound"):
+                s = max(get("smax0"), s)
+            out.append(th - lr * (m / (1 - b1 ** k)) / (math.sqrt(s / (1 - b2 ** k)) + eps))
+        elif name == "Adan":
+            g = (-g if p.get("maximize") else g) * (f(w.value("clip")) if "clip" in w.keys else 1.0)
+            gprev = get("gprev") if k > 1 else (-g if p.get("maximize") else g)      # g_0 = ∓g_1
+            b1, b2, b3 = (f(w.value(f"beta{j}")) for j in (1, 2, 3))
+            eps = f(w.value("eps"))
+            if p.get("weight_decouple"):
+                th = th * (1 - lr * wd)
+            m = b1 * get("m0") + (1 - b1) * g
+            d = b2 * get("d0") + (1 - b2) * (g - gprev)
+            n = b3 * get("n0") + (1 - b3) * (g + b2 * (g - gprev)) ** 2
+            th = th - lr * (m / (1 - b1 ** k) + b2 * d / (1 - b2 ** k)) / (math.sqrt(n / (1 - b3 ** k)) + eps)
+            out.append(th if p.get("weight_decouple") else th / (1 + lr * wd))
+        elif name.endswith("ScheduleFree"):
+            lr_k = f(w.value("lr_k")) if "lr_k" in w.keys else lr
+            beta, c = f(w.value("beta1")), f(w.value("c"))
+            if name.startswith("AdamW"):
+                b2, eps = f(w.value("beta2")), f(w.value("eps"))
+                v = b2 * get("v0") + (1 - b2) * g * g
+                g = g / (math.sqrt(v / (1 - b2 ** k)) + eps)
+            z = get("z0") - lr_k * (g + wd * th)
+            x = (1 - c) * get("x0") + c * z
+            out.append((1 - beta) * z + beta * x)
+    return out
+
+
+def prodigy_by_hand(p, w, k, lr, wd, theta0, grad):
+    """Prodigy's written rule: r and d are scalars over both coordinates (the dot, ‖s‖₁)."""
+    val = lambda key: f(w.value(key))                     # noqa: E731
+    vec = lambda key: [f(s) for s in w.value(key)]        # noqa: E731
+    b1, b2, b3, d, d0 = val("beta1"), val("beta2"), val("beta3"), val("d0"), val("dinit")
+    g = [-x for x in grad] if p.get("maximize") else grad
+    eta = lr * d * (math.sqrt(1 - b2 ** k) / (1 - b1 ** k) if p.get("bias_correction") else 1.0)
+    r = b3 * val("r0") + d / d0 * eta * sum(gi * di for gi, di in zip(g, vec("diff")))
+    into = d if p.get("safeguard_warmup") else eta
+    s = [b3 * si + d / d0 * into * gi for si, gi in zip(vec("s0"), g)]
+    m = [b1 * mi + (1 - b1) * d * gi for mi, gi in zip(vec("m0"), g)]
+    v = [b2 * vi + (1 - b2) * d * d * gi * gi for vi, gi in zip(vec("v0"), g)]
+    d_new = max(d, val("kappa") * r / sum(abs(si) for si in s))
+    out = []
+    for th, mi, vi in zip(theta0, m, v):
+        th = th * (1 - (1 if p.get("fixed_decay") else eta) * wd)
+        step = math.atan2(mi, math.sqrt(vi)) if "eps" not in w.keys else mi / (math.sqrt(vi) + d_new * val("eps"))
+        out.append(th - eta * step)
     return out
 
 
@@ -311,6 +397,13 @@ def redone_by_hand(name, params, k):
     np.testing.assert_allclose(shown, tr.points[k], rtol=10.0 ** (1 - DIGITS))   # shown is the run's point
     computed = by_hand(name, params, w)
     theta0 = [float(s) for s in w.value("theta0")]
+    if name == "SAM":                                     # θ̂ by hand too, from the shown g at θ
+        g, rho = [float(s) for s in w.value("grad_theta")], float(w.value("rho"))
+        scale = [t * t for t in theta0] if params.get("adaptive") else [1.0, 1.0]
+        norm = math.hypot(*[gi * abs(t) if params.get("adaptive") else gi for gi, t in zip(g, theta0)])
+        for i in range(2):
+            hat = theta0[i] + rho * scale[i] * g[i] / (norm + float(w.value("perturb_eps")))
+            assert agree(hat, w.value("perturbed")[i], abs(theta0[i])), (name, k, i, hat)
     for i in range(2):
         assert agree(computed[i], w.value("theta")[i], max(abs(theta0[i]), abs(shown[i]))), \
             (name, k, i, computed[i], w.value("theta")[i])
