@@ -15,7 +15,7 @@ against the optimizers). The Adam family is an average in torch already.
 ``worked(optimizer, before, theta, grad, lr, after, theta_after)`` is one update with its
 numbers: every quantity of the rule at step k as strings of ``DIGITS`` significant digits, so
 that a student can redo the step by hand. Where the arithmetic is not written out (LBFGS's
-line search, NAdam, RAdam, Rprop, ASGD, Adafactor, Muon, Newton, AdaBelief's rectify, Prodigy
+line search, NAdam, RAdam, Rprop, ASGD, Adafactor, Newton, AdaBelief's rectify, Prodigy
 with a finite growth_rate, a wrapper around one of these), the step is the update Δθ it made.
 
 Nothing here imports streamlit or plotly; the words (``note``) are English, translated where
@@ -290,12 +290,15 @@ def _adafactor(opt: Any, notation: str) -> Rule:
 def _muon(opt: Any, notation: str) -> Rule:
     g, values = _gradient(opt, decoupled=True)
     nes = _p(opt, "nesterov")
+    scale = 0.2 * math.sqrt(2) if _p(opt, "adjust_lr_fn") == "match_rms_adamw" else None
+    c, cv = (r"c ", [(r"c", scale)]) if scale else ("", [])
     return Rule((r"\theta_{t-1} &\leftarrow \theta_{t-1}(1 - \eta \lambda)", *g,
-                 r"b_t &= \mu b_{t-1} + g_t",
-                 (r"u_t &= \mathrm{NS}_{k}(g_t + \mu b_t)" if nes else r"u_t &= \mathrm{NS}_{k}(b_t)"),
-                 r"\theta_t &= \theta_{t-1} - \eta u_t"),
+                 r"b_t &= \mu b_{t-1} + (1 - \mu) g_t",
+                 *([r"\tilde b_t &= (1 - \mu) g_t + \mu b_t"] if nes else []),
+                 r"u_t &= \mathrm{NS}^{\mathrm{bf16}}_{n}(" + (r"\tilde b_t)" if nes else "b_t)"),
+                 rf"\theta_t &= \theta_{{t-1}} - \eta {c}u_t"),
                 (*values, (r"\lambda", _p(opt, "weight_decay")), (r"\mu", _p(opt, "momentum")),
-                 (r"k", _p(opt, "ns_steps")), *_lr(opt)),
+                 (r"n", _p(opt, "ns_steps")), *cv, *_lr(opt)),
                 "NS: Newton–Schulz orthogonalisation; of a 2-D vector it keeps the direction, "
                 "normalised (u ≈ b/‖b‖).")
 
@@ -957,6 +960,23 @@ def _w_prodigy(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _w_muon(opt, before, after, theta, grad, lr, theta_after, k):
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    _scalar(r, opt, "mu", r"\mu", "momentum")
+    r.add("b0", r"b_{k-1}", before.momentum_buffer)
+    r.add("b", r"b_k", after.momentum_buffer)
+    if _p(opt, "nesterov"):
+        r.add("bt", r"\tilde b_k", after.direction)
+    _scalar(r, opt, "n", "n", "ns_steps")
+    r.add("u", r"u_k = \mathrm{NS}^{\mathrm{bf16}}_{n}(" + (r"\tilde b_k)" if _p(opt, "nesterov") else "b_k)"),
+          after.ortho)
+    if _p(opt, "adjust_lr_fn") == "match_rms_adamw":
+        r.add("c", "c", opt._lr_ratio(), vector=False)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
 def _rows_of(w: Worked, rename: dict[str, tuple[str, str]], at: str = "",
              insert: Callable[[_Rows], None] = lambda r: None) -> _Rows:
     """A worked step's rows to add to: ``rename`` maps a key to its (new key, new symbol);
@@ -1008,7 +1028,7 @@ WORKED: dict[str, Callable[..., Worked]] = {
     "RAdam": _w_radam, "Rprop": _w_rprop, "ASGD": _w_asgd,
     "Adafactor": _w_adafactor, "Newton": _w_newton, "Lion": _w_lion, "AdaBelief": _w_adabelief,
     "Adan": _w_adan, "SGDScheduleFree": _w_schedule_free, "AdamWScheduleFree": _w_schedule_free,
-    "Prodigy": _w_prodigy, "Lookahead": _w_lookahead, "SAM": _w_sam,
+    "Prodigy": _w_prodigy, "Muon": _w_muon, "Lookahead": _w_lookahead, "SAM": _w_sam,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }

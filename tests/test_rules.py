@@ -140,9 +140,11 @@ CASES = [
     ("Lookahead", {"k": 1, "alpha": 0.3, "optimizer": {"name": "RMSprop", "params": {"lr": 0.05, "momentum": 0.5}}}),
     ("SAM", {"rho": 0.1, "optimizer": {"name": "SGD", "params": {"lr": 0.1, "momentum": 0.9}}}),
     ("SAM", {"rho": 0.2, "adaptive": True, "optimizer": {"name": "Adam", "params": {"lr": 0.3}}}),
+    ("Muon", {"lr": 0.1}), ("Muon", {"lr": 0.2, "weight_decay": 0.0, "nesterov": False, "ns_steps": 3}),
+    ("Muon", {"lr": 0.1, "momentum": 0.5, "adjust_lr_fn": "match_rms_adamw"}),
 ]
 # their branch applies λ (and the sign) itself
-OWN_DECAY = {"Lion", "AdaBelief", "Adan", "SGDScheduleFree", "AdamWScheduleFree", "Prodigy"}
+OWN_DECAY = {"Lion", "AdaBelief", "Adan", "SGDScheduleFree", "AdamWScheduleFree", "Prodigy", "Muon"}
 WRITTEN = {name for name, _ in CASES}
 OTHERS = [(name, {}) for name in optimizers.ALL_OPTIMIZERS if name not in WRITTEN]
 
@@ -327,6 +329,15 @@ def by_hand(name, p, w):
             z = get("z0") - lr_k * (g + wd * th)
             x = (1 - c) * get("x0") + c * z
             out.append((1 - beta) * z + beta * x)
+        elif name == "Muon":                              # u_k = NS(b̃_k) is shown: bfloat16, not by hand
+            mu = f(w.value("mu"))
+            b = mu * get("b0") + (1 - mu) * g
+            assert agree(b, w.value("b")[i], max(abs(b), abs(g)))
+            if p.get("nesterov", True):
+                bt = (1 - mu) * g + mu * b
+                assert agree(bt, w.value("bt")[i], max(abs(bt), abs(g)))
+            c = f(w.value("c")) if "c" in w.keys else 1.0
+            out.append(th * (1 - lr * wd) - lr * c * get("u"))
     return out
 
 
