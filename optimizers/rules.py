@@ -14,9 +14,10 @@ against the optimizers). The Adam family is an average in torch already.
 
 ``worked(optimizer, before, theta, grad, lr, after, theta_after)`` is one update with its
 numbers: every quantity of the rule at step k as strings of ``DIGITS`` significant digits, so
-that a student can redo the step by hand. Where the arithmetic is not written out (LBFGS's
-line search, NAdam, RAdam, Rprop, ASGD, Adafactor, Newton, AdaBelief's rectify, Prodigy
-with a finite growth_rate, a wrapper around one of these), the step is the update Δθ it made.
+that a student can redo the step by hand (Muon's u = NS(b̃) and LBFGS's directions d shown, not
+redone). Where the arithmetic is not written out (AdaBelief's rectify, Prodigy with a finite
+growth_rate, an LBFGS step whose moves its history does not hold, a wrapper around one of
+these), the step is the update Δθ it made.
 
 Nothing here imports streamlit or plotly; the words (``note``) are English, translated where
 shown.
@@ -307,8 +308,9 @@ def _lbfgs(opt: Any, notation: str) -> Rule:
     search = _p(opt, "line_search_fn")
     return Rule((r"d_t &= -H_t \nabla f(\theta_{t-1}) \quad (H_t \text{ from the last } m \text{ pairs } "
                  r"s_i = \Delta\theta_i,\ y_i = \Delta\nabla f_i)",
-                 r"\theta_t &= \theta_{t-1} + \alpha_t d_t" + (r" \quad (\alpha_t: \text{strong Wolfe})"
-                                                               if search else r" \quad (\alpha_t = \eta)")),
+                 r"\theta_t &= \theta_{t-1} + \alpha_t d_t" + (
+                     r" \quad (\alpha_t: \text{strong Wolfe})" if search else
+                     r" \quad (\alpha_t = \eta,\ \alpha_1 = \min(1, 1 / \lVert \nabla f(\theta_0) \rVert_1) \eta)")),
                 ((r"m", _p(opt, "history_size")), (r"\text{max\_iter}", _p(opt, "max_iter")), *_lr(opt)),
                 "One torch step runs up to max_iter such iterations, evaluating f each time.")
 
@@ -977,6 +979,44 @@ def _w_muon(opt, before, after, theta, grad, lr, theta_after, k):
     return r.done()
 
 
+def _lbfgs_moves(before, after, theta, theta_after) -> tuple[list, bool] | None:
+    """The moves α_j d_j of this step's iterations but the last (the pairs s it added to the
+    history, less the one carried from the step before) and whether the last one moved θ; None
+    where they do not add up to θ_k − θ_{k−1} (a pair dropped for y·s ≤ 1e-10, say)."""
+    b, a = before.memory[0], after.memory[0]
+    n = a.n_iter - b.n_iter
+    count = max(n - 1, 0) + (1 if b.n_iter and n else 0)
+    if len(a.old_stps) < count:
+        return None
+    moves = list(a.old_stps[len(a.old_stps) - count:])[1 if b.n_iter and n else 0:]
+    delta = np.asarray(theta_after, dtype=float).reshape(-1) - np.asarray(theta, dtype=float).reshape(-1)
+    done = np.sum(moves, axis=0) if moves else np.zeros(2)
+    for last in ((np.asarray(a.d) * a.t,) if n else ()) + (np.zeros(2),):
+        if np.allclose(done + last, delta, rtol=1e-9, atol=1e-12 * (1 + np.abs(theta_after).max())):
+            return moves, bool(np.any(last))
+    return None
+
+
+def _w_lbfgs(opt, before, after, theta, grad, lr, theta_after, k):
+    found = _lbfgs_moves(before, after, theta, theta_after)
+    if found is None:
+        return _unwritten(theta, grad, theta_after, k)
+    moves, moved = found
+    b, a = before.memory[0], after.memory[0]
+    r = _Rows()
+    _common(r, opt, k, lr, theta, grad)
+    r.add("n", r"n_k", a.n_iter - b.n_iter, vector=False)
+    r.add("evals", r"\# f", a.func_evals - b.func_evals, vector=False)
+    for j, move in enumerate(moves, 1):
+        r.add(f"s{j}", rf"\alpha_{{{j}}} d_{{{j}}}", move)
+    if moved:
+        j = len(moves) + 1
+        r.add("d", rf"d_{{{j}}}", a.d)
+        r.add("alpha", rf"\alpha_{{{j}}}", a.t, vector=False)
+    r.add("theta", r"\theta_k", theta_after)
+    return r.done()
+
+
 def _rows_of(w: Worked, rename: dict[str, tuple[str, str]], at: str = "",
              insert: Callable[[_Rows], None] = lambda r: None) -> _Rows:
     """A worked step's rows to add to: ``rename`` maps a key to its (new key, new symbol);
@@ -1028,7 +1068,7 @@ WORKED: dict[str, Callable[..., Worked]] = {
     "RAdam": _w_radam, "Rprop": _w_rprop, "ASGD": _w_asgd,
     "Adafactor": _w_adafactor, "Newton": _w_newton, "Lion": _w_lion, "AdaBelief": _w_adabelief,
     "Adan": _w_adan, "SGDScheduleFree": _w_schedule_free, "AdamWScheduleFree": _w_schedule_free,
-    "Prodigy": _w_prodigy, "Muon": _w_muon, "Lookahead": _w_lookahead, "SAM": _w_sam,
+    "Prodigy": _w_prodigy, "Muon": _w_muon, "LBFGS": _w_lbfgs, "Lookahead": _w_lookahead, "SAM": _w_sam,
     **{name: _w_book for name in ("Textbook.SGD", "Textbook.Momentum", "Textbook.Nesterov",
                                   "Textbook.AdaGrad", "Textbook.RMSprop", "Textbook.Adam")},
 }

@@ -142,6 +142,9 @@ CASES = [
     ("SAM", {"rho": 0.2, "adaptive": True, "optimizer": {"name": "Adam", "params": {"lr": 0.3}}}),
     ("Muon", {"lr": 0.1}), ("Muon", {"lr": 0.2, "weight_decay": 0.0, "nesterov": False, "ns_steps": 3}),
     ("Muon", {"lr": 0.1, "momentum": 0.5, "adjust_lr_fn": "match_rms_adamw"}),
+    ("LBFGS", {"max_iter": 1}), ("LBFGS", {"lr": 0.5, "max_iter": 3}), ("LBFGS", {}),
+    ("LBFGS", {"line_search_fn": "strong_wolfe", "max_iter": 1}),
+    ("LBFGS", {"line_search_fn": "strong_wolfe", "max_iter": 4}),
 ]
 # their branch applies λ (and the sign) itself
 OWN_DECAY = {"Lion", "AdaBelief", "Adan", "SGDScheduleFree", "AdamWScheduleFree", "Prodigy", "Muon"}
@@ -171,6 +174,8 @@ def by_hand(name, p, w):
     out = []
     if name == "Prodigy":
         return prodigy_by_hand(p, w, k, lr, wd, theta0, grad)
+    if name == "LBFGS":
+        return lbfgs_by_hand(p, w, k, lr, theta0, grad)
     for i in range(2):
         th, gr = theta0[i], grad[i]
         get = lambda key: f(w.value(key)[i])              # noqa: E731
@@ -360,6 +365,24 @@ def prodigy_by_hand(p, w, k, lr, wd, theta0, grad):
         step = math.atan2(mi, math.sqrt(vi)) if "eps" not in w.keys else mi / (math.sqrt(vi) + d_new * val("eps"))
         out.append(th - eta * step)
     return out
+
+
+def lbfgs_by_hand(p, w, k, lr, theta0, grad):
+    """θ_k = θ_{k−1} + Σ_j α_j d_j over the step's iterations (d_j from the two-loop recursion,
+    shown); the first iteration of the run has d_1 = −g and, without a line search,
+    α_1 = min(1, 1/‖g‖₁)·η, every later one α = η."""
+    moves = [[f(x) for x in w.value(key)] for key in w.keys if key.startswith("s") and key[1:].isdigit()]
+    if "d" in w.keys:
+        alpha, d = f(w.value("alpha")), [f(x) for x in w.value("d")]
+        if not p.get("line_search_fn"):
+            first = k == 1 and not moves
+            expected = min(1.0, 1 / (abs(grad[0]) + abs(grad[1]))) * lr if first else lr
+            assert agree(expected, w.value("alpha"), expected)
+        if k == 1 and not moves:
+            assert all(agree(-gi, di, gi) for gi, di in zip(grad, w.value("d")))
+        moves.append([alpha * di for di in d])
+    assert int(w.value("n")) >= len(moves) and int(w.value("evals")) >= 1
+    return [t + sum(m[i] for m in moves) for i, t in enumerate(theta0)]
 
 
 def adafactor_by_hand(w, k, lr, wd, theta0, g):
