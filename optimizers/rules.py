@@ -15,7 +15,7 @@ against the optimizers). The Adam family is an average in torch already.
 ``worked(optimizer, before, theta, grad, lr, after, theta_after)`` is one update with its
 numbers: every quantity of the rule at step k as strings of ``DIGITS`` significant digits, so
 that a student can redo the step by hand (Muon's u = NS(b̃) and LBFGS's directions d shown, not
-redone). Where the arithmetic is not written out (AdaBelief's rectify, Prodigy with a finite
+redone). Where the arithmetic is not written out (Prodigy with a finite
 growth_rate, an LBFGS step whose moves its history does not hold, a wrapper around one of
 these), the step is the update Δθ it made.
 
@@ -396,8 +396,9 @@ def _adabelief(opt: Any, notation: str) -> Rule:
         lines.append(r"s^{\max}_t &= \max(s^{\max}_{t-1}, s_t)")
         s = r"s^{\max}_t"
     if _p(opt, "rectify"):
+        sgd = 1 if _p(opt, "degenerated_to_sgd", True) else 0
         lines.append(r"\theta_t &= \theta_{t-1} - \eta \frac{m_t}{1 - \beta_1^t} \cdot \begin{cases} r_t"
-                     rf" / (\sqrt{{{s}}} + \epsilon) & \rho_t \ge \rho_{{\min}} \\ 1 & \text{{else}} \end{{cases}}")
+                     rf" / (\sqrt{{{s}}} + \epsilon) & \rho_t \ge \rho_{{\min}} \\ {sgd} & \text{{else}} \end{{cases}}")
         lines += [r"\rho_t &= \rho_\infty - 2t \beta_2^t / (1 - \beta_2^t), \quad \rho_\infty = 2/(1 - \beta_2) - 1",
                   r"r_t &= \sqrt{\tfrac{(1 - \beta_2^t)(\rho_t - 4)(\rho_t - 2)\rho_\infty}"
                   r"{(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}}"]
@@ -882,9 +883,13 @@ def _w_lion(opt, before, after, theta, grad, lr, theta_after, k):
 
 
 def _w_adabelief(opt, before, after, theta, grad, lr, theta_after, k):
-    if _p(opt, "rectify"):
-        return _unwritten(theta, grad, theta_after, k)
     r = _adam_rows(opt, k, lr, theta, grad)
+    if _p(opt, "rectify"):
+        b2 = _first(_p(opt, "betas")[1])
+        rho_inf = 2 / (1 - b2) - 1
+        r.add("rho_inf", r"\rho_\infty", rho_inf, vector=False)
+        r.add("rho", r"\rho_k", rho_inf - 2 * k * b2 ** k / (1 - b2 ** k), vector=False)
+        _scalar(r, opt, "rho_min", r"\rho_{\min}", "n_sma_threshold")
     r.add("m0", r"m_{k-1}", before.exp_avg)
     r.add("s0", r"s_{k-1}", before.exp_avg_var)
     if _p(opt, "ams_bound"):

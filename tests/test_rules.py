@@ -142,6 +142,8 @@ CASES = [
     ("SAM", {"rho": 0.2, "adaptive": True, "optimizer": {"name": "Adam", "params": {"lr": 0.3}}}),
     ("Muon", {"lr": 0.1}), ("Muon", {"lr": 0.2, "weight_decay": 0.0, "nesterov": False, "ns_steps": 3}),
     ("Muon", {"lr": 0.1, "momentum": 0.5, "adjust_lr_fn": "match_rms_adamw"}),
+    ("AdaBelief", {"lr": 0.3, "rectify": True}),
+    ("AdaBelief", {"lr": 0.3, "rectify": True, "degenerated_to_sgd": False, "weight_decay": 0.1}),
     ("LBFGS", {"max_iter": 1}), ("LBFGS", {"lr": 0.5, "max_iter": 3}), ("LBFGS", {}),
     ("LBFGS", {"line_search_fn": "strong_wolfe", "max_iter": 1}),
     ("LBFGS", {"line_search_fn": "strong_wolfe", "max_iter": 4}),
@@ -311,7 +313,18 @@ def by_hand(name, p, w):
             s = b2 * get("s0") + (1 - b2) * (g - m) ** 2 + eps
             if p.get("ams_bound"):
                 s = max(get("smax0"), s)
-            out.append(th - lr * (m / (1 - b1 ** k)) / (math.sqrt(s / (1 - b2 ** k)) + eps))
+            if not p.get("rectify"):
+                out.append(th - lr * (m / (1 - b1 ** k)) / (math.sqrt(s / (1 - b2 ** k)) + eps))
+                continue
+            rho_inf = 2 / (1 - b2) - 1                    # RAdam's ρ, r_k (written in the rule)
+            rho = rho_inf - 2 * k * b2 ** k / (1 - b2 ** k)
+            assert agree(rho, w.value("rho"), rho) and agree(rho_inf, w.value("rho_inf"), rho_inf)
+            if rho >= f(w.value("rho_min")):
+                r = math.sqrt((1 - b2 ** k) * (rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+                factor = r / (math.sqrt(s) + eps)
+            else:
+                factor = 1.0 if p.get("degenerated_to_sgd", True) else 0.0
+            out.append(th - lr * m / (1 - b1 ** k) * factor)
         elif name == "Adan":
             g = (-g if p.get("maximize") else g) * (f(w.value("clip")) if "clip" in w.keys else 1.0)
             gprev = get("gprev") if k > 1 else (-g if p.get("maximize") else g)      # g_0 = ∓g_1
@@ -410,7 +423,9 @@ def test_a_worked_step_redone_by_hand_gives_the_shown_point(name, params, k):
     redone_by_hand(name, params, k)
 
 
-LATE = [("RAdam", {"lr": 0.2}, 8), ("RAdam", {"lr": 0.1, "weight_decay": 0.1, "betas": (0.8, 0.99)}, 7)]
+LATE = [("RAdam", {"lr": 0.2}, 8), ("RAdam", {"lr": 0.1, "weight_decay": 0.1, "betas": (0.8, 0.99)}, 7),
+        ("AdaBelief", {"lr": 0.3, "rectify": True}, 8),
+        ("AdaBelief", {"lr": 0.1, "rectify": True, "ams_bound": True, "betas": (0.8, 0.99)}, 7)]
 
 
 @pytest.mark.parametrize("name, params, k", LATE, ids=lambda v: str(v))
