@@ -15,9 +15,8 @@ against the optimizers). The Adam family is an average in torch already.
 ``worked(optimizer, before, theta, grad, lr, after, theta_after)`` is one update with its
 numbers: every quantity of the rule at step k as strings of ``DIGITS`` significant digits, so
 that a student can redo the step by hand (Muon's u = NS(b̃) and LBFGS's directions d shown, not
-redone). Where the arithmetic is not written out (Prodigy with a finite
-growth_rate, an LBFGS step whose moves its history does not hold, a wrapper around one of
-these), the step is the update Δθ it made.
+redone). Where the arithmetic is not written out (an LBFGS step whose moves its history does
+not hold, a wrapper around one), the step is the update Δθ it made.
 
 Nothing here imports streamlit or plotly; the words (``note``) are English, translated where
 shown.
@@ -424,16 +423,30 @@ def _prodigy(opt: Any, notation: str) -> Rule:
             r"\theta_t &= \theta_{t-1} - \eta'_t \frac{m_t}{\sqrt{v_t} + d_t \epsilon}")
     coef = r"\kappa " if _nonzero(np.asarray(kappa, dtype=float) - 1) else ""
     b3 = _p(opt, "beta3")
+    growth = _first(_p(opt, "growth_rate"))
+    growth = growth if math.isfinite(growth) else None
     return Rule((*decay, *g, rf"\eta'_t &= \eta d_{{t-1}}{bias} \quad (d_0 = d_{{\text{{init}}}})",
                  r"r_t &= \beta_3 r_{t-1} + \tfrac{d_{t-1}}{d_0} \eta'_t \langle g_t, \theta_0 - \theta_{t-1} \rangle",
                  rf"s_t &= \beta_3 s_{{t-1}} + \tfrac{{d_{{t-1}}}}{{d_0}} {into_s} g_t",
                  r"m_t &= \beta_1 m_{t-1} + (1 - \beta_1) d_{t-1} g_t",
                  r"v_t &= \beta_2 v_{t-1} + (1 - \beta_2) d_{t-1}^2 g_t^2",
-                 rf"d_t &= \max\!\big(d_{{t-1}}, {coef}r_t / \lVert s_t \rVert_1\big)", step),
+                 *_prodigy_d(coef, growth), step),
                 (*values, *_betas(opt), (r"\beta_3", math.sqrt(_first(_p(opt, "betas")[1])) if b3 is None else b3),
                  (r"d_{\text{init}}", _p(opt, "d0")), *([(r"\kappa", kappa)] if coef else []),
-                 *([] if eps is None else [(r"\epsilon", eps)]), *_lr(opt)),
+                 *([] if eps is None else [(r"\epsilon", eps)]), *([(r"\gamma", growth)] if growth else []),
+                 *_lr(opt)),
                 "d estimates the distance to the solution: the step size it learns.")
+
+
+def _prodigy_d(coef: str, growth: float | None) -> list[str]:
+    """Prodigy's d: the largest estimate so far, or with a finite growth rate γ at most γ times
+    the last d (which follows the estimates only while it is still d_0)."""
+    estimate = rf"{coef}r_t / \lVert s_t \rVert_1"
+    if growth is None:
+        return [rf"d_t &= \max\!\big(d_{{t-1}}, {estimate}\big)"]
+    return [rf"d^{{\max}}_t &= \max\!\big(d^{{\max}}_{{t-1}}, {estimate}\big)",
+            rf"d_t &= \min\!\Big(d^{{\max}}_t, \gamma \begin{{cases}} \max(d_{{t-1}}, {estimate}) & d_{{t-1}} = d_0"
+            r" \\ d_{t-1} & \text{else} \end{cases}\Big)"]
 
 
 def _lookahead(opt: Any, notation: str) -> Rule:
@@ -946,8 +959,6 @@ def _w_schedule_free(opt, before, after, theta, grad, lr, theta_after, k):
 
 
 def _w_prodigy(opt, before, after, theta, grad, lr, theta_after, k):
-    if math.isfinite(_first(_p(opt, "growth_rate"))):
-        return _unwritten(theta, grad, theta_after, k)
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
     b1, b2 = (_first(b) for b in _p(opt, "betas"))
@@ -963,6 +974,10 @@ def _w_prodigy(opt, before, after, theta, grad, lr, theta_after, k):
         for name, field_ in (("r", "d_numerator"), ("s", "s"), ("m", "exp_avg"), ("v", "exp_avg_sq"), ("d", "d")):
             value, scalar = getattr(state, field_), name in "rd"
             r.add(name + tail, name + end, _first(value) if scalar else value, vector=not scalar)
+    if math.isfinite(_first(_p(opt, "growth_rate"))):
+        _scalar(r, opt, "gamma", r"\gamma", "growth_rate")
+        r.add("dmax0", r"d^{\max}_{k-1}", _first(before.d_max), vector=False)
+        r.add("dmax", r"d^{\max}_k", _first(after.d_max), vector=False)
     r.add("theta", r"\theta_k", theta_after)
     return r.done()
 

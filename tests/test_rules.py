@@ -136,6 +136,7 @@ CASES = [
     ("Prodigy", {"d0": 0.1}), ("Prodigy", {"d0": 0.05, "eps": None, "maximize": True}),
     ("Prodigy", {"lr": 0.5, "d0": 0.05, "d_coef": 2.0, "weight_decay": 0.1, "bias_correction": True,
                  "safeguard_warmup": True}),
+    ("Prodigy", {"d0": 0.1, "growth_rate": 1.5}), ("Prodigy", {"d0": 1e-3, "growth_rate": 1.02, "eps": None}),
     ("Lookahead", {"k": 3, "optimizer": {"name": "Adam", "params": {"lr": 0.3}}}),
     ("Lookahead", {"k": 1, "alpha": 0.3, "optimizer": {"name": "RMSprop", "params": {"lr": 0.05, "momentum": 0.5}}}),
     ("SAM", {"rho": 0.1, "optimizer": {"name": "SGD", "params": {"lr": 0.1, "momentum": 0.9}}}),
@@ -371,7 +372,12 @@ def prodigy_by_hand(p, w, k, lr, wd, theta0, grad):
     s = [b3 * si + d / d0 * into * gi for si, gi in zip(vec("s0"), g)]
     m = [b1 * mi + (1 - b1) * d * gi for mi, gi in zip(vec("m0"), g)]
     v = [b2 * vi + (1 - b2) * d * d * gi * gi for vi, gi in zip(vec("v0"), g)]
-    d_new = max(d, val("kappa") * r / sum(abs(si) for si in s))
+    estimate = val("kappa") * r / sum(abs(si) for si in s)
+    d_new = max(d, estimate)
+    if "gamma" in w.keys:                                 # a finite growth rate γ
+        d_max = max(val("dmax0"), estimate)
+        d_new = min(d_max, val("gamma") * (max(d, estimate) if d == d0 else d))
+        assert agree(d_max, w.value("dmax"), d_max) and agree(d_new, w.value("d"), d_new)
     out = []
     for th, mi, vi in zip(theta0, m, v):
         th = th * (1 - (1 if p.get("fixed_decay") else eta) * wd)
