@@ -662,6 +662,10 @@ class _Rows:
         self.keys[name] = symbol
         self.rows.append((symbol, _vec(value) if vector else show(value)))
 
+    def param(self, opt: Any, key: str, symbol: str, name: str | None = None) -> None:
+        """The optimizer's hyperparameter ``key`` as a row (under ``name``, default ``key``)."""
+        self.add(name or key, symbol, _first(_p(opt, key)), vector=False)
+
     def done(self, written: bool = True) -> Worked:
         return Worked(tuple(self.rows), written, dict(self.keys))
 
@@ -687,7 +691,7 @@ def _w_sgd(opt, before, after, theta, grad, lr, theta_after, k):
     if mu:
         r.add("mu", r"\mu", mu, vector=False)
         if _first(_p(opt, "dampening")):
-            r.add("tau", r"\tau", _first(_p(opt, "dampening")), vector=False)
+            r.param(opt, "dampening", r"\tau", name="tau")
         r.add("b0", r"b_{k-1}", before.momentum_buffer)
         r.add("b", r"b_k", after.momentum_buffer)
     r.add("theta", r"\theta_k", theta_after)
@@ -698,8 +702,8 @@ def _w_adagrad(opt, before, after, theta, grad, lr, theta_after, k):
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
     if _first(_p(opt, "lr_decay")):
-        r.add("lr_decay", r"\gamma", _first(_p(opt, "lr_decay")), vector=False)
-    r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+        r.param(opt, "lr_decay", r"\gamma")
+    r.param(opt, "eps", r"\epsilon")
     r.add("s0", r"s_{k-1}", before.sum)
     r.add("s", r"s_k", after.sum)
     r.add("theta", r"\theta_k", theta_after)
@@ -709,15 +713,15 @@ def _w_adagrad(opt, before, after, theta, grad, lr, theta_after, k):
 def _w_rmsprop(opt, before, after, theta, grad, lr, theta_after, k):
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
-    r.add("alpha", r"\alpha", _first(_p(opt, "alpha")), vector=False)
-    r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+    r.param(opt, "alpha", r"\alpha")
+    r.param(opt, "eps", r"\epsilon")
     r.add("v0", r"v_{k-1}", before.square_avg)
     r.add("v", r"v_k", after.square_avg)
     if _p(opt, "centered"):
         r.add("gbar0", r"\bar g_{k-1}", before.grad_avg)
         r.add("gbar", r"\bar g_k", after.grad_avg)
     if _first(_p(opt, "momentum")):
-        r.add("mu", r"\mu", _first(_p(opt, "momentum")), vector=False)
+        r.param(opt, "momentum", r"\mu", name="mu")
         r.add("b0", r"b_{k-1}", before.momentum_buffer)
         r.add("b", r"b_k", after.momentum_buffer)
     r.add("theta", r"\theta_k", theta_after)
@@ -731,7 +735,7 @@ def _adam_rows(opt, k, lr, theta, grad) -> _Rows:
     b1, b2 = (_first(b) for b in _p(opt, "betas"))
     r.add("beta1", r"\beta_1", b1, vector=False)
     r.add("beta2", r"\beta_2", b2, vector=False)
-    r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+    r.param(opt, "eps", r"\epsilon")
     return r
 
 
@@ -760,7 +764,7 @@ def _w_adamax(opt, before, after, theta, grad, lr, theta_after, k):
 
 def _w_nadam(opt, before, after, theta, grad, lr, theta_after, k):
     r = _adam_rows(opt, k, lr, theta, grad)
-    r.add("psi", r"\psi", _first(_p(opt, "momentum_decay")), vector=False)
+    r.param(opt, "momentum_decay", r"\psi", name="psi")
     r.add("P0", r"\prod_{i < k} \mu_i", _first(before.mu_product), vector=False)
     r.add("m0", r"m_{k-1}", before.exp_avg)
     r.add("v0", r"v_{k-1}", before.exp_avg_sq)
@@ -801,9 +805,9 @@ def _w_rprop(opt, before, after, theta, grad, lr, theta_after, k):
 def _w_asgd(opt, before, after, theta, grad, lr, theta_after, k):
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
-    r.add("lambd", r"\lambda_d", _first(_p(opt, "lambd")), vector=False)
-    r.add("alpha", r"\alpha", _first(_p(opt, "alpha")), vector=False)
-    r.add("t0", r"t_0", _first(_p(opt, "t0")), vector=False)
+    r.param(opt, "lambd", r"\lambda_d")
+    r.param(opt, "alpha", r"\alpha")
+    r.param(opt, "t0", r"t_0")
     first = k == 1
     r.add("eta", r"\eta_k", lr if first else _first(before.eta), vector=False)
     r.add("mu", r"\mu_k", 1.0 if first else _first(before.mu), vector=False)
@@ -829,7 +833,7 @@ def _w_adafactor(opt, before, after, theta, grad, lr, theta_after, k):
 def _w_newton(opt, before, after, theta, grad, lr, theta_after, k):
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
-    r.add("damping", r"\lambda", _first(_p(opt, "damping")), vector=False)
+    r.param(opt, "damping", r"\lambda")
     inverse = r"[(\nabla^2 f(\theta_{k-1}) + \lambda I)^{-1}]_{"
     p = np.asarray(after.preconditioner, dtype=float).reshape(-1)
     for i, entry in enumerate(("xx", "xy", "yy")):
@@ -841,8 +845,8 @@ def _w_newton(opt, before, after, theta, grad, lr, theta_after, k):
 def _w_adadelta(opt, before, after, theta, grad, lr, theta_after, k):
     r = _Rows()
     _common(r, opt, k, lr, theta, grad)
-    r.add("rho", r"\rho", _first(_p(opt, "rho")), vector=False)
-    r.add("eps", r"\epsilon", _first(_p(opt, "eps")), vector=False)
+    r.param(opt, "rho", r"\rho")
+    r.param(opt, "eps", r"\epsilon")
     r.add("v0", r"v_{k-1}", before.square_avg)
     r.add("u0", r"u_{k-1}", before.acc_delta)
     r.add("v", r"v_k", after.square_avg)
@@ -858,17 +862,17 @@ def _w_book(opt, before, after, theta, grad, lr, theta_after, k):
     r.add("grad", r"\nabla L_k", grad)
     name = opt.name.split(".")[1]
     if name in ("Momentum", "Nesterov"):
-        r.add("alpha", r"\alpha", _first(_p(opt, "momentum")), vector=False)
+        r.param(opt, "momentum", r"\alpha", name="alpha")
         r.add("v0", r"v_{k-1}", before.v)
         r.add("v", r"v_k", after.v)
     elif name in ("AdaGrad", "RMSprop"):
         if name == "RMSprop":
-            r.add("rho", r"\rho", _first(_p(opt, "decay_rate")), vector=False)
+            r.param(opt, "decay_rate", r"\rho", name="rho")
         r.add("h0", r"h_{k-1}", before.v)
         r.add("h", r"h_k", after.v)
     elif name == "Adam":
-        r.add("beta1", r"\beta_1", _first(_p(opt, "beta1")), vector=False)
-        r.add("beta2", r"\beta_2", _first(_p(opt, "beta2")), vector=False)
+        r.param(opt, "beta1", r"\beta_1")
+        r.param(opt, "beta2", r"\beta_2")
         r.add("m0", r"m_{k-1}", before.v)
         r.add("v0", r"v_{k-1}", before.h)
         r.add("m", r"m_k", after.v)
