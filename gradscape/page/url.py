@@ -180,7 +180,7 @@ def _view(doc: Any) -> View:
     try:
         look = Look.from_dict(doc.get("look", {}))
     except (ValueError, TypeError) as exc:
-        raise _BadURL(f"invalid export look: {str(exc)[:120]}") from None
+        raise _BadURL(_("invalid export look: {problem}").format(problem=str(exc)[:120])) from None
     view = View(**{**doc, "insights": _insights(doc.get("insights", {})), "look": look})
     if not isinstance(view.tab, str) or view.tab not in views.BY_ID:
         raise _BadURL(_("unknown view"))
@@ -201,14 +201,15 @@ def _insights(doc: Any) -> Insights:
     for name, (low, high) in Insights.RANGES.items():
         value = getattr(settings, name)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise _BadURL(f"insight setting {name} must be a whole number from {low} to {high}")
+            raise _BadURL(_("insight setting {name} must be a whole number from {low} to {high}")
+                          .format(name=name, low=low, high=high))
     for name in ("sweep_x", "sweep_y"):
         value = getattr(settings, name)
         if value is not None:
             try:
                 settings = replace(settings, **{name: normal_axis(value)})
             except (ValueError, TypeError) as exc:
-                raise _BadURL(f"invalid {name}: {str(exc)[:120]}") from None
+                raise _BadURL(_("invalid {name}: {problem}").format(name=name, problem=str(exc)[:120])) from None
     if settings.sweep_x is not None and settings.sweep_y is not None \
             and sweep_axis(settings.sweep_x).name == sweep_axis(settings.sweep_y).name:
         raise _BadURL(_("the sweep's two axes must be different hyperparameters"))
