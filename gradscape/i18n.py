@@ -29,12 +29,22 @@ LANGUAGES = ("en", "zh-Hans", "zh-Hant")
 NAMES = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}   # each in its own language
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "gradscape"
-_current: ContextVar[str] = ContextVar("gradscape_language", default="en")
+_current: ContextVar[str | None] = ContextVar("gradscape_language", default=None)
+_fallback: Callable[[], str | None] = lambda: None      # noqa: E731
 
 
 def language() -> str:
-    """The language of this session's current run (or of this CLI call)."""
-    return _current.get()
+    """The language of this session's current run (or of this CLI call): the one set in this
+    context, else the one ``follow`` reads (the page: the session's), else English."""
+    return _current.get() or _fallback() or "en"
+
+
+def follow(source: Callable[[], str | None]) -> None:
+    """Where ``language()`` looks when nothing was set in this context: the page reads its
+    session's choice, since Streamlit starts every run (a fragment's and the callbacks before
+    it too) in a fresh thread, where a ContextVar set by an earlier run is not seen."""
+    global _fallback
+    _fallback = source
 
 
 def set_language(lang: str) -> None:
@@ -64,7 +74,7 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """``message`` in the current language (itself if the catalogue lacks it)."""
-    return translate(message, _current.get())
+    return translate(message, language())
 
 
 def translate(message: str, lang: str) -> str:
@@ -75,7 +85,7 @@ def translate(message: str, lang: str) -> str:
 def in_this_language(fn: Callable[..., str]) -> Callable[..., str]:
     """``fn`` bound to the current language: for a widget's ``format_func``, which Streamlit may
     call outside the run that drew the widget (AppTest does, from its own thread)."""
-    lang = _current.get()
+    lang = language()
 
     def call(*args: Any, **kwargs: Any) -> str:
         with speaking(lang):

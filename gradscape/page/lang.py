@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gradscape.i18n import LANGUAGES, NAMES, _, from_browser, set_language, translate
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from gradscape.i18n import LANGUAGES, NAMES, _, follow, from_browser, set_language, translate
 
 from .keys import Key
 
 LANG_PARAM = "lang"
 ss = st.session_state
+
+
+def session_language() -> str | None:
+    """The language this session chose, in any run of it (a fragment's, a callback's), or
+    None outside a session's run."""
+    return ss.get(Key.LANG) if get_script_run_ctx(suppress_warning=True) is not None else None
+
+
+follow(session_language)
 
 
 def begin() -> None:

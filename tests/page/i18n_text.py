@@ -124,7 +124,7 @@ def english_words(texts: list[str]) -> set[str]:
     for text in texts:
         text = re.sub(r"\\([^\w\s]|_)", r"\1", str(text or ""))         # Markdown's escapes
         text = MATH.sub(lambda math: " " + " ".join(MATH_TEXT.findall(math.group(0))) + " ", text)
-        text = re.sub(r"%\{[^}]*\}|<[^>]+>|&\w+;|\\[A-Za-z]+|`[^`]*`|https?://\S+|[\w./-]+\.py\b|:material/[a-z_]+:", " ", text, flags=re.S)
+        text = re.sub(r"%\{[^}]*\}|<[^>]+>|&\w+;|\\[A-Za-z]+|`[^`]*`|https?://\S+|[\w./-]+\.py\b|:material/[a-z_]+:|:(?:red|green|blue|orange|violet|gray|grey|rainbow|primary)\[", " ", text, flags=re.S)
         text = re.sub(r"\b[\w.]+\([^)]*\)", " ", text)          # a call, e.g. torch.optim.AdamW(…)
         for word in WORD.findall(text):
             if word not in CODE and word.lower() not in CODE:
