@@ -45,16 +45,29 @@ def results() -> None:
         ui.busy(exc)
         return
     context = Context(result, now.view)
+    if views.open_tab() is not views.paths.TAB:
+        views.paths.painted()           # only the side-by-side chart is drawn first (paths.deferred)
     lessonpanel.draw(now)
     header.draw(now, result)
     views.draw(context)
-    if not present.presenting():
+    if not (present.presenting() or views.paths.deferred()):
         share.draw(context)
 
 
 if not (lessonpanel.is_open() or present.presenting()):
     st.title("gradscape", anchor=False, help=_("torch.optim's update rules, step by step, on 2-D loss surfaces."))
-results()
-with st.sidebar:
+@st.fragment(key=Key.INPUTS)
+def inputs() -> None:
+    """The sidebar's inputs. A fragment, so that an input that changes only values reruns
+    neither the page nor the sidebar but just the results (``state.on_value`` names them):
+    the browser then redraws only what changed. Any other change reruns the whole page."""
+    if state.rerunning_alone():
+        st.rerun()
     lang.selector()
     sidebar.draw(state.current())
+
+
+results()
+if not views.paths.deferred():
+    with st.sidebar:
+        inputs()

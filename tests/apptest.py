@@ -8,12 +8,21 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from gradscape.page.keys import Key
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def start(**query: str) -> AppTest:
-    """Run app.py with these URL query parameters; fail on any exception on the page."""
+def start(first_paint: bool = False, **query: str) -> AppTest:
+    """Run app.py with these URL query parameters; fail on any exception on the page.
+
+    A browser's first run draws the page down to the chart, and the rest once the chart says
+    it is drawn (``views.paths.deferred``), which AppTest cannot say: unless ``first_paint``, the
+    session starts as if it had said so.
+    """
     at = AppTest.from_file(APP, default_timeout=60)
+    if not first_paint:
+        at.session_state[Key.PAINTED] = True
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

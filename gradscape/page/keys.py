@@ -7,6 +7,7 @@ browser sees (Streamlit gives each keyed element the CSS class ``st-key-<key>``)
 """
 from __future__ import annotations
 
+import re
 from enum import StrEnum, unique
 
 
@@ -20,6 +21,8 @@ class Key(StrEnum):
     GOOD_CONFIG = "good_config"        # the last valid Config, shown while the inputs hold an error
     NOTICE = "notice"                  # a warning for the next run (a bad URL, a bad upload)
     RESULTS = "results"                # the fragment that shows the experiment
+    INPUTS = "inputs"                  # the sidebar's inputs: a fragment
+    PAINTED = "painted"                # this session's first chart is drawn: the whole page follows
     RESULTS_FOR = "results_for"        # the Config the results fragment last showed
     BUSY_RETRY = "busy_retry"
     # lang.py: the session's language (the selector) and a warning about the link's
@@ -131,6 +134,13 @@ def param_key(uid: int, role: str, owner: str, param: str, part: int | None = No
     """
     key = f"line{uid}.{role}.{owner}.{param}"
     return key if part is None else f"{key}.{part}"
+
+
+def css_key(key: str) -> str:
+    """What Streamlit makes of an element's key in its CSS class (``st-key-`` + this): every
+    character but letters, digits, ``_`` and ``-`` becomes ``-`` ("line3.opt.SGD.lr" ->
+    "line3-opt-SGD-lr"). The browser names an input by it."""
+    return re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
 def axis_key(axis: Key, field: str) -> str:

@@ -277,6 +277,67 @@ function present(gd, data, figure) {
   }
 }
 
+// --- a number typed into the sidebar: the chart answers at once ---------------------------------
+// The page reruns as always and its figure follows; this only draws the new runs sooner: the
+// route (gd.__gsDrag's address) gets the chart's key and every input typed since the page's last
+// figure, by name (its element's key: the class `st-key-…` Streamlit gives it; only those the
+// page listed in gd.__gsDrag.inputs), one request at a time, the newest state next. An answer the
+// page's figure overtook is dropped.
+
+function inputName(input) {
+  const box = input.closest('[class*="st-key-"]');
+  const name = box && [...box.classList].find((c) => c.startsWith("st-key-"));
+  return name ? name.slice("st-key-".length) : null;
+}
+
+function askTyped(gd) {
+  if (gd.__gsTypedBusy || !gd.__gsTypedNew || !gd.__gsDrag) return;
+  const generation = gd.__gsGeneration, url = new URL(gd.__gsDrag.address, window.location.href);
+  url.search = new URLSearchParams([["key", gd.__gsDrag.key],
+                                    ...[...gd.__gsTyped].map(([name, text]) => ["typed", `${name}:${text}`])]);
+  gd.__gsTypedNew = false;
+  gd.__gsTypedBusy = true;
+  fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null).then((answer) => {
+    gd.__gsTypedBusy = false;
+    if (generation !== gd.__gsGeneration || !gd.isConnected) return null;   // the page's figure is in
+    askTyped(gd);                                                            // typed meanwhile
+    if (answer && answer.data) {                 // else the page answers itself ({redraw: why})
+      gd.__gsAnswered = JSON.stringify(answer.data);
+      drawAnswer(gd, answer);
+    }
+    return null;
+  });
+}
+
+function listenTyped() {
+  if (window.__gsTypedListening) return;
+  window.__gsTypedListening = true;
+  const numberInput = (el) => !!(el && el.matches && el.matches(
+    '[data-testid="stSidebar"] [data-testid="stNumberInput"] input, [data-testid="stPopoverBody"] [data-testid="stNumberInput"] input'));
+  const commit = (input) => {
+    const gd = window.__gsTypedChart, name = inputName(input), text = input.value.trim(), value = Number(text);
+    if (!gd || !gd.isConnected || !gd.__gsDrag || !(gd.__gsDrag.inputs || []).includes(name)
+        || text === "" || !Number.isFinite(value)) return;
+    if ((input.min !== "" && value < Number(input.min)) || (input.max !== "" && value > Number(input.max))) return;
+    gd.__gsTyped.set(name, text);
+    gd.__gsTypedNew = true;
+    askTyped(gd);
+  };
+  let before = null;                          // the focused input's value: a blur commits a change
+  document.addEventListener("focusin", (e) => { before = numberInput(e.target) ? e.target.value : null; }, true);
+  document.addEventListener("focusout", (e) => {
+    if (numberInput(e.target) && before !== null && e.target.value !== before) commit(e.target);
+  }, true);
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && numberInput(e.target)) { before = e.target.value; commit(e.target); }
+  }, true);
+  document.addEventListener("click", (e) => {   // the − and + buttons: the value once they applied it
+    const button = e.target.closest && e.target.closest('[data-testid^="stNumberInputStep"]');
+    const input = button && button.closest('[data-testid="stNumberInput"]');
+    if (input) requestAnimationFrame(() => { const el = input.querySelector("input"); if (numberInput(el)) commit(el); });
+  }, true);
+}
+
 export default function ({ data, parentElement, setTriggerValue }) {
   if (!data.figure) {                         // preload(): fetch plotly.js while the page is computed
     loadPlotly(data.plotly).catch(() => {});
@@ -292,7 +353,18 @@ export default function ({ data, parentElement, setTriggerValue }) {
   if (!gd.__gsObserver) follow(gd);
   gd.__gsTrigger = setTriggerValue;           // the newest values, for the listener
   gd.__gsClickable = !!data.clickable;
-  gd.__gsDrag = data.drag;                    // where a dragged start's traces come from
+  gd.__gsDrag = data.drag;                    // where a dragged start's (or typed input's) traces come from
+  if (data.drag) {
+    listenTyped();
+    window.__gsTypedChart = gd;
+    if (!gd.__gsTyped || gd.__gsTypedKey !== data.drag.key) {   // a new experiment: typed afresh
+      gd.__gsTyped = new Map();
+      gd.__gsTypedKey = data.drag.key;
+      gd.__gsGeneration = (gd.__gsGeneration || 0) + 1;
+    }
+  } else if (window.__gsTypedChart === gd) {
+    window.__gsTypedChart = null;
+  }
   const drawn = () => { if (data.notify) setTriggerValue("drawn", data.notify); };
   const shown = data.figure + JSON.stringify(data.config) + !!data.fit + !!data.keys;
   if (gd.__gsShown === shown) {               // the same figure again (the rest of the page reran)
@@ -311,11 +383,15 @@ export default function ({ data, parentElement, setTriggerValue }) {
     // the same layout and traces but for their arrays (a new lr, start or step): move the traces
     const traces = shape(figure.data);
     const move = gd._fullLayout && gd.__gsLook === look && gd.__gsShape === traces && movable(figure);
+    // what a typed input's answer already drew: nothing to draw
+    const drawnAlready = move && gd.__gsAnswered === JSON.stringify(figure.data);
+    gd.__gsAnswered = null;
     gd.__gsLook = look;
     gd.__gsShape = traces;
     loadPlotly(data.plotly)
-      .then((Plotly) => (move ? moveTraces(gd, figure.data)
-                              : Plotly.react(gd, figure.data, figure.layout, config)))
+      .then((Plotly) => (drawnAlready ? null
+                         : move ? moveTraces(gd, figure.data)
+                         : Plotly.react(gd, figure.data, figure.layout, config)))
       .then(() => { if (gd.__gsFit) gd.__gsFitListener(); })    // the page above may have moved
       .then(drawn)
       .catch((err) => { gd.textContent = String(err.message || err); drawn(); });
@@ -327,6 +403,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
     if (gd.__gsFitObserver) gd.__gsFitObserver.disconnect();
     gd.__gsFitListener = gd.__gsFitObserver = null;
     if (window.__gsKeysChart === gd) window.__gsKeysChart = null;
+    if (window.__gsTypedChart === gd) window.__gsTypedChart = null;
     gd.__gsLook = null;
     if (window.Plotly) window.Plotly.purge(gd);
   };

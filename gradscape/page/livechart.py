@@ -77,6 +77,10 @@ def live_chart(fig: Any, key: str, config: dict[str, Any], on_click: Callable[[]
     ``address?key=..&x=..&y=..`` (relative to the app's address; one request at a time, the
     latest position next) for ``{"data", "annotations"}``: the traces and the layout's
     annotations from that start, which it draws in place of the figure's (no script reruns).
+    With ``drag["inputs"]`` (names of the sidebar's number inputs, ``keys.css_key``), a value
+    typed into one of them (Enter, leaving it, or its − and + buttons) is asked of the same
+    address as ``typed=NAME:TEXT`` and drawn at once, while the page reruns as usual; the
+    page's figure then follows (and is not drawn again if it is what the answer drew).
 
     With ``fit`` the chart is as tall as the window below its top allows (presentation mode:
     nothing to scroll). With ``on_key`` the page's → ← Space Home End keys (outside inputs that

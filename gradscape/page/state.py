@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gradscape import presets
 from gradscape.experiment import Config, ConfigError, load
@@ -128,6 +129,12 @@ def go_to(place: lessons.Place) -> None:
     apply_state(step.config, step.view)
     ss[Key.NOTICE] = None
     open_lesson(place)
+
+
+def rerunning_alone() -> bool:
+    """True in a fragment's run of its own (not part of the whole page's)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 # --- callbacks --------------------------------------------------------------------------------

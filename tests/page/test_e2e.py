@@ -84,6 +84,54 @@ def test_change_a_value(page):
     assert page.evaluate("document.querySelector('.js-plotly-plot').__mark") == 1
 
 
+def test_a_typed_value_is_drawn_from_the_route_and_the_page_follows(page):
+    """Enter in a number input: the chart asks the app's route for the new runs (the input
+    named as Streamlit names its element) and draws them; the page's rerun then agrees."""
+    asked = []
+    page.on("response", lambda r: asked.append((r.url, r.status)) if "typed=" in r.url else None)
+    before = snapshot(page)
+    lr = page.locator('input[aria-label="lr"]').first                  # SGD's
+    lr.fill("0.5")
+    lr.press("Enter")
+    wait_changed(page, before)
+    xs, ys = trace(page)
+    assert (xs[1], ys[1]) == pytest.approx((-7 * 0.95, 0.0))           # (1 − 0.05)x, (1 − 1)y
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
+                           ".getAttribute('data-test-script-state') === 'notRunning'")
+    expect(page.locator('[data-testid="stMain"] h3').first).to_contain_text("(modified)")
+    assert [(url.split("typed=")[1], status) for url, status in asked] == [("line0-opt-SGD-lr%3A0.5", 200)]
+    assert trace(page) == [xs, ys]                                     # what the page drew too
+    steps = page.locator('input[aria-label="steps"]').first               # leaving it commits too
+    steps.fill("40")
+    steps.press("Tab")
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData"
+                           ".find(t => t.name === 'SGD').x.length === 41")
+    assert any(url.endswith("steps%3A40") for url, _ in asked)
+
+
+def test_a_new_tab_draws_the_trajectories_before_the_rest_of_the_page(app_url, chromium):
+    """The first run draws the page down to the chart; the sidebar's inputs, the rule strip
+    and the exports come once the chart is drawn."""
+    context = chromium.new_context(viewport={"width": 1440, "height": 1100})
+    page = context.new_page()
+    page.add_init_script("""(() => { window.__seen = {};
+      const look = () => {
+        const gd = document.querySelector('.js-plotly-plot');
+        if (!window.__seen.chart && gd && gd._fullData && gd._fullData.some(t => t.name === 'SGD'))
+          window.__seen.chart = performance.now();
+        if (!window.__seen.inputs && document.querySelector('[data-testid="stSidebar"] input[aria-label="lr"]'))
+          window.__seen.inputs = performance.now();
+        if (!(window.__seen.chart && window.__seen.inputs)) requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look); })()""")
+    page.goto(app_url)
+    page.wait_for_function(APP_READY, arg=["SGD", 4], timeout=60_000)
+    seen = page.evaluate("window.__seen")
+    assert seen["chart"] < seen["inputs"]
+    expect(page.locator('[data-testid="stDownloadButton"]').first).to_be_visible()
+    context.close()
+
+
 def test_click_on_the_plot_moves_the_start(page):
     before = snapshot(page)
     panel = page.locator(".js-plotly-plot .nsewdrag").first            # the SGD panel

@@ -18,7 +18,7 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import plotly.io as pio
@@ -26,16 +26,17 @@ import plotly.io as pio
 import streamlit as st
 
 from gradscape.cache import memo
-from gradscape.experiment import Config, Result, simulate
+from gradscape.experiment import Config, ConfigError, Result, load, simulate
 from gradscape.figures import trajectory_figure
 from gradscape.figures.trajectory import trajectory_spec
 from gradscape.figures.export import TOOLBAR_CONFIG
 from gradscape.figures.look import presentation
 from gradscape.i18n import N_, _, language, speaking
+from gradscape.i18n_core import core
 
 from .. import compute, form, formulas, limits, present, routes, ui
 from ..context import Context, Tab
-from ..keys import Key
+from ..keys import Key, css_key
 from ..livechart import live_chart
 
 ss = st.session_state
@@ -117,8 +118,25 @@ def on_key() -> None:
         st.rerun(Key.PATHS)
 
 
+def deferred() -> bool:
+    """Whether this run draws the page only down to the chart: a session's first, while its
+    side-by-side chart is not yet on screen. The rest (the rule strip, the exports, the
+    sidebar's inputs) follows once the browser has drawn it (``on_drawn``): a new
+    tab shows the trajectories first, its browser not busy laying out a hundred inputs."""
+    return not ss.get(Key.PAINTED)
+
+
+def painted() -> None:
+    """The first chart is on screen (or none will be): from now on every run draws everything."""
+    ss[Key.PAINTED] = True
+
+
 def on_drawn() -> None:
-    """The chart, rerun alone after a change, is drawn: now the rest of the results."""
+    """The chart, rerun alone after a change, is drawn: now the rest of the results; or a new
+    tab's first chart: now the whole page (``deferred``)."""
+    if deferred():
+        painted()
+        st.rerun()
     st.rerun(Key.RESULTS)
 
 
@@ -173,7 +191,7 @@ def chart() -> None:
     """Playback and the contour panels, rerunning alone (see the module's docstring)."""
     playback(form.current(ss, ss[Key.LINES])[0])
     st.fragment(panels, key=Key.PANELS)()
-    if not present.presenting():
+    if not (present.presenting() or deferred()):
         st.caption(_("Click anywhere on a panel to start there, or drag the start (●; arrow keys on the "
                      "focused chart); drag elsewhere to zoom, double-click to go back."))
 
@@ -187,49 +205,82 @@ def panels() -> None:
     try:
         fig = spec(config, overlay=overlay, upto=shown_upto(config), critical=critical)
     except limits.Busy as exc:
+        painted()                 # no chart to wait for
         ui.busy(exc)
         return
-    # run alone after a change (state.on_value): once the chart is drawn, the rest follows
-    stale = None if ss.get(Key.RESULTS_FOR) == config else config.to_json()
+    # run alone after a change (state.on_value), or a new tab's first run (``deferred``):
+    # once the chart is drawn, the rest follows
+    stale = ("first" if deferred() else None) if ss.get(Key.RESULTS_FOR) == config else config.to_json()
     presenting = present.presenting()
     chart_column, beside = st.columns([3, 1]) if presenting and not ss.get(Key.OVERLAY) else (st.container(), None)
     with chart_column:
         live_chart(presentation(fig) if presenting else fig, key=Key.CHART, config=TOOLBAR_CONFIG,
                    on_click=on_click, notify=stale, on_drawn=on_drawn, on_release=on_release,
-                   drag={"address": routes.ADDRESS, "key": open_for_drag(config, overlay, critical)},
+                   drag={"address": routes.ADDRESS,
+                         "key": open_for_drag(config, overlay, critical, tuple(ss[Key.LINES])),
+                         "inputs": typable(config, tuple(ss[Key.LINES]))},
                    fit=presenting, on_key=on_key if presenting else None)
     if presenting:
         if beside is not None:
             with beside, st.container(key=Key.PRESENT_RULES):
                 formulas.strip(config, per_row=1)
         return
-    formulas.strip(config)
+    if not deferred():
+        formulas.strip(config)
 
 
-# --- the drag: answered by a route, outside any script run -------------------------------------
+# --- the drag and typed values: answered by a route, outside any script run --------------------
 
-_open: OrderedDict[str, tuple[Config, bool, bool, str]] = OrderedDict()
+@dataclass(frozen=True)
+class Opened:
+    """An experiment a page's chart shows, open to the route: how it is drawn, in which language,
+    and the page's optimizer lines (``Key.LINES``: the keys of their inputs)."""
+
+    config: Config
+    overlay: bool
+    critical: bool
+    language: str
+    lines: tuple[int, ...]
+
+
+_open: OrderedDict[str, Opened] = OrderedDict()
 _open_lock = threading.Lock()
+MAX_TYPED = 8                  # inputs typed anew in one request
 
 
 class Closed(LookupError):
     """No experiment is open for dragging under this key (never opened, or closed since)."""
 
 
-def open_for_drag(config: Config, overlay: bool, critical: bool) -> str:
+class Redraw(Exception):
+    """Typed values the chart does not draw at once: an experiment that cannot run (the page's
+    rerun says why) or one on another surface (its window, its data: the page redraws the
+    whole chart)."""
+
+
+def open_for_drag(config: Config, overlay: bool, critical: bool, lines: tuple[int, ...] = ()) -> str:
     """Open the experiment the chart shows (``config``, drawn with ``overlay`` and ``critical``
-    marks) to be dragged: the route runs it from any start in its window, and nothing else.
+    marks, its optimizers' inputs keyed by ``lines``) to the route: it runs it from any start in
+    its window (``dragged``) or with its number inputs typed anew (``retyped``), and nothing else.
     The traces' names and hover text are in the page's language. Returns its key, a hash of it
     (the same experiment in the same language has the same key in every session)."""
-    lang = language()
-    key = hashlib.blake2b(f"{config.to_json()}|{overlay}|{critical}|{lang}".encode(),
+    opened = Opened(config, overlay, critical, language(), tuple(lines))
+    key = hashlib.blake2b(f"{config.to_json()}|{overlay}|{critical}|{opened.language}|{opened.lines}".encode(),
                           digest_size=12).hexdigest()
     with _open_lock:
-        _open[key] = (config, overlay, critical, lang)
+        _open[key] = opened
         _open.move_to_end(key)
         while len(_open) > OPEN_MAX:
             _open.popitem(last=False)
     return key
+
+
+def _opened(key: str) -> Opened:
+    with _open_lock:
+        found = _open.get(key)
+    if found is None:
+        raise Closed(_("This chart is no longer open for dragging: reload the page."))
+    return found
 
 
 def dragged(key: str, x: float, y: float) -> str:
@@ -238,18 +289,66 @@ def dragged(key: str, x: float, y: float) -> str:
     dragged. Raises `Closed` for an unknown key, ValueError for a start outside the window
     (or not finite), `limits.Busy` when the server is busy. Nothing is cached: a drag's many
     starts would push the results other visitors see out of the caches."""
-    with _open_lock:
-        found = _open.get(key)
-    if found is None:
-        raise Closed(_("This chart is no longer open for dragging: reload the page."))
-    config, overlay, critical, lang = found
-    with speaking(lang):
-        (x0, x1), (y0, y1) = compute.result(config).surface.window
+    opened = _opened(key)
+    with speaking(opened.language):
+        (x0, x1), (y0, y1) = compute.result(opened.config).surface.window
         if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
             raise ValueError(_("The start must be inside the window [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}], "
                                "got ({x:.6g}, {y:.6g}).").format(x0=x0, x1=x1, y0=y0, y1=y1, x=x, y=y))
-        with limits.HEAVY.slot():
-            fig = panels_spec(simulate(replace(config, start=(float(x), float(y)))), overlay, None, critical)
+        return _answer(opened, replace(opened.config, start=(float(x), float(y))))
+
+
+def typable(config: Config, lines: tuple[int, ...]) -> list[str]:
+    """The number inputs of ``config``'s sidebar (its optimizers keyed by ``lines``) as the
+    browser names them (``css_key``): those the route answers typed (``retyped``)."""
+    return sorted(_numbers(form.widget_values(config, list(lines))))
+
+
+def _numbers(values: dict[str, Any]) -> dict[str, str]:
+    """The number inputs among widget values: {the browser's name: the key}."""
+    return {css_key(k): k for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def retyped(key: str, typed: dict[str, str]) -> str:
+    """The chart's traces and notes (as ``dragged``) for the experiment open under ``key`` with
+    some of its number inputs typed anew: ``typed`` maps an input, named as the browser sees it
+    (``typable``), to the text typed. What the chart draws at once, while the page reruns.
+    Raises `Closed`; ValueError for an input not among ``typable`` or a text not a finite
+    number; `Redraw` for an experiment the page shows otherwise (one that cannot run: the
+    page says why; another surface: the page draws it); `limits.Busy`."""
+    opened = _opened(key)
+    with speaking(opened.language):
+        values = form.widget_values(opened.config, list(opened.lines))
+        numbers = _numbers(values)
+        for name, text in typed.items():
+            if name not in numbers:
+                raise ValueError(_("No number input {name!r} in this chart's experiment.").format(name=name))
+            try:
+                value = float(text)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                raise ValueError(_("{name} must be a finite number, got {text!r}.").format(name=name, text=text))
+            if isinstance(values[numbers[name]], int):
+                if not value.is_integer():
+                    raise Redraw(_("{name} must be a whole number, got {text!r}.").format(name=name, text=text))
+                value = int(value)
+            values[numbers[name]] = value
+        try:
+            config = load(form.read_config(values, list(opened.lines)))
+        except ConfigError as exc:
+            raise Redraw(core(str(exc))) from None
+        runs_only = dict(lines=config.lines, start=config.start, steps=config.steps,
+                         noise_std=config.noise_std, noise_seed=config.noise_seed, batch=config.batch)
+        if replace(opened.config, **runs_only) != config:
+            raise Redraw(_("This input changes the surface: the page redraws the chart."))
+        return _answer(opened, config)
+
+
+def _answer(opened: Opened, config: Config) -> str:
+    """The route's answer: ``config``'s traces and notes drawn as the opened chart draws them."""
+    with limits.HEAVY.slot():
+        fig = panels_spec(simulate(config), opened.overlay, None, opened.critical)
     return pio.to_json({"data": fig["data"], "annotations": fig["layout"].get("annotations", [])},
                        validate=False)
 
