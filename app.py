@@ -3,11 +3,12 @@
     state.begin()       the URL on a session's first run; every input's value, before drawing
     results()           a fragment: the open lesson's step, header, the open view, share and
                         export (and the URL)
-    sidebar.draw()      the experiment's inputs
+    inputs()            a fragment in the sidebar: the experiment's inputs (``sidebar.draw``)
 
 Everything lives in ``gradscape/page/``: one module per view in ``views/`` (their registry is
 ``views/__init__.py``), every session-state key in ``keys.py``. The results are drawn before
-the sidebar only so that the chart reaches the browser first.
+the sidebar so that the chart reaches the browser first; a new tab's first run draws nothing
+after the chart, the rest comes once the browser has drawn it (``views.paths.deferred``).
 """
 import streamlit as st
 
@@ -42,11 +43,12 @@ def results() -> None:
     try:
         result = compute.result(now.config)
     except limits.Busy as exc:
+        views.paths.painted()           # no chart to wait for (views.paths.deferred)
         ui.busy(exc)
         return
     context = Context(result, now.view)
     if views.open_tab() is not views.paths.TAB:
-        views.paths.painted()           # only the side-by-side chart is drawn first (paths.deferred)
+        views.paths.painted()           # only the side-by-side chart is drawn first
     lessonpanel.draw(now)
     header.draw(now, result)
     views.draw(context)
@@ -54,19 +56,20 @@ def results() -> None:
         share.draw(context)
 
 
-if not (lessonpanel.is_open() or present.presenting()):
-    st.title("gradscape", anchor=False, help=_("torch.optim's update rules, step by step, on 2-D loss surfaces."))
 @st.fragment(key=Key.INPUTS)
 def inputs() -> None:
     """The sidebar's inputs. A fragment, so that an input that changes only values reruns
     neither the page nor the sidebar but just the results (``state.on_value`` names them):
-    the browser then redraws only what changed. Any other change reruns the whole page."""
+    the browser then redraws only what changed. Any other change (its callback names no
+    fragment, or it has none) reruns this fragment alone, which reruns the whole page."""
     if state.rerunning_alone():
         st.rerun()
     lang.selector()
     sidebar.draw(state.current())
 
 
+if not (lessonpanel.is_open() or present.presenting()):
+    st.title("gradscape", anchor=False, help=_("torch.optim's update rules, step by step, on 2-D loss surfaces."))
 results()
 if not views.paths.deferred():
     with st.sidebar:

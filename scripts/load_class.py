@@ -18,10 +18,12 @@ Each student then, every 2–5 s (seeded), types a new learning rate into the fi
 ``lr`` input; one action in ``1 / --heavy-fraction`` opens a heavy view instead (the basin
 map or the hyperparameter sweep: the tab bar is the keyed widget ``Key.VIEW``, its value the
 tab's label) and the next action goes back to the contour panels. As in the page, an lr change
-reruns the chart's fragment; the chart then says it was drawn (the live chart's ``drawn``
-trigger, sent here as soon as the chart's new figure arrives: no drawing time) and that
-reruns the rest of the results. A change's time is measured at the client, from sending it
-to the last ``script_finished`` it causes; the chart's part is shown too.
+asks the app's route for the new runs (``GET /gradscape/paths?key=..&typed=NAME:VALUE``, what
+the live chart draws at once) while it reruns the chart's fragment; the chart then says it
+was drawn (the live chart's ``drawn`` trigger, sent here as soon as the chart's new figure
+arrives: no drawing time) and that reruns the rest of the results. A change's time is
+measured at the client, from sending it to the last ``script_finished`` it causes; the
+route's answer and the chart's fragment are shown too.
 
 Errors (there must be none): an exception element on the page, a compile error, a dropped
 connection, a change with no finish within ``--timeout`` s. "Busy" counts the limiter's
@@ -44,6 +46,8 @@ import random
 import statistics
 import sys
 import time
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -61,7 +65,7 @@ from conftest import start_app  # noqa: E402
 # The page's modules are imported here outside a script run; Streamlit warns about that once.
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
 from gradscape import presets  # noqa: E402
-from gradscape.page.keys import Key  # noqa: E402
+from gradscape.page.keys import Key, css_key  # noqa: E402
 from gradscape.page.settings import View  # noqa: E402
 from gradscape.page.url import URL_PARAM, encode_url  # noqa: E402
 from gradscape.page.views import basin, paths, sweep  # noqa: E402
@@ -329,6 +333,7 @@ class Action:
     kind: str                  # "lr", "heavy", "home"
     seconds: float
     chart: float | None = None
+    route: float | None = None     # an lr change: the route's answer (what the chart draws first)
 
 
 class Failure(Exception):
@@ -341,6 +346,7 @@ class Student:
     def __init__(self, index: int, url: str, query: str, rng: random.Random, timeout: float) -> None:
         self.index, self.rng, self.timeout = index, rng, timeout
         self.ws_url = url.replace("http://", "ws://", 1) + "/_stcore/stream"
+        self.http_url = url
         self.page = Page(query=query)
         self.actions: list[Action] = []
         self.errors: list[str] = []
@@ -431,9 +437,36 @@ class Student:
             label = self.rng.choice(HEAVY_TABS) if kind == "heavy" else HOME_TAB
             self.page.states[wid] = ("string_value", label)
         t0 = time.perf_counter()
+        asked = asyncio.create_task(self._typed(wid, value)) if kind == "lr" else None
         chart = await self._request(self.page.rerun_msg(fragment))
-        self.actions.append(Action(kind, time.perf_counter() - t0, chart))
+        seconds = time.perf_counter() - t0
+        route = await asked if asked is not None else None
+        self.actions.append(Action(kind, seconds, chart, route))
         self.collect(kind)
+
+    async def _typed(self, wid: str, value: float) -> float | None:
+        """What the live chart does beside the rerun when a number is typed: ask the app's route
+        for the new runs. Seconds to a drawable answer (None when the chart offers no route)."""
+        found = self.page.find(f"-{Key.CHART}")
+        drag = json.loads(found[1].element.bidi_component.json).get("drag") if found and found[1].element else None
+        name = css_key(wid.split("-", 2)[2])           # the widget's id: $$ID-<hash>-<key>
+        if not drag or name not in drag.get("inputs", ()):
+            return None
+        query = urllib.parse.urlencode([("key", drag["key"]), ("typed", f"{name}:{value!r}")])
+        t0 = time.perf_counter()
+        try:
+            answer = await asyncio.to_thread(self._get, f"{self.http_url}/{drag['address']}?{query}")
+        except (OSError, ValueError) as exc:
+            self.errors.append(f"session {self.index}: the route failed: {exc}")
+            return None
+        if "data" not in answer:
+            self.errors.append(f"session {self.index}: the route drew nothing: {answer}")
+            return None
+        return time.perf_counter() - t0
+
+    def _get(self, url: str) -> dict:
+        with urllib.request.urlopen(url, timeout=self.timeout) as response:
+            return json.loads(response.read())
 
     def collect(self, kind: str) -> None:
         """The exceptions the page showed since the last look, as errors."""
@@ -614,7 +647,8 @@ def report(out: Outcome, args: argparse.Namespace) -> None:
          f"{len(out.students)}, {out.seconds:.0f} s, {args.seed}, {args.heavy_fraction:g}"),
         ("pages opened (landing / shared link)", f"{len(opened)} of {len(out.students)}: {quantiles(opened)}"),
         ("lr changes: n, p50 / p95 / max", f"{len(out.times('lr'))}: {quantiles(out.times('lr'))}"),
-        ("  of which the chart's fragment", quantiles(out.times("lr", "chart"))),
+        ("  the route's answer, drawn at once", quantiles(out.times("lr", "route"))),
+        ("  the chart's fragment", quantiles(out.times("lr", "chart"))),
         ("heavy views opened (basin map, sweep)", f"{len(out.times('heavy'))}: {quantiles(out.times('heavy'))}"),
         ("back to the contour panels", f"{len(out.times('home'))}: {quantiles(out.times('home'))}"),
         ("errors (exceptions, disconnects, timeouts)", str(len(out.errors))),
@@ -650,7 +684,7 @@ def bound_by(out: Outcome) -> str:
     if machine >= 90:
         return (f"CPU: the machine's cores are saturated ({machine:.0f} % busy; the server takes "
                 f"{server:.0f} % of one core, the rest is this generator and everything else)")
-    if server >= 85:
+    if server >= 75:
         return (f"one core, the GIL: the server (one Python process) runs at {server:.0f} % of one core "
                 f"while the machine is {machine:.0f} % busy")
     return f"neither CPU nor the limiter ({server:.0f} % of one core, machine {machine:.0f} % busy): waiting"
@@ -668,14 +702,15 @@ async def watched(url: str, n: int, args: argparse.Namespace) -> Outcome:
 
 def find_limit(counts: list[int], args: argparse.Namespace) -> None:
     """Step the class size, a fresh server each step; stop once the lr changes' p95 passes 1 s."""
-    print(f"| sessions | lr changes | lr p50 / p95 / max | heavy p50 / p95 / max | errors | busy "
-          f"| server CPU % (one core) | machine busy % | load average |\n|{'---|' * 9}")
+    print(f"| sessions | lr changes | lr p50 / p95 / max | route p50 / p95 / max | heavy p50 / p95 / max "
+          f"| errors | busy | server CPU % (one core) | machine busy % | load average |\n|{'---|' * 10}")
     limit = None
     for n in counts:
         with start_app() as url:
             out = asyncio.run(watched(url, n, args))
         m, lr = out.monitor, out.times("lr")
-        print(f"| {n} | {len(lr)} | {quantiles(lr)} | {quantiles(out.times('heavy'))} | {len(out.errors)} "
+        print(f"| {n} | {len(lr)} | {quantiles(lr)} | {quantiles(out.times('lr', 'route'))} "
+              f"| {quantiles(out.times('heavy'))} | {len(out.errors)} "
               f"| {sum(s.page.busy for s in out.students)} | {statistics.fmean(m.cpu):.0f} "
               f"| {statistics.fmean(m.machine):.0f} | {out.load[1][0]:.2f} |", flush=True)
         if lr and p95(lr) > 1.0:

@@ -51,6 +51,7 @@ def test_a_student_gets_the_chart_and_moves_it(app_url: str) -> None:
     assert first_step(after) == pytest.approx((-7 + 0.7 * lr, 2 - 4 * lr), abs=1e-12)
     assert [a.kind for a in student.actions] == ["lr"]
     assert student.actions[0].chart is not None      # the chart's run, then the drawn trigger's
+    assert student.actions[0].route is not None      # the route answered the typed lr with runs
     assert student.errors == [] and student.page.problems == []
 
 

@@ -10,7 +10,11 @@ as smoothly as a short one), once or in a loop.
 While the start marker is dragged no script reruns at all: the chart asks the app's own route
 (``gradscape.page.routes``) for the traces from the pointer's position, of the
 experiment it shows, opened for that under a key (``open_for_drag``, ``dragged``); the release
-sets the start as a click does.
+sets the start as a click does. A number typed into the sidebar is asked of the same route
+(``retyped``) and drawn at once, before the page's rerun brings the same figure.
+
+A new tab's first run draws the page only down to the chart (``deferred``): the browser draws
+the trajectories before it lays out the rest.
 """
 from __future__ import annotations
 
@@ -208,14 +212,17 @@ def panels() -> None:
         painted()                 # no chart to wait for
         ui.busy(exc)
         return
-    # run alone after a change (state.on_value), or a new tab's first run (``deferred``):
-    # once the chart is drawn, the rest follows
-    stale = ("first" if deferred() else None) if ss.get(Key.RESULTS_FOR) == config else config.to_json()
+    # once the chart is drawn, the rest follows: after a change, which reran it alone
+    # (state.on_value), and in a new tab's first run (``deferred``)
+    if ss.get(Key.RESULTS_FOR) != config:
+        notify = config.to_json()
+    else:
+        notify = "first" if deferred() else None
     presenting = present.presenting()
     chart_column, beside = st.columns([3, 1]) if presenting and not ss.get(Key.OVERLAY) else (st.container(), None)
     with chart_column:
         live_chart(presentation(fig) if presenting else fig, key=Key.CHART, config=TOOLBAR_CONFIG,
-                   on_click=on_click, notify=stale, on_drawn=on_drawn, on_release=on_release,
+                   on_click=on_click, notify=notify, on_drawn=on_drawn, on_release=on_release,
                    drag={"address": routes.ADDRESS,
                          "key": open_for_drag(config, overlay, critical, tuple(ss[Key.LINES])),
                          "inputs": typable(config, tuple(ss[Key.LINES]))},
@@ -288,14 +295,18 @@ def dragged(key: str, x: float, y: float) -> str:
     open under ``key`` started at (x, y) instead: what the chart draws while its start is
     dragged. Raises `Closed` for an unknown key, ValueError for a start outside the window
     (or not finite), `limits.Busy` when the server is busy. Nothing is cached: a drag's many
-    starts would push the results other visitors see out of the caches."""
+    starts would push the results other visitors see out of the caches (a typed value's
+    figure is: ``retyped``)."""
     opened = _opened(key)
     with speaking(opened.language):
         (x0, x1), (y0, y1) = compute.result(opened.config).surface.window
         if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
             raise ValueError(_("The start must be inside the window [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}], "
                                "got ({x:.6g}, {y:.6g}).").format(x0=x0, x1=x1, y0=y0, y1=y1, x=x, y=y))
-        return _answer(opened, replace(opened.config, start=(float(x), float(y))))
+        with limits.HEAVY.slot():
+            fig = panels_spec(simulate(replace(opened.config, start=(float(x), float(y)))),
+                              opened.overlay, None, opened.critical)
+        return _answer(fig)
 
 
 def typable(config: Config, lines: tuple[int, ...]) -> list[str]:
@@ -342,13 +353,12 @@ def retyped(key: str, typed: dict[str, str]) -> str:
                          noise_std=config.noise_std, noise_seed=config.noise_seed, batch=config.batch)
         if replace(opened.config, **runs_only) != config:
             raise Redraw(_("This input changes the surface: the page redraws the chart."))
-        return _answer(opened, config)
+        # cached: the page's rerun asks for this very figure next
+        return _answer(spec(config, overlay=opened.overlay, upto=None, critical=opened.critical))
 
 
-def _answer(opened: Opened, config: Config) -> str:
-    """The route's answer: ``config``'s traces and notes drawn as the opened chart draws them."""
-    with limits.HEAVY.slot():
-        fig = panels_spec(simulate(config), opened.overlay, None, opened.critical)
+def _answer(fig: dict[str, Any]) -> str:
+    """The route's answer: a figure's traces and notes, as JSON."""
     return pio.to_json({"data": fig["data"], "annotations": fig["layout"].get("annotations", [])},
                        validate=False)
 
