@@ -109,6 +109,29 @@ def test_a_typed_value_is_drawn_from_the_route_and_the_page_follows(page):
     assert any(url.endswith("steps%3A40") for url, _ in asked)
 
 
+def test_a_plus_button_in_more_settings_is_drawn_from_the_route_too(page):
+    """Momentum's "More settings": its + button moves momentum 0.9 -> 0.91, asked of the route."""
+    asked = []
+    page.on("response", lambda r: asked.append((r.url, r.status)) if "typed=" in r.url else None)
+    before = snapshot(page, "Momentum")
+    page.locator('[data-testid="stSidebar"] [data-testid="stPopoverButton"]:visible').nth(1).click()
+    body = page.locator('[data-testid="stPopoverBody"]')
+    momentum = body.locator('input[aria-label="momentum"]')
+    momentum.locator("xpath=ancestor::*[@data-testid='stNumberInput']").locator(
+        '[data-testid="stNumberInputStepUp"]').click()
+    wait_changed(page, before, "Momentum")
+    assert momentum.input_value() == "0.91"
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
+                           ".getAttribute('data-test-script-state') === 'notRunning'")
+    assert [(url.split("typed=")[1], status) for url, status in asked] == [("line1-opt-SGD-momentum%3A0.91", 200)]
+    # heavy ball, lr 0.1, β 0.91 from (-7, 2), gradient (x/10, 2y): b₁ = g₁, b₂ = 0.91·b₁ + g₂
+    xs, ys = trace(page, "Momentum")
+    g1 = (-0.7, 4.0)
+    x1, y1 = -7 - 0.1 * g1[0], 2 - 0.1 * g1[1]
+    b2 = (0.91 * g1[0] + x1 / 10, 0.91 * g1[1] + 2 * y1)
+    assert (xs[2], ys[2]) == pytest.approx((x1 - 0.1 * b2[0], y1 - 0.1 * b2[1]))
+
+
 def test_a_new_tab_draws_the_trajectories_before_the_rest_of_the_page(app_url, chromium):
     """The first run draws the page down to the chart; the sidebar's inputs, the rule strip
     and the exports come once the chart is drawn."""
