@@ -170,3 +170,14 @@ PAGE_SETTLED = """() => {
   }
   return true;
 }"""
+
+
+def assert_same_run(got, expected) -> None:
+    """Two paths that must be the same run (a run in a batch and the same run alone): equal to
+    rounding. A batch steps its runs with NumPy's vectorized arithmetic; where the CPU has
+    AVX-512 (this project's AMD EPYC machines), a vectorized power or square root can differ
+    from the one-element one in the last bit, and 40 steps carry that to about 1e-16 on
+    coordinates of order one, 2e-14 relative where a coordinate passes near zero."""
+    import numpy as np
+    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
+

@@ -13,6 +13,7 @@ import surfaces
 from optimizers import OPTIMIZERS, REFERENCE, make
 from optimizers.newton import Newton
 from optimizers.runner import run
+from conftest import assert_same_run
 
 ELLIPTIC, BOOTH = surfaces.get("elliptic"), surfaces.get("booth")
 
@@ -84,7 +85,7 @@ def test_batch_and_sweeps_equal_separate_runs():
     swept = run(himmelblau, make("Newton", {"lr": 0.5, "damping": damping}), [(1.0, 1.0)], 25)
     for i, lam in enumerate(damping):
         alone = run(himmelblau, make("Newton", {"lr": 0.5, "damping": float(lam)}), [(1.0, 1.0)], 25)
-        np.testing.assert_allclose(swept.points[i], alone.points[0], rtol=1e-14, atol=0)
+        assert_same_run(swept.points[i], alone.points[0])
     lrs = np.array([0.1, 1.0])
     swept = run(himmelblau, make("Newton", {"lr": lrs}), [(1.0, 1.0)], 10, paths=False)
     for i, lr in enumerate(lrs):

@@ -15,6 +15,7 @@ import pytest
 
 import optimizers
 from optimizers import OPTIMIZERS, SCHEDULERS, Hyperparam, Optimizer, make, make_scheduler
+from conftest import assert_same_run
 
 GOLDEN = Path(__file__).parent / "golden"
 RTOL, ATOL = 1e-10, 1e-12
@@ -193,7 +194,7 @@ def test_hyperparameter_sweep_equals_separate_runs(name, base, key, values):
     for i, value in enumerate(values):
         alone = replay(make(name, {**base, key: value}), "himmelblau", [0.5, -0.5],
                        [swept.lr] * 60)[0]
-        np.testing.assert_allclose(together[i], alone, rtol=1e-14, atol=0)
+        assert_same_run(together[i], alone)
 
 
 @pytest.mark.parametrize("betas", [
@@ -208,7 +209,7 @@ def test_betas_sweep_equals_separate_runs(name, betas):
         one = tuple(float(b[i]) if isinstance(b, np.ndarray) else b for b in betas)
         alone = replay(make(name, {"lr": 0.05, "betas": one}), "himmelblau", [0.5, -0.5],
                        [0.05] * 40)[0]
-        np.testing.assert_allclose(together[i], alone, rtol=1e-14, atol=0)
+        assert_same_run(together[i], alone)
 
 
 @pytest.mark.parametrize("name", list(STEPPED))   # LBFGS: test_optimizers_wrap.py
@@ -218,7 +219,7 @@ def test_lr_sweep_equals_separate_runs(name):
     together = replay(opt, "himmelblau", [0.5, -0.5], [lrs[:, None]] * 40, runs=3)
     for i, lr in enumerate(lrs):
         alone = replay(opt, "himmelblau", [0.5, -0.5], [float(lr)] * 40)[0]
-        np.testing.assert_allclose(together[i], alone, rtol=1e-14, atol=0)
+        assert_same_run(together[i], alone)
 
 
 @pytest.mark.parametrize("name", list(STEPPED))   # LBFGS: test_optimizers_wrap.py

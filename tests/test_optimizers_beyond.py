@@ -17,6 +17,7 @@ import pytest
 import optimizers
 from optimizers import BEYOND, OPTIMIZERS, REFERENCE, TEXTBOOK, make, make_scheduler
 from test_optimizers import grad_of, replay
+from conftest import assert_same_run
 
 GOLDEN = Path(__file__).parent / "golden"
 RTOL, ATOL = 1e-9, 1e-12
@@ -138,7 +139,7 @@ def test_hyperparameter_sweep_equals_separate_runs(name, base, key, values):
     for i in range(3):
         params = {k: _one(v, i) for k, v in {**base, key: values}.items()}
         alone = replay(make(name, params), "himmelblau", [0.5, -0.5], [params["lr"]] * 60)[0]
-        np.testing.assert_allclose(together[i], alone, rtol=1e-14, atol=0)
+        assert_same_run(together[i], alone)
 
 
 @pytest.mark.parametrize("name", [*BEYOND, *TEXTBOOK])
@@ -148,7 +149,7 @@ def test_lr_sweep_equals_separate_runs(name):
     together = replay(opt, "himmelblau", [0.5, -0.5], [lrs[:, None]] * 40, runs=3)
     for i, lr in enumerate(lrs):
         alone = replay(opt, "himmelblau", [0.5, -0.5], [float(lr)] * 40)[0]
-        np.testing.assert_allclose(together[i], alone, rtol=1e-14, atol=0)
+        assert_same_run(together[i], alone)
 
 
 @pytest.mark.parametrize("name", [*BEYOND, *TEXTBOOK])

@@ -21,6 +21,7 @@ from optimizers import OPTIMIZERS, make, make_scheduler
 from optimizers.muon import newton_schulz
 from optimizers.runner import run
 from test_optimizers import grad_of, replay
+from conftest import assert_same_run
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -227,7 +228,7 @@ def test_scheduler_sweep_equals_separate_schedules(name, base, key, values):
     assert swept.shape == (50, len(values))
     for i, value in enumerate(values):
         alone = make_scheduler(name, {**base, key: value}).lrs(float(base_lrs[i]), 50)
-        np.testing.assert_allclose(swept[:, i], alone, rtol=1e-14, atol=0)
+        assert_same_run(swept[:, i], alone)
 
 
 def test_warm_restarts_closed_form():
