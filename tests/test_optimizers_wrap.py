@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 import surfaces
-from optimizers import WRAPPERS, make, make_scheduler
+from optimizers import make, make_scheduler
 from optimizers.runner import closure, run
-from optimizers.stepwise import trace
+from conftest import assert_same_run
 
 GOLDEN = Path(__file__).parent / "golden"
 RTOL, ATOL = 1e-9, 1e-12
@@ -138,7 +138,7 @@ def test_wrapper_sweeps_equal_separate_runs(name, params):
     for i in range(3):
         alone = json.loads(json.dumps(params, default=lambda a: float(a[i])))
         one = run(surface, make(name, alone), [[0.5, -0.5]], 40)
-        np.testing.assert_allclose(swept.points[i], one.points[0], rtol=1e-14, atol=0)
+        assert_same_run(swept.points[i], one.points[0])
 
 
 def test_steps_are_pure_and_silent_on_overflow():
