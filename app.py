@@ -71,6 +71,8 @@ def inputs() -> None:
 if not (lessonpanel.is_open() or present.presenting()):
     st.title("gradscape", anchor=False, help=_("torch.optim's update rules, step by step, on 2-D loss surfaces."))
 results()
-if not views.paths.deferred():
-    with st.sidebar:
+with st.sidebar:
+    if views.paths.deferred():
+        lang.selector()     # the sidebar there from the start: the chart is drawn at its final width
+    else:
         inputs()

@@ -157,10 +157,13 @@ TRACE_X = """(name) => {
 }"""
 
 # True once the page has settled on whatever view is open: no script run under way, no spinner
-# or skeleton left, something in the main area, every Plotly chart drawn, the fonts loaded.
+# or skeleton left, something in the main area, every Plotly chart drawn, the fonts loaded, and
+# the sidebar's inputs there (a new tab draws the chart first and the rest after it:
+# views.paths.deferred).
 PAGE_SETTLED = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid="stSidebar"] input[aria-label="x"]')) return false;
   if (document.querySelector('[data-testid="stSpinner"], [data-testid="stSkeleton"]')) return false;
   if (document.fonts && document.fonts.status !== 'loaded') return false;
   const main = document.querySelector('[data-testid="stMain"]');
