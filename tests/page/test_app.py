@@ -16,18 +16,15 @@ from streamlit.testing.v1 import AppTest
 
 from apptest import array, chart, refresh, start
 
+import surfaces
+from gradscape import presets
+from gradscape.experiment import MAX_LABEL
 from gradscape.page.form import FORMULA_OPTION, canonical, read_config
-from gradscape.page.url import decode_url
 from gradscape.page.keys import Key, line_key, param_key
+from gradscape.page.url import decode_url
 from gradscape.page.views import BY_ID
 
 VIEW_LABELS = {tab_id: tab.label for tab_id, tab in BY_ID.items()}
-from gradscape.experiment import MAX_LABEL
-from gradscape import presets
-import surfaces
-
-
-
 
 
 def path(at: AppTest, label: str) -> np.ndarray:
