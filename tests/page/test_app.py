@@ -21,7 +21,8 @@ from gradscape import presets
 from gradscape.experiment import MAX_LABEL
 from gradscape.page.form import FORMULA_OPTION, canonical, read_config
 from gradscape.page.keys import Key, line_key, param_key
-from gradscape.page.url import decode_url
+from gradscape.page.settings import View
+from gradscape.page.url import decode_url, encode_url
 from gradscape.page.views import BY_ID
 
 VIEW_LABELS = {tab_id: tab.label for tab_id, tab in BY_ID.items()}
@@ -70,6 +71,30 @@ def test_landing_page_is_the_textbook_figure():
     # second step: buffer b = 0.9·g0 + g1, θ2 = θ1 − 0.1·b
     g0, g1 = np.array([-0.7, 4.0]), np.array([-0.693, 3.2])
     assert momentum[2] == pytest.approx(momentum[1] - 0.1 * (0.9 * g0 + g1))
+
+
+def test_a_new_tabs_first_run_draws_the_page_down_to_the_chart():
+    """A browser's first run: the header, the tabs, playback and the chart, which asks to be
+    told when it is drawn ("first"); in the sidebar only the language. Once the chart says so
+    (``views.paths.on_drawn``), the whole page."""
+    at = start(first_paint=True)
+    live = json.loads(at.get("bidi_component")[-1].proto.json)
+    assert live["notify"] == "first"
+    assert path(at, "SGD")[1] == pytest.approx([-7 * 0.905, 2 * -0.9])
+    assert at.subheader[0].value == presets.title("textbook")
+    assert [s.label for s in at.sidebar.selectbox] == ["Language"]
+    assert not at.sidebar.number_input and not at.get("download_button")
+    at.session_state[Key.PAINTED] = True            # what on_drawn sets before it reruns the page
+    refresh(at)
+    assert json.loads(at.get("bidi_component")[-1].proto.json)["notify"] is None
+    assert at.sidebar.number_input(key=Key.STEPS).value == 30 and at.get("download_button")
+
+
+def test_other_views_are_drawn_whole_at_once():
+    """Only the side-by-side chart is drawn first: another open view has nothing to wait for."""
+    at = start(first_paint=True, s=encode_url(presets.get("textbook"), View("loss", preset="textbook")))
+    assert at.session_state[Key.PAINTED]
+    assert at.sidebar.number_input and at.get("download_button")
 
 
 def test_the_formula_is_shown_in_latex():
