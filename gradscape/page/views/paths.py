@@ -334,12 +334,7 @@ def retyped(key: str, typed: dict[str, str]) -> str:
         for name, text in typed.items():
             if name not in numbers:
                 raise ValueError(_("No number input {name!r} in this chart's experiment.").format(name=name))
-            try:
-                value = float(text)
-            except ValueError:
-                value = math.nan
-            if not math.isfinite(value):
-                raise ValueError(_("{name} must be a finite number, got {text!r}.").format(name=name, text=text))
+            value = routes.number(text, name)
             if isinstance(values[numbers[name]], int):
                 if not value.is_integer():
                     raise Redraw(_("{name} must be a whole number, got {text!r}.").format(name=name, text=text))
